@@ -1,0 +1,1 @@
+"""The catalog: providers, courses, scheduled sessions and programs."""

@@ -1,0 +1,178 @@
+"""Catalog tables. List-valued course attributes are JSON arrays of knowledge-base names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ceatlas.orm import Base, JSONList, ScaledDecimal
+
+KEY = String(512)
+
+
+class Provider(Base):
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="organization")
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    email: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    street: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(60))
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    approvals: Mapped[list[ProviderApproval]] = relationship(
+        cascade="all, delete-orphan", order_by="ProviderApproval.id", lazy="selectin"
+    )
+    courses: Mapped[list[Course]] = relationship(back_populates="provider", viewonly=True)
+
+
+class ProviderApproval(Base):
+    """An approval held by a provider: NCBTMB, FSMTB, AMMA, ``state:XX`` or ``other``."""
+
+    __tablename__ = "provider_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("provider.id", ondelete="CASCADE"), index=True
+    )
+    authority: Mapped[str] = mapped_column(String(40))
+    authority_name: Mapped[str | None] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(100))
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Course(Base):
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provider.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    course_code: Mapped[str | None] = mapped_column(String(100))
+    ce_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    level: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(20))
+    techniques: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    conditions: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    body_regions: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    competencies: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    ce_categories: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    prerequisites: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
+    credential_awarded: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    content_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    provider: Mapped[Provider | None] = relationship(back_populates="courses", lazy="joined")
+    approvals: Mapped[list[CourseApproval]] = relationship(
+        cascade="all, delete-orphan", order_by="CourseApproval.id", lazy="selectin"
+    )
+    sessions: Mapped[list[CourseSession]] = relationship(
+        back_populates="course", order_by="CourseSession.start_date", viewonly=True
+    )
+
+
+class CourseApproval(Base):
+    """A course-level approval, e.g. an NCBTMB course approval number."""
+
+    __tablename__ = "course_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    authority: Mapped[str] = mapped_column(String(40))
+    authority_name: Mapped[str | None] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(100))
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class CourseSession(Base):
+    """A scheduled offering of a course (schema.org CourseInstance).
+
+    Dates and times are local to the session's place; ``timezone`` is an IANA name or a
+    fixed UTC offset such as ``-05:00``. Self-paced sessions have no dates but may have an
+    enrolment window and an access period.
+    """
+
+    __tablename__ = "course_session"
+    __table_args__ = (Index("ix_course_session_start", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    enrol_opens: Mapped[dt.date | None] = mapped_column(Date)
+    enrol_closes: Mapped[dt.date | None] = mapped_column(Date)
+    access_days: Mapped[int | None]
+    meeting_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
+    venue: Mapped[str | None] = mapped_column(String(300))
+    street: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(60))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    early_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    early_price_until: Mapped[dt.date | None] = mapped_column(Date)
+    member_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    seats_total: Mapped[int | None]
+    seats_remaining: Mapped[int | None]
+    registration_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    registration_url: Mapped[str | None] = mapped_column(String(1000))
+    instructors: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    hands_on_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    supervised_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    content_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    course: Mapped[Course] = relationship(back_populates="sessions", lazy="joined")
+
+
+class Program(Base):
+    """A school's structured program: ordered requirement groups of courses.
+
+    ``structure`` is a list of ``{"title", "choose", "courses"}`` groups in order; ``choose``
+    is how many of the group's course keys are required (null: all of them).
+    """
+
+    __tablename__ = "program"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provider.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    total_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    credential_awarded: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    structure: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    provider: Mapped[Provider | None] = relationship(lazy="joined")

@@ -1,0 +1,19 @@
+"""The ``ceatlas`` command: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from ceatlas.cli import kb
+
+app = typer.Typer(
+    name="ceatlas",
+    help="CE Atlas: find, plan and track continuing education for massage therapists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb.app, name="kb")
+
+
+def main() -> None:
+    app()
