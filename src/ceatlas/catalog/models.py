@@ -76,6 +76,7 @@ class Course(Base):
     ce_categories: Mapped[list[str]] = mapped_column(JSONList, default=list)
     prerequisites: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
     credential_awarded: Mapped[str | None] = mapped_column(String(500))
+    workload_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     url: Mapped[str | None] = mapped_column(String(1000))
     content_hash: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -106,8 +107,8 @@ class CourseSession(Base):
     """A scheduled offering of a course (schema.org CourseInstance).
 
     Dates and times are local to the session's place; ``timezone`` is an IANA name or a
-    fixed UTC offset such as ``-05:00``. Self-paced sessions have no dates but may have an
-    enrolment window and an access period.
+    fixed UTC offset such as ``-05:00``. Self-paced sessions usually have no dates but an
+    enrolment window (``registration_opens`` to ``registration_deadline``) and an access period.
     """
 
     __tablename__ = "course_session"
@@ -122,9 +123,9 @@ class CourseSession(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     end_time: Mapped[dt.time | None] = mapped_column(Time)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    enrol_opens: Mapped[dt.date | None] = mapped_column(Date)
-    enrol_closes: Mapped[dt.date | None] = mapped_column(Date)
+    registration_opens: Mapped[dt.date | None] = mapped_column(Date)
     access_days: Mapped[int | None]
+    workload_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     meeting_pattern: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
     venue: Mapped[str | None] = mapped_column(String(300))
     street: Mapped[str | None] = mapped_column(String(300))

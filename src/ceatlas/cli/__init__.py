@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import kb
+from ceatlas.cli import catalog, generate, kb
 
 app = typer.Typer(
     name="ceatlas",
     help="CE Atlas: find, plan and track continuing education for massage therapists.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
+app.command("init")(catalog.init)
+app.command("import")(catalog.import_)
+app.command("export")(catalog.export)
+app.command("stats")(catalog.stats)
+app.command("generate")(generate.generate)
 app.add_typer(kb.app, name="kb")
 
 

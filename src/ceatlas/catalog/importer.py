@@ -1,0 +1,178 @@
+"""Import catalog files: read, validate, upsert in batches, and report every rejected record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ceatlas.catalog.records import CourseRecord, ProgramRecord, Record, RecordError
+from ceatlas.catalog.schemaorg_read import SchemaOrgReader
+from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
+from ceatlas.catalog.store import CatalogWriter, WriteTotals
+from ceatlas.catalog.vocabulary import Resolver, TermMapper
+
+BATCH_SESSIONS = 2000
+BATCH_RECORDS = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rejected record: where it is, which field, and why."""
+
+    where: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}: {self.field}: {self.reason}"
+            if self.field
+            else f"{self.where}: {self.reason}"
+        )
+
+
+@dataclass
+class ImportReport:
+    files: list[str] = field(default_factory=list)
+    records_imported: int = 0
+    records_rejected: int = 0
+    nodes_ignored: int = 0
+    files_rejected: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    totals: WriteTotals = field(default_factory=WriteTotals)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        t = self.totals
+        return {
+            "files": self.files,
+            "records_imported": self.records_imported,
+            "records_rejected": self.records_rejected,
+            "nodes_ignored": self.nodes_ignored,
+            "files_rejected": self.files_rejected,
+            "providers": vars(t.providers),
+            "courses": vars(t.courses),
+            "sessions": {**vars(t.sessions), "pruned": t.sessions_pruned},
+            "programs": vars(t.programs),
+            "problems": [vars(p) for p in self.problems],
+        }
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the catalog files inside any folder, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(f for f in path.rglob("*") if f.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+class Importer:
+    def __init__(
+        self,
+        engine: Engine,
+        resolver: Resolver | None,
+        *,
+        strict: bool = False,
+        prune: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.terms = TermMapper(resolver)
+        self.strict = strict
+        self.prune = prune
+        self.progress = progress
+        self.writer = CatalogWriter(engine, track_sessions=prune)
+        self.report = ImportReport(totals=self.writer.totals)
+
+    def run(self, paths: Iterable[Path]) -> ImportReport:
+        for path in expand_paths(paths):
+            self.import_file(path)
+        if self.prune:
+            self.writer.prune()
+        return self.report
+
+    def import_documents(self, documents: Iterable[Any], label: str) -> ImportReport:
+        """Import JSON-LD documents held in memory (e.g. the sample catalog)."""
+        reader = SchemaOrgReader(self.terms)
+        self.report.files.append(label)
+
+        def items() -> Iterator[Item]:
+            for number, document in enumerate(documents, start=1):
+                for index, outcome in reader.records(document):
+                    yield Where(label, None, number, index), outcome
+
+        self._write(items())
+        return self.report
+
+    def import_file(self, path: Path) -> None:
+        self.report.files.append(str(path))
+        if not path.is_file():
+            self._reject_file(path, "no such file")
+            return
+        try:
+            if self.strict and self._has_errors(path):
+                self.report.files_rejected.append(str(path))
+                return
+            self._write(read_file(path, self.terms, self.progress))
+        except UnsupportedFileError as error:
+            self._reject_file(path, str(error).removeprefix(f"{path}: "))
+        except OSError as error:
+            self._reject_file(path, error.strerror or str(error))
+
+    def _reject_file(self, path: Path, reason: str) -> None:
+        self.report.files_rejected.append(str(path))
+        self.report.problems.append(Problem(str(path), "", reason))
+
+    def _has_errors(self, path: Path) -> bool:
+        """Strict mode: validate the whole file first; report every error, write nothing."""
+        found = False
+        for where, outcome in read_file(path, self.terms):
+            if isinstance(outcome, RecordError):
+                self._problem(where, outcome)
+                found = True
+        return found
+
+    def _problem(self, where: Where, error: RecordError) -> None:
+        self.report.records_rejected += 1
+        self.report.problems.append(Problem(str(where), error.field, error.reason))
+
+    def _write(self, items: Iterable[Item]) -> None:
+        batch: list[tuple[Where, Record]] = []
+        sessions = 0
+        for where, outcome in items:
+            if outcome is None:
+                self.report.nodes_ignored += 1
+            elif isinstance(outcome, RecordError):
+                self._problem(where, outcome)
+            else:
+                batch.append((where, outcome))
+                sessions += _session_count(outcome)
+                if sessions >= BATCH_SESSIONS or len(batch) >= BATCH_RECORDS:
+                    self._flush(batch)
+                    batch, sessions = [], 0
+        if batch:
+            self._flush(batch)
+
+    def _flush(self, batch: list[tuple[Where, Record]]) -> None:
+        rejected = self.writer.write(batch)
+        for where, error in rejected:
+            self._problem(where, error)
+        self.report.records_imported += len(batch) - len(rejected)
+
+
+def _session_count(record: Record) -> int:
+    if isinstance(record, CourseRecord):
+        return len(record.sessions) + 1
+    if isinstance(record, ProgramRecord):
+        return sum(len(c.sessions) + 1 for c in record.courses) + 1
+    return 1

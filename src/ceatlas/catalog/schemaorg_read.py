@@ -1,0 +1,798 @@
+"""schema.org JSON-LD (Course, CourseInstance, EducationalOccupationalProgram) to records.
+
+Reads what real sites publish: http or https contexts, prefixed or full-IRI property names,
+objects or lists where one value is expected, nested objects without ``@type``, strings
+where objects are expected. CE-specific facts use the ``ce:`` extension vocabulary
+documented in docs/catalog-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ceatlas.catalog import parsing as p
+from ceatlas.catalog.records import (
+    CourseRecord,
+    ProgramRecord,
+    ProviderRecord,
+    Record,
+    RecordError,
+    SessionRecord,
+)
+from ceatlas.catalog.vocabulary import TermMapper, slug
+
+CE_NAMESPACE = "https://w3id.org/ceatlas/ns#"
+_PREFIXES = (
+    "https://schema.org/",
+    "http://schema.org/",
+    "schema:",
+    "sdo:",
+    CE_NAMESPACE,
+    "ce:",
+)
+COURSE_TYPES = frozenset({"Course"})
+PROGRAM_TYPES = frozenset({"EducationalOccupationalProgram", "WorkBasedProgram", "Program"})
+PROVIDER_TYPES = frozenset(
+    {
+        "Organization",
+        "EducationalOrganization",
+        "CollegeOrUniversity",
+        "School",
+        "HighSchool",
+        "MiddleSchool",
+        "Hospital",
+        "MedicalOrganization",
+        "LocalBusiness",
+        "HealthAndBeautyBusiness",
+        "DaySpa",
+        "Corporation",
+        "NGO",
+        "Person",
+    }
+)
+PROVIDER_KINDS = frozenset({"organization", "person"})
+
+
+def _bare(name: str) -> str:
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def node(obj: Any) -> dict[str, Any]:
+    """An object's properties with schema.org and ce: prefixes removed."""
+    if not isinstance(obj, dict):
+        return {}
+    return {(k if k.startswith("@") else _bare(k)): v for k, v in obj.items()}
+
+
+def types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type")
+    items = raw if isinstance(raw, list) else [raw]
+    return {_bare(str(t)) for t in items if t}
+
+
+def many(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, dict) and "@list" in value:
+        return many(value["@list"])
+    return value if isinstance(value, list) else [value]
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+
+def absolute_iri(value: Any) -> str | None:
+    """An identifier with a scheme (https:, urn:, name:); relative ones such as "./" are not."""
+    iri = value.get("@id") if isinstance(value, dict) else value
+    if isinstance(iri, str) and _SCHEME.match(iri.strip()) and len(iri) <= 512:
+        return iri.strip()
+    return None
+
+
+def url_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@id", value.get("url"))
+    return p.bounded(p.text(value), 1000)
+
+
+def at(field: str, parse: Callable[[Any], Any], value: Any) -> Any:
+    """Run a parser and place its error at ``field``."""
+    try:
+        return parse(value)
+    except RecordError as error:
+        raise error.within(field) from None
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        obj = node(value)
+        return p.text(obj.get("name") or obj.get("alternateName") or obj.get("termCode"))
+    return p.text(value)
+
+
+class SchemaOrgReader:
+    """Turns one JSON-LD document into records, one per top-level course/program/provider."""
+
+    def __init__(self, terms: TermMapper) -> None:
+        self.terms = terms
+
+    def records(self, document: Any) -> Iterator[tuple[int, Record | RecordError | None]]:
+        """Yield (index within the document, record or error, or None for ignored nodes)."""
+        items = self._top_level(document)
+        by_id = {n["@id"]: n for n in (node(i) for i in items) if isinstance(n.get("@id"), str)}
+        for index, item in enumerate(items, start=1):
+            try:
+                yield index, self._record(node(item), by_id)
+            except RecordError as error:
+                yield index, error
+
+    def _top_level(self, document: Any) -> list[Any]:
+        if isinstance(document, list):
+            return [i for d in document for i in self._top_level(d)]
+        if isinstance(document, dict):
+            graph = document.get("@graph")
+            if graph is not None:
+                return many(graph)
+            return [document]
+        return [document]
+
+    def _record(self, obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> Record | None:
+        if not obj:
+            raise RecordError("", "expected a JSON object")
+        kinds = types(obj)
+        if kinds & COURSE_TYPES:
+            return self.course(obj, by_id)
+        if kinds & PROGRAM_TYPES:
+            return self.program(obj, by_id)
+        if "CourseInstance" in kinds:
+            raise RecordError(
+                "@type", "a CourseInstance must sit inside a Course (hasCourseInstance)"
+            )
+        if kinds & PROVIDER_TYPES and len(obj) > 2:
+            return self.provider(obj, by_id, required=True)
+        return None
+
+    # --- providers -------------------------------------------------------------------
+
+    def provider(
+        self, raw: Any, by_id: dict[str, dict[str, Any]], *, required: bool = False
+    ) -> ProviderRecord | None:
+        if isinstance(raw, list):
+            raw = raw[0] if raw else None
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            name = p.text(raw)
+            if name is None:
+                return None
+            return ProviderRecord(_provider_key(None, None, name), _provider_values(name=name))
+        obj = node(raw)
+        if set(obj) <= {"@id", "@type"} and isinstance(obj.get("@id"), str):
+            linked = by_id.get(obj["@id"])
+            if linked is not None and set(linked) - {"@id", "@type"}:
+                obj = linked
+            else:
+                return ProviderRecord(obj["@id"], {}, ref_only=True)
+        name = at("name", lambda v: p.bounded(p.text(v), 300), obj.get("name"))
+        if name is None:
+            if required or obj:
+                raise RecordError("name", "a provider needs a name")
+            return None
+        url = at("url", url_of, obj.get("url"))
+        address = at("address", _address, obj.get("address"))
+        values = _provider_values(
+            name=name,
+            kind="person" if "Person" in types(obj) else "organization",
+            description=p.long_text(obj.get("description")),
+            url=url,
+            email=at("email", lambda v: p.bounded(p.text(v), 300), obj.get("email")),
+            phone=at("telephone", lambda v: p.bounded(p.text(v), 60), obj.get("telephone")),
+            is_sample=obj.get("sample") is True,
+            **address,
+        )
+        approvals = at("approval", self.approvals, obj.get("approval"))
+        key = _provider_key(absolute_iri(obj), url, name)
+        return ProviderRecord(key, values, approvals)
+
+    def approvals(self, raw: Any) -> list[dict[str, Any]]:
+        found = []
+        for i, item in enumerate(many(raw)):
+            try:
+                found.append(_approval(item))
+            except RecordError as error:
+                raise error.within(f"[{i}]") from None
+        return found
+
+    # --- courses ---------------------------------------------------------------------
+
+    def course(
+        self,
+        obj: dict[str, Any],
+        by_id: dict[str, dict[str, Any]],
+        default_provider: ProviderRecord | None = None,
+    ) -> CourseRecord:
+        title = at("name", lambda v: p.bounded(p.text(v), 500), obj.get("name"))
+        if title is None:
+            raise RecordError("name", "a course needs a name (its title); none was given")
+        provider = at("provider", lambda v: self.provider(v, by_id), obj.get("provider"))
+        provider = provider or default_provider
+        code = at("courseCode", lambda v: p.bounded(p.text(v), 100), obj.get("courseCode"))
+        url = at("url", url_of, obj.get("url"))
+        key = _course_key(absolute_iri(obj), url, provider, code, title)
+        techniques, competencies = self._teaches(obj)
+        conditions, regions = self._about(obj)
+        values: dict[str, Any] = {
+            "title": title,
+            "description": p.long_text(obj.get("description")),
+            "course_code": code,
+            "ce_hours": at(
+                "numberOfCredits", _ce_hours, obj.get("numberOfCredits", obj.get("ceHours"))
+            ),
+            "level": at("educationalLevel", _lower_text(40), obj.get("educationalLevel")),
+            "language": at("inLanguage", _language, obj.get("inLanguage")),
+            "techniques": techniques,
+            "conditions": conditions,
+            "body_regions": regions,
+            "competencies": competencies,
+            "ce_categories": self._terms("categories", obj.get("category")),
+            "prerequisites": at(
+                "coursePrerequisites", self._prerequisites, obj.get("coursePrerequisites")
+            ),
+            "credential_awarded": at(
+                "educationalCredentialAwarded",
+                lambda v: p.bounded(_name(v), 500),
+                obj.get("educationalCredentialAwarded"),
+            ),
+            "workload_hours": at("timeRequired", p.hours_from_duration, obj.get("timeRequired")),
+            "url": url,
+        }
+        approvals = at("approval", self.approvals, obj.get("approval"))
+        sessions = []
+        for i, instance in enumerate(many(obj.get("hasCourseInstance"))):
+            where = f"hasCourseInstance[{i}]"
+            try:
+                sessions.append(self.session(node(instance), key, i + 1))
+            except RecordError as error:
+                raise error.within(where) from None
+        _check_unique_keys(sessions)
+        return CourseRecord(key, values, provider, approvals, sessions)
+
+    def _terms(self, kind: str, raw: Any) -> list[str]:
+        found: list[str] = []
+        for item in many(raw):
+            word = _name(item)
+            if word:
+                mapped = self.terms.map(kind, word)
+                if mapped not in found:
+                    found.append(mapped)
+        return found
+
+    def _teaches(self, obj: dict[str, Any]) -> tuple[list[str], list[str]]:
+        techniques = self._terms("techniques", obj.get("technique"))
+        competencies = self._terms("competencies", obj.get("competency"))
+        for item in many(obj.get("teaches")):
+            word = _name(item)
+            if not word:
+                continue
+            term_set = str(node(item).get("inDefinedTermSet", "")) if isinstance(item, dict) else ""
+            if term_set.endswith("competencies") or (
+                not term_set.endswith("techniques")
+                and not self.terms.known("techniques", word)
+                and self.terms.known("competencies", word)
+            ):
+                target, kind = competencies, "competencies"
+            else:
+                target, kind = techniques, "techniques"
+            mapped = self.terms.map(kind, word)
+            if mapped not in target:
+                target.append(mapped)
+        return techniques, competencies
+
+    def _about(self, obj: dict[str, Any]) -> tuple[list[str], list[str]]:
+        conditions = self._terms("conditions", obj.get("condition"))
+        regions = [r for r in (_name(v) for v in many(obj.get("bodyRegion"))) if r]
+        for item in many(obj.get("about")):
+            word = _name(item)
+            if not word:
+                continue
+            kinds = types(node(item)) if isinstance(item, dict) else set()
+            if kinds & {"AnatomicalStructure", "AnatomicalSystem", "BodyRegion"}:
+                if word not in regions:
+                    regions.append(word)
+            elif kinds & {"MedicalCondition", "MedicalSignOrSymptom"} or self.terms.known(
+                "conditions", word
+            ):
+                mapped = self.terms.map("conditions", word)
+                if mapped not in conditions:
+                    conditions.append(mapped)
+        return conditions, regions
+
+    def _prerequisites(self, raw: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for item in many(raw):
+            obj = node(item) if isinstance(item, dict) else {}
+            if obj and (types(obj) & COURSE_TYPES or set(obj) <= {"@id", "@type"}):
+                ref = obj.get("@id") or url_of(obj.get("url"))
+                if ref:
+                    found.append({"kind": "course", "value": str(ref)})
+                    continue
+            word = _name(item)
+            if not word:
+                continue
+            term_set = str(obj.get("inDefinedTermSet", ""))
+            if term_set.endswith("competencies") or self.terms.known("competencies", word):
+                found.append({"kind": "competency", "value": self.terms.map("competencies", word)})
+            else:
+                found.append({"kind": "credential", "value": p.bounded(word, 300)})
+        return found
+
+    # --- sessions --------------------------------------------------------------------
+
+    def session(self, obj: dict[str, Any], course_key: str, position: int) -> SessionRecord:
+        key = absolute_iri(obj) or absolute_iri(obj.get("url")) or f"{course_key}#{position}"
+        values: dict[str, Any] = dict.fromkeys(SESSION_FIELDS)
+        schedules = [node(s) for s in many(obj.get("eventSchedule") or obj.get("courseSchedule"))]
+        zone = at("timezone", p.timezone_name, obj.get("timezone")) or next(
+            (
+                at("eventSchedule.scheduleTimezone", p.timezone_name, s.get("scheduleTimezone"))
+                for s in schedules
+                if s.get("scheduleTimezone")
+            ),
+            None,
+        )
+        start = at("startDate", p.when, obj.get("startDate"))
+        end = at("endDate", p.when, obj.get("endDate"))
+        if start is None and schedules:
+            start = at("eventSchedule.startDate", p.when, schedules[0].get("startDate"))
+            end = end or at("eventSchedule.endDate", p.when, schedules[0].get("endDate"))
+        values["timezone"] = zone or (start[2] if start else None)
+        _place_times(values, start, end)
+        values["meeting_pattern"] = [
+            at(f"eventSchedule[{i}]", _meeting, s) for i, s in enumerate(schedules)
+        ]
+        _read_location(values, obj.get("location"))
+        self._read_offers(values, obj)
+        words = p.mode_words(obj.get("courseMode"))
+        if _is_virtual(obj.get("location")):
+            words.append("online")
+        mode = p.session_mode(
+            words,
+            has_place=bool(values["venue"] or values["city"] or values["latitude"] is not None),
+            has_clock=values["start_time"] is not None
+            or any(m.get("start_time") for m in values["meeting_pattern"]),
+        )
+        if mode is None:
+            raise RecordError(
+                "courseMode",
+                "cannot tell how this session is taught: give courseMode (online, onsite, "
+                "blended; synchronous or asynchronous) or a location",
+            )
+        values["mode"] = mode
+        values["seats_total"] = at(
+            "maximumAttendeeCapacity", p.integer, obj.get("maximumAttendeeCapacity")
+        )
+        values["seats_remaining"] = at(
+            "remainingAttendeeCapacity", p.integer, obj.get("remainingAttendeeCapacity")
+        )
+        values["instructors"] = [n for n in (_name(i) for i in many(obj.get("instructor"))) if n]
+        values["workload_hours"] = at(
+            "courseWorkload", p.hours_from_duration, obj.get("courseWorkload")
+        )
+        values["access_days"] = at("accessPeriod", p.days_from_duration, obj.get("accessPeriod"))
+        values["hands_on_hours"] = at("handsOnHours", p.decimal, obj.get("handsOnHours"))
+        values["supervised_hours"] = at("supervisedHours", p.decimal, obj.get("supervisedHours"))
+        if values["registration_deadline"] is None:
+            values["registration_deadline"] = at(
+                "registrationDeadline", p.date_only, obj.get("registrationDeadline")
+            )
+        if values["registration_url"] is None:
+            values["registration_url"] = at("url", url_of, obj.get("url"))
+        check_session(values)
+        return SessionRecord(key, values)
+
+    def _read_offers(self, values: dict[str, Any], obj: dict[str, Any]) -> None:
+        main: dict[str, Any] | None = None
+        for i, raw in enumerate(many(obj.get("offers"))):
+            offer = node(raw)
+            if not offer:
+                continue
+            where = f"offers[{i}]" if isinstance(obj.get("offers"), list) else "offers"
+            price = at(f"{where}.price", p.money, offer.get("price", offer.get("lowPrice")))
+            code = at(f"{where}.priceCurrency", p.currency, offer.get("priceCurrency"))
+            label = " ".join(
+                (p.text(offer.get(k)) or "").lower()
+                for k in ("category", "name", "eligibleCustomerType")
+            )
+            if "early" in label:
+                values["early_price"] = price
+                values["early_price_until"] = at(
+                    f"{where}.validThrough", p.date_only, offer.get("validThrough")
+                )
+            elif "member" in label:
+                values["member_price"] = price
+            elif main is None:
+                main = offer
+                values["price"] = price
+                values["registration_url"] = at(f"{where}.url", url_of, offer.get("url"))
+                values["registration_opens"] = at(
+                    f"{where}.availabilityStarts", p.date_only, offer.get("availabilityStarts")
+                )
+                values["registration_deadline"] = at(
+                    f"{where}.availabilityEnds", p.date_only, offer.get("availabilityEnds")
+                )
+            values["currency"] = values["currency"] or code
+
+    # --- programs --------------------------------------------------------------------
+
+    def program(self, obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> ProgramRecord:
+        name = at("name", lambda v: p.bounded(p.text(v), 500), obj.get("name"))
+        if name is None:
+            raise RecordError("name", "a program needs a name")
+        provider = at("provider", lambda v: self.provider(v, by_id), obj.get("provider"))
+        url = at("url", url_of, obj.get("url"))
+        key = absolute_iri(obj) or url or _scoped(provider, "program", name)
+        embedded: list[CourseRecord] = []
+        groups = many(obj.get("requirementGroup"))
+        structure = []
+        if groups:
+            for g, raw in enumerate(groups):
+                group = node(raw)
+                refs = self._program_courses(
+                    group.get("hasCourse"),
+                    by_id,
+                    provider,
+                    embedded,
+                    f"requirementGroup[{g}].hasCourse",
+                )
+                choose = at(f"requirementGroup[{g}].choose", p.integer, group.get("choose"))
+                if choose is not None and not 1 <= choose <= len(refs):
+                    raise RecordError(
+                        f"requirementGroup[{g}].choose",
+                        f"must be between 1 and the group's {len(refs)} courses, got {choose}",
+                    )
+                structure.append(
+                    {"title": p.text(group.get("name")), "choose": choose, "courses": refs}
+                )
+        else:
+            refs = self._program_courses(
+                obj.get("hasCourse"), by_id, provider, embedded, "hasCourse"
+            )
+            if refs:
+                structure.append({"title": None, "choose": None, "courses": refs})
+        values = {
+            "name": name,
+            "description": p.long_text(obj.get("description")),
+            "total_hours": at(
+                "numberOfCredits", _ce_hours, obj.get("numberOfCredits", obj.get("totalHours"))
+            ),
+            "credential_awarded": at(
+                "educationalCredentialAwarded",
+                lambda v: p.bounded(_name(v), 500),
+                obj.get("educationalCredentialAwarded"),
+            ),
+            "url": url,
+            "structure": structure,
+        }
+        return ProgramRecord(key, values, provider, embedded)
+
+    def _program_courses(
+        self,
+        raw: Any,
+        by_id: dict[str, dict[str, Any]],
+        provider: ProviderRecord | None,
+        embedded: list[CourseRecord],
+        where: str,
+    ) -> list[str]:
+        refs = []
+        for i, item in enumerate(many(raw)):
+            obj = node(item) if isinstance(item, dict) else {"@id": item}
+            ref = obj.get("@id")
+            full = obj if obj.get("name") else by_id.get(str(ref)) if ref else None
+            if full and node(full).get("name"):
+                try:
+                    course = self.course(node(full), by_id, default_provider=provider)
+                except RecordError as error:
+                    raise error.within(f"{where}[{i}]") from None
+                embedded.append(course)
+                refs.append(course.key)
+            elif isinstance(ref, str) and ref.strip():
+                refs.append(ref.strip())
+            else:
+                raise RecordError(f"{where}[{i}]", "needs the course's @id or the course itself")
+        return refs
+
+
+SESSION_FIELDS = (
+    "mode",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+    "timezone",
+    "registration_opens",
+    "access_days",
+    "workload_hours",
+    "meeting_pattern",
+    "venue",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "latitude",
+    "longitude",
+    "price",
+    "currency",
+    "early_price",
+    "early_price_until",
+    "member_price",
+    "seats_total",
+    "seats_remaining",
+    "registration_deadline",
+    "registration_url",
+    "instructors",
+    "hands_on_hours",
+    "supervised_hours",
+)
+
+
+def check_session(values: dict[str, Any]) -> None:
+    """Cross-field rules every session obeys, whatever format it came from."""
+    start, end = values["start_date"], values["end_date"]
+    if start and end:
+        if end < start:
+            raise RecordError("endDate", f"{end} is before the start date {start}")
+        if (
+            end == start
+            and values["start_time"]
+            and values["end_time"]
+            and values["end_time"] < values["start_time"]
+        ):
+            raise RecordError("endDate", "ends before it starts")
+    total, left = values["seats_total"], values["seats_remaining"]
+    if total is not None and left is not None and left > total:
+        raise RecordError("remainingAttendeeCapacity", f"{left} seats left but only {total} in all")
+    if all(values[k] is None for k in ("price", "early_price", "member_price")):
+        values["currency"] = None  # a currency with no price says nothing
+    if (
+        values["mode"] in {"live_online", "in_person", "hybrid"}
+        and start is None
+        and not values["meeting_pattern"]
+    ):
+        raise RecordError(
+            "startDate", f"a {values['mode'].replace('_', ' ')} session needs a start date"
+        )
+
+
+def _place_times(
+    values: dict[str, Any],
+    start: tuple[Any, Any, str | None] | None,
+    end: tuple[Any, Any, str | None] | None,
+) -> None:
+    for prefix, moment in (("start", start), ("end", end)):
+        if moment is None:
+            values[f"{prefix}_date"] = values[f"{prefix}_time"] = None
+            continue
+        day, time, offset = moment
+        zone = values["timezone"]
+        if time is not None and offset and zone and zone != offset and "/" in zone:
+            day, time = _to_zone(day, time, offset, zone)
+        values[f"{prefix}_date"], values[f"{prefix}_time"] = day, time
+
+
+def _to_zone(day: Any, time: Any, offset: str, zone: str) -> tuple[Any, Any]:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    sign = -1 if offset.startswith("-") else 1
+    hours, minutes = int(offset[1:3]), int(offset[4:6])
+    tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    local = dt.datetime.combine(day, time, tz).astimezone(ZoneInfo(zone))
+    return local.date(), local.time().replace(tzinfo=None)
+
+
+def _meeting(schedule: dict[str, Any]) -> dict[str, Any]:
+    days = [at("byDay", p.weekday, d) for d in many(schedule.get("byDay"))]
+    start = at("startTime", p.clock, schedule.get("startTime"))
+    end = at("endTime", p.clock, schedule.get("endTime"))
+    return {
+        "days": days,
+        "start_time": start.strftime("%H:%M") if start else None,
+        "end_time": end.strftime("%H:%M") if end else None,
+    }
+
+
+def _is_virtual(raw: Any) -> bool:
+    return any(
+        "VirtualLocation" in types(node(item)) for item in many(raw) if isinstance(item, dict)
+    )
+
+
+def _read_location(values: dict[str, Any], raw: Any) -> None:
+    for key in (
+        "venue",
+        "street",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "latitude",
+        "longitude",
+    ):
+        values[key] = None
+    physical = [
+        i for i in many(raw) if not (isinstance(i, dict) and "VirtualLocation" in types(node(i)))
+    ]
+    if not physical:
+        return
+    item = physical[0]
+    if not isinstance(item, dict):
+        values["venue"] = at("location", lambda v: p.bounded(p.text(v), 300), item)
+        return
+    place = node(item)
+    if "PostalAddress" in types(place) or "streetAddress" in place or "addressLocality" in place:
+        values.update(at("location", _address, place))
+    else:
+        values["venue"] = at(
+            "location.name", lambda v: p.bounded(p.text(v), 300), place.get("name")
+        )
+        values.update(at("location.address", _address, place.get("address")))
+    geo = node(place.get("geo"))
+    lat, lon = at(
+        "location", lambda g: p.latitude_longitude(g.get("latitude"), g.get("longitude")), geo
+    )
+    values["latitude"], values["longitude"] = lat, lon
+
+
+def _address(raw: Any) -> dict[str, Any]:
+    empty: dict[str, Any] = dict.fromkeys(("street", "city", "region", "postal_code", "country"))
+    if raw is None:
+        return empty
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    if not isinstance(raw, dict):
+        empty["street"] = p.bounded(p.text(raw), 300)
+        return empty
+    obj = node(raw)
+    country = obj.get("addressCountry")
+    return {
+        "street": at(
+            "streetAddress", lambda v: p.bounded(p.text(v), 300), obj.get("streetAddress")
+        ),
+        "city": at(
+            "addressLocality", lambda v: p.bounded(p.text(v), 120), obj.get("addressLocality")
+        ),
+        "region": at(
+            "addressRegion", lambda v: p.bounded(p.text(v), 120), obj.get("addressRegion")
+        ),
+        "postal_code": at("postalCode", lambda v: p.bounded(p.text(v), 20), obj.get("postalCode")),
+        "country": at("addressCountry", lambda v: p.bounded(_name(v), 60), country),
+    }
+
+
+def _provider_values(**given: Any) -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(
+        (
+            "name",
+            "kind",
+            "description",
+            "url",
+            "email",
+            "phone",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+        )
+    )
+    values["kind"] = "organization"
+    values["is_sample"] = False
+    values.update(given)
+    return values
+
+
+def _approval(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):
+        raw = {"authority": raw}
+    obj = node(raw)
+    authority_text = p.text(obj.get("authority") or _name(obj.get("recognizedBy")))
+    if authority_text is None:
+        raise RecordError(
+            "authority", "an approval needs its authority (NCBTMB, FSMTB, state:FL, ...)"
+        )
+    authority, authority_name = normalise_authority(authority_text)
+    return {
+        "authority": authority,
+        "authority_name": authority_name,
+        "number": at(
+            "identifier",
+            lambda v: p.bounded(p.text(v), 100),
+            obj.get("identifier", obj.get("number")),
+        ),
+        "valid_until": at(
+            "validThrough", p.date_only, obj.get("validThrough", obj.get("validUntil"))
+        ),
+    }
+
+
+_NATIONAL = {"NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA"}
+
+
+def normalise_authority(value: str) -> tuple[str, str | None]:
+    """Authority codes: NCBTMB, FSMTB, AMTA, ABMP, AMMA, ``state:XX`` or ``other`` plus a name."""
+    raw = value.strip()
+    upper = raw.upper()
+    if upper in _NATIONAL:
+        return upper, None
+    if upper.startswith("STATE:") and len(upper) == 8:
+        return f"state:{upper[6:]}", None
+    if len(upper) == 2 and upper.isalpha():
+        return f"state:{upper}", None
+    if upper.startswith("OTHER:"):
+        return "other", p.bounded(raw[6:].strip() or None, 300)
+    return "other", p.bounded(raw, 300)
+
+
+def _ce_hours(value: Any) -> Any:
+    hours = p.decimal(value)
+    if hours is not None and hours > 2000:
+        raise RecordError("", f"{hours} CE hours is more than any course carries (2000 at most)")
+    return hours
+
+
+def _lower_text(limit: int) -> Callable[[Any], str | None]:
+    def parse(value: Any) -> str | None:
+        word = p.bounded(_name(value), limit)
+        return word.lower() if word else None
+
+    return parse
+
+
+def _language(value: Any) -> str | None:
+    if isinstance(value, dict):
+        obj = node(value)
+        value = obj.get("alternateName") or obj.get("name")
+    return p.bounded(p.text(value), 20)
+
+
+def _provider_key(iri: str | None, url: str | None, name: str) -> str:
+    if iri:
+        return iri
+    if url and url.startswith(("http://", "https://")):
+        return url
+    return f"name:{slug(name)}"
+
+
+def _scoped(provider: ProviderRecord | None, kind: str, label: str) -> str:
+    owner = provider.key if provider else "unknown-provider"
+    return f"{owner}/{kind}:{slug(label)}"
+
+
+def _course_key(
+    iri: str | None, url: str | None, provider: ProviderRecord | None, code: str | None, title: str
+) -> str:
+    if iri:
+        return iri
+    if url and url.startswith(("http://", "https://")):
+        return url
+    if code:
+        return _scoped(provider, "code", code)
+    return _scoped(provider, "course", title)
+
+
+def _check_unique_keys(sessions: list[SessionRecord]) -> None:
+    seen: set[str] = set()
+    for i, session in enumerate(sessions):
+        if session.key in seen:
+            raise RecordError(
+                f"hasCourseInstance[{i}].@id", f"repeats the session id {session.key!r}"
+            )
+        seen.add(session.key)

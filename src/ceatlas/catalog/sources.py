@@ -1,0 +1,173 @@
+"""Read catalog files: JSON-LD (.json, .jsonld), NDJSON, HTML pages with JSON-LD blocks, CSV.
+
+Every reader streams ``(where, record-or-error)`` pairs, where ``where`` says where in the
+file the record sits (line, record index, script block), so that errors can name it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ceatlas.catalog.csv_format import CsvReader
+from ceatlas.catalog.records import Record, RecordError
+from ceatlas.catalog.schemaorg_read import SchemaOrgReader
+from ceatlas.catalog.vocabulary import TermMapper
+
+JSON_SUFFIXES = {".json", ".jsonld"}
+NDJSON_SUFFIXES = {".ndjson", ".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+CSV_SUFFIXES = {".csv"}
+SUFFIXES = JSON_SUFFIXES | NDJSON_SUFFIXES | HTML_SUFFIXES | CSV_SUFFIXES
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A record's place in its file, e.g. ``line 12``, ``script 2, record 3``."""
+
+    file: str
+    line: int | None = None
+    block: int | None = None
+    index: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.block is not None:
+            parts.append(f"script {self.block}")
+        if self.index is not None:
+            parts.append(f"record {self.index}")
+        return ", ".join(parts)
+
+
+Item = tuple[Where, Record | RecordError | None]
+
+
+class UnsupportedFileError(Exception):
+    pass
+
+
+def read_file(path: Path, terms: TermMapper, progress: Progress | None = None) -> Iterator[Item]:
+    suffix = path.suffix.lower()
+    if suffix in NDJSON_SUFFIXES:
+        yield from _ndjson(path, SchemaOrgReader(terms), progress)
+    elif suffix in JSON_SUFFIXES:
+        yield from _json(path, SchemaOrgReader(terms), progress)
+    elif suffix in HTML_SUFFIXES:
+        yield from _html(path, SchemaOrgReader(terms), progress)
+    elif suffix in CSV_SUFFIXES:
+        yield from _csv(path, CsvReader(terms), progress)
+    else:
+        raise UnsupportedFileError(
+            f"{path}: unsupported file type {suffix or '(none)'}; expected one of "
+            + ", ".join(sorted(SUFFIXES))
+        )
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8-sig")
+
+
+def _documents(
+    reader: SchemaOrgReader, document: Any, where: Where, single_line: bool = False
+) -> Iterator[Item]:
+    items = list(reader.records(document))
+    for index, outcome in items:
+        shown = None if single_line and len(items) == 1 else index
+        yield Where(where.file, where.line, where.block, shown), outcome
+
+
+def _json(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
+    raw = path.read_bytes()
+    try:
+        document = json.loads(_decode(raw))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        yield Where(str(path), line), RecordError("", f"not valid JSON: {_json_reason(error)}")
+        return
+    if progress:
+        progress(len(raw))
+    yield from _documents(reader, document, Where(str(path)))
+
+
+def _ndjson(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if progress:
+                progress(len(raw))
+            if not raw.strip():
+                continue
+            where = Where(str(path), number)
+            try:
+                document = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
+                continue
+            yield from _documents(reader, document, where, single_line=True)
+
+
+def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
+    from lxml import html as lxml_html
+
+    raw = path.read_bytes()
+    if progress:
+        progress(len(raw))
+    try:
+        tree = lxml_html.fromstring(raw)
+    except (ValueError, SyntaxError) as error:  # lxml's ParserError derives from these
+        yield Where(str(path)), RecordError("", f"not readable as HTML: {error}")
+        return
+    scripts = tree.xpath(
+        '//script[translate(@type, "APLIONJS+D", "aplionjs+d")="application/ld+json"]'
+    )
+    if not scripts:
+        yield (
+            Where(str(path)),
+            RecordError("", 'no <script type="application/ld+json"> block in the page'),
+        )
+        return
+    for block, script in enumerate(scripts, start=1):
+        where = Where(str(path), script.sourceline, block)
+        body = (script.text or "").strip()
+        body = body.removeprefix("<!--").removesuffix("-->").strip()
+        try:
+            document = json.loads(body)
+        except json.JSONDecodeError as error:
+            yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
+            continue
+        yield from _documents(reader, document, where)
+
+
+def _csv(path: Path, reader: CsvReader, progress: Progress | None) -> Iterator[Item]:
+    with path.open("rb") as binary:
+        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        last = 0
+        try:
+            for line, outcome in reader.rows(stream):
+                if progress:
+                    position = binary.tell()
+                    progress(position - last)
+                    last = position
+                yield Where(str(path), line), outcome
+        except UnicodeDecodeError as error:
+            yield (
+                Where(str(path)),
+                RecordError("", f"not UTF-8 text: {error.reason} at byte {error.start}"),
+            )
+        except Exception as error:  # the csv module raises csv.Error for malformed quoting
+            if type(error).__module__ != "_csv":
+                raise
+            yield Where(str(path)), RecordError("", f"malformed CSV: {error}")
+
+
+def _json_reason(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at line {error.lineno}, column {error.colno}"
+    return str(error)

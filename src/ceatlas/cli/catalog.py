@@ -1,0 +1,144 @@
+"""Catalog commands: init, import, export, generate, stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ceatlas.catalog.importer import ImportReport, expand_paths
+from ceatlas.cli.common import err, fail, out, print_json, services
+
+SHOWN_PROBLEMS = 50
+
+
+def init(
+    sample: Annotated[
+        bool, typer.Option("--sample/--no-sample", help="Load the sample catalog.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Create or upgrade the database and (by default) load the sample catalog."""
+    with services() as app:
+        app.catalog.init()
+        report = app.catalog.load_sample(dt.date.today()) if sample else None
+        stats = app.catalog.stats()
+    if as_json:
+        print_json(
+            {
+                "database": app.settings.resolved_database_url,
+                "stats": stats.as_dict(),
+                "sample": report.as_dict() if report else None,
+            }
+        )
+        return
+    out.print(f"Database ready: {app.settings.resolved_database_url}")
+    if report is not None:
+        out.print(f"Sample catalog loaded: {_summary(report)}")
+    _print_stats(stats.as_dict())
+
+
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .json .jsonld .ndjson .html .csv")
+    ],
+    strict: Annotated[
+        bool, typer.Option(help="Reject a whole file if any record in it is invalid.")
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(help="Remove sessions of imported courses that the files no longer list."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import catalog files; every rejected record is reported with its place, field and reason.
+
+    Exit code 0 when everything was imported, 1 when any record or file was rejected.
+    """
+    files = expand_paths(paths)
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with services() as app:
+        app.catalog.init()
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or total < 5_000_000,
+        ) as bar:
+            task = bar.add_task("import", total=total)
+            report = app.catalog.import_paths(
+                files, strict=strict, prune=prune, progress=lambda n: bar.advance(task, n)
+            )
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonld, ndjson or csv")] = "jsonld",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Export the catalog as schema.org JSON-LD (one document or NDJSON) or CSV."""
+    if fmt not in {"jsonld", "ndjson", "csv"}:
+        raise fail(f"--format: expected jsonld, ndjson or csv, got {fmt!r}")
+    with services() as app:
+        app.catalog.init()
+        if output is None:
+            import sys
+
+            count = app.catalog.export(sys.stdout, fmt)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = app.catalog.export(stream, fmt)
+    err.print(f"exported {count} {'rows' if fmt == 'csv' else 'documents'}")
+
+
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+    """Counts of providers, courses, sessions and programs."""
+    with services() as app:
+        app.catalog.init()
+        data = app.catalog.stats().as_dict()
+    if as_json:
+        print_json(data)
+    else:
+        _print_stats(data)
+
+
+def _summary(report: ImportReport) -> str:
+    t = report.totals
+    return (
+        f"{report.records_imported} records imported, {report.records_rejected} rejected; "
+        f"courses +{t.courses.inserted} ~{t.courses.updated} ={t.courses.unchanged}; "
+        f"sessions +{t.sessions.inserted} ~{t.sessions.updated} ={t.sessions.unchanged}"
+        + (f" -{t.sessions_pruned}" if t.sessions_pruned else "")
+        + f"; programs +{t.programs.inserted} ~{t.programs.updated} ={t.programs.unchanged}"
+    )
+
+
+def _print_report(report: ImportReport) -> None:
+    out.print(_summary(report) + "  (+ new, ~ updated, = unchanged, - pruned)")
+    for problem in report.problems[:SHOWN_PROBLEMS]:
+        err.print(f"rejected: {problem}", markup=False, soft_wrap=True)
+    if len(report.problems) > SHOWN_PROBLEMS:
+        err.print(f"... and {len(report.problems) - SHOWN_PROBLEMS} more (use --json for all)")
+    for path in report.files_rejected:
+        err.print(f"file rejected: {path}", markup=False)
+
+
+def _print_stats(data: dict[str, object]) -> None:
+    table = Table(show_header=False, box=None)
+    for key, value in data.items():
+        table.add_row(key.replace("_", " "), str(value))
+    out.print(table)

@@ -1,0 +1,104 @@
+"""Test fixtures: every test gets a clean, migrated catalog database.
+
+By default the database is a SQLite file per test (copied from one migrated template).
+With ``CEATLAS_TEST_DATABASE_URL=postgresql+psycopg://...`` the same tests run on
+PostgreSQL: the schema is migrated once and every table is truncated before each test.
+With ``CEATLAS_FORBID_SKIPS=1`` (set by scripts/test and CI) a skipped test fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.catalog.vocabulary import Resolver
+from ceatlas.db import make_engine, migrate
+from ceatlas.orm import Base
+
+POSTGRES_URL = os.environ.get("CEATLAS_TEST_DATABASE_URL")
+
+
+def pytest_report_header() -> str:
+    return f"ceatlas test database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CEATLAS_FORBID_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if reporter:
+            reporter.write_line(f"FAILED: {skipped} test(s) skipped while CEATLAS_FORBID_SKIPS=1")
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine() -> Iterator[Engine | None]:
+    if not POSTGRES_URL:
+        yield None
+        return
+    engine = make_engine(POSTGRES_URL)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _sqlite_template: Path, _postgres_engine: Engine | None) -> str:
+    """URL of a clean, migrated database for this test."""
+    if _postgres_engine is not None and POSTGRES_URL:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with _postgres_engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return POSTGRES_URL
+    path = tmp_path / "ceatlas.db"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    built = make_engine(database_url)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture(scope="session")
+def resolver() -> Resolver | None:
+    """The packaged knowledge base, used to map terms to ids."""
+    from ceatlas.app import Services
+    from ceatlas.config import load_settings
+
+    return Services(load_settings(kb_dir=None)).resolver
+
+
+@pytest.fixture
+def catalog(engine: Engine, resolver: Resolver | None) -> Catalog:
+    return Catalog(engine, resolver)
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> Path:
+    """Point the CLI at this test's database and a private data folder."""
+    monkeypatch.setenv("CEATLAS_DATABASE_URL", database_url)
+    monkeypatch.setenv("CEATLAS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CEATLAS_KB_DIR", raising=False)
+    return tmp_path
