@@ -66,6 +66,8 @@ class Loaded:
     meta: KBMeta | None = None
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: kinds whose file could not be read at all (references to them are not checked)
+    unreadable: set[str] = field(default_factory=set)
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
@@ -173,7 +175,12 @@ def load_directory(directory: Path) -> Loaded:
         except ValidationError as exc:
             loaded.problems.extend(validation_problems(META_FILE, "kb", exc))
     for kind, (file, model) in KINDS.items():
+        before = len(loaded.problems)
         raw = read_yaml(directory / file, loaded.problems)
+        if raw is None:
+            loaded.unreadable.add(kind)
+            if len(loaded.problems) == before:
+                loaded.problems.append(Problem(file, "file is empty; expected a list of entries"))
         loaded.entries[kind] = parse_entries(file, raw, model, loaded.problems)
     return loaded
 
@@ -186,4 +193,3 @@ def files_signature(directory: Path) -> tuple[tuple[str, int], ...]:
         path = directory / name
         signature.append((name, path.stat().st_mtime_ns if path.exists() else -1))
     return tuple(signature)
-

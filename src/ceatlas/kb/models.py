@@ -175,7 +175,8 @@ class Jurisdiction(_Entry):
     renewal_cycle_months: MonthsOrUnknown = UNKNOWN
     ce_period_months: MonthsOrUnknown = UNKNOWN
     total_hours: HoursOrUnknown = UNKNOWN
-    mandated_hours: dict[Slug, Hours] | Unknown | NotApplicable = UNKNOWN
+    mandated_hours: dict[Slug, Hours | Unknown] | Unknown | NotApplicable = UNKNOWN
+    max_hours_by_category: dict[Slug, Hours] = {}
     required_certifications: list[Slug] = []
     online_max_hours: HourLimit = UNKNOWN
     live_min_hours: HoursOrUnknown = UNKNOWN
@@ -204,8 +205,9 @@ class Jurisdiction(_Entry):
     @field_validator("total_hours")
     @classmethod
     def _unregulated_has_no_hours(cls, value: int | str, info: ValidationInfo) -> int | str:
-        if info.data.get("regulated") is False and isinstance(value, int) and value > 0:
-            raise ValueError("an unregulated jurisdiction cannot require CE hours")
+        unregulated_state = info.data.get("regulated") is False and info.data.get("kind") != "national"
+        if unregulated_state and isinstance(value, int) and value > 0:
+            raise ValueError("an unregulated state cannot require CE hours")
         return value
 
     @property
@@ -219,9 +221,16 @@ class Jurisdiction(_Entry):
         return known(self.total_hours)
 
     @property
+    def mandated_topics(self) -> list[str]:
+        """Category ids with a mandate (hours known or not); empty when unknown or n/a."""
+        return list(self.mandated_hours) if isinstance(self.mandated_hours, dict) else []
+
+    @property
     def known_mandated_hours(self) -> dict[str, int]:
-        """Confirmed mandated topic hours (empty when unknown or not applicable)."""
-        return dict(self.mandated_hours) if isinstance(self.mandated_hours, dict) else {}
+        """Mandated topic hours a source confirms (topics with unknown hours left out)."""
+        if not isinstance(self.mandated_hours, dict):
+            return {}
+        return {k: v for k, v in self.mandated_hours.items() if isinstance(v, int)}
 
     @property
     def online_unlimited(self) -> bool:

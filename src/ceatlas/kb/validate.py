@@ -27,6 +27,8 @@ def _file(kind: str) -> str:
 def _refs(
     loaded: Loaded, kind: str, entry: str, field: str, ids: Iterable[str], target: str
 ) -> Iterator[Problem]:
+    if target in loaded.unreadable:
+        return
     known = loaded.entries.get(target, {})
     for ref in ids:
         if ref not in known:
@@ -57,9 +59,7 @@ def _technique_refs(loaded: Loaded) -> Iterator[Problem]:
 def _pathway_refs(loaded: Loaded) -> Iterator[Problem]:
     for pid, path in loaded.entries.get("pathways", {}).items():
         assert isinstance(path, Pathway)
-        yield from _refs(
-            loaded, "pathways", pid, "competencies", path.competencies, "competencies"
-        )
+        yield from _refs(loaded, "pathways", pid, "competencies", path.competencies, "competencies")
         yield from _refs(loaded, "pathways", pid, "techniques", path.techniques, "techniques")
         yield from _refs(
             loaded,
@@ -86,7 +86,15 @@ def _jurisdiction_refs(loaded: Loaded) -> Iterator[Problem]:
             "jurisdictions",
             jid,
             "mandated_hours",
-            jur.known_mandated_hours,
+            jur.mandated_topics,
+            "categories",
+        )
+        yield from _refs(
+            loaded,
+            "jurisdictions",
+            jid,
+            "max_hours_by_category",
+            jur.max_hours_by_category,
             "categories",
         )
         yield from _refs(
