@@ -13,7 +13,7 @@ def normalize(text: str) -> str:
     """Fold case, accents, punctuation, hyphens, ``&``/``and`` and a trailing plural ``s``.
 
     >>> normalize("Trigger-Points & Tender spots!")
-    'trigger point and tender spot'
+    'trigger points and tender spot'
     >>> normalize("Parkinson's")
     'parkinson'
     """

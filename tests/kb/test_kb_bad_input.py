@@ -1,0 +1,148 @@
+"""A broken KB (e.g. an admin's edited copy) fails loudly, naming file, entry and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ceatlas.cli import app
+from ceatlas.kb import KBError, load_kb
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load_error(directory: Path) -> str:
+    with pytest.raises(KBError) as info:
+        load_kb(directory)
+    return str(info.value)
+
+
+def test_copy_of_packaged_data_is_valid(kb_copy: Path) -> None:
+    assert load_kb(kb_copy).counts()["conditions"] >= 40
+
+
+def test_yaml_syntax_error(kb_copy: Path) -> None:
+    replace_in(kb_copy / "techniques.yaml", "- id: cupping\n", "- id: cupping\n  name: [oops\n")
+    message = load_error(kb_copy)
+    assert "techniques.yaml: YAML syntax error at line" in message
+
+
+def test_unknown_technique_reference(kb_copy: Path) -> None:
+    replace_in(
+        kb_copy / "conditions.yaml",
+        "techniques: [swedish-massage, neurodynamic-mobilization",
+        "techniques: [foo, neurodynamic-mobilization",
+    )
+    message = load_error(kb_copy)
+    assert "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in message
+
+
+def test_missing_required_field(kb_copy: Path) -> None:
+    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "")
+    message = load_error(kb_copy)
+    assert "techniques.yaml: entry 'cupping': field 'name': Field required" in message
+
+
+def test_duplicate_id(kb_copy: Path) -> None:
+    replace_in(kb_copy / "competencies.yaml", "- id: physiology\n", "- id: anatomy\n")
+    message = load_error(kb_copy)
+    assert "competencies.yaml: entry 'anatomy': field 'id': duplicate id" in message
+
+
+def test_wrong_type(kb_copy: Path) -> None:
+    replace_in(kb_copy / "jurisdictions.yaml", "  total_hours: 24\n", "  total_hours: lots\n")
+    message = load_error(kb_copy)
+    assert "jurisdictions.yaml: entry 'AZ': field 'total_hours': invalid value 'lots'" in message
+
+
+def test_unknown_category_in_mandated_hours(kb_copy: Path) -> None:
+    replace_in(kb_copy / "jurisdictions.yaml", "    medical-errors: 2\n", "    med-errors: 2\n")
+    message = load_error(kb_copy)
+    assert "entry 'FL': field 'mandated_hours': unknown category 'med-errors'" in message
+
+
+def test_bad_approver_code(kb_copy: Path) -> None:
+    replace_in(kb_copy / "jurisdictions.yaml", "  - ABMP\n", "  - ABPM\n")
+    assert "field 'accepted_approvers': unknown approver code(s) ['ABPM']" in load_error(kb_copy)
+
+
+def test_source_without_url_scheme(kb_copy: Path) -> None:
+    replace_in(kb_copy / "pathways.yaml", 'url: "https://www.nortonschool.com', 'url: "www.nortonschool.com')
+    message = load_error(kb_copy)
+    assert "pathways.yaml: entry 'manual-lymph-drainage': field 'sources[0].url'" in message
+
+
+def test_entry_without_sources(kb_copy: Path) -> None:
+    path = kb_copy / "categories.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "- id: extra\n  name: Extra\n  description: x\n  sources: []\n",
+        encoding="utf-8",
+    )
+    assert "categories.yaml: entry 'extra': field 'sources'" in load_error(kb_copy)
+
+
+def test_all_problems_reported_together(kb_copy: Path) -> None:
+    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "")
+    replace_in(kb_copy / "competencies.yaml", "- id: physiology\n", "- id: anatomy\n")
+    with pytest.raises(KBError) as info:
+        load_kb(kb_copy)
+    files = {problem.file for problem in info.value.problems}
+    assert {"techniques.yaml", "competencies.yaml"} <= files
+
+
+def test_missing_file_and_missing_dir(kb_copy: Path, tmp_path: Path) -> None:
+    (kb_copy / "pathways.yaml").unlink()
+    assert "pathways.yaml: file not found" in load_error(kb_copy)
+    assert "knowledge base directory not found" in load_error(tmp_path / "nope")
+
+
+def test_empty_and_non_list_files(kb_copy: Path) -> None:
+    (kb_copy / "categories.yaml").write_text("", encoding="utf-8")
+    (kb_copy / "kb.yaml").write_text("version: one\ndate: 2026-11-23\n", encoding="utf-8")
+    message = load_error(kb_copy)
+    assert "categories.yaml: file is empty" in message
+    assert "kb.yaml: entry 'kb': field 'version'" in message
+
+
+def test_duplicate_yaml_key(kb_copy: Path) -> None:
+    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "  name: Cupping\n  name: Cups\n")
+    assert "duplicate key 'name'" in load_error(kb_copy)
+
+
+def test_ambiguous_term(kb_copy: Path) -> None:
+    replace_in(kb_copy / "techniques.yaml", "  abbreviations: [MFR]\n", "  abbreviations: [MFR, MLD]\n")
+    message = load_error(kb_copy)
+    assert "entry 'myofascial-release': field 'abbreviations': term 'MLD' is already used" in message
+
+
+def test_cli_check_reports_problems_without_traceback(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replace_in(
+        kb_copy / "conditions.yaml",
+        "techniques: [swedish-massage, neurodynamic-mobilization",
+        "techniques: [foo, neurodynamic-mobilization",
+    )
+    monkeypatch.setenv("CEATLAS_KB_DIR", str(kb_copy))
+    result = CliRunner().invoke(app, ["kb", "check"])
+    assert result.exit_code == 1
+    assert "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_check_uses_valid_edited_copy(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    replace_in(kb_copy / "kb.yaml", "version: 1.0.0", "version: 9.9.9")
+    monkeypatch.setenv("CEATLAS_KB_DIR", str(kb_copy))
+    result = CliRunner().invoke(app, ["kb", "check"])
+    assert result.exit_code == 0, result.output
+    assert "version 9.9.9" in result.output
