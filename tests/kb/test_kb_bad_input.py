@@ -40,7 +40,9 @@ def test_unknown_technique_reference(kb_copy: Path) -> None:
         "techniques: [foo, neurodynamic-mobilization",
     )
     message = load_error(kb_copy)
-    assert "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in message
+    assert (
+        "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in message
+    )
 
 
 def test_missing_required_field(kb_copy: Path) -> None:
@@ -73,7 +75,11 @@ def test_bad_approver_code(kb_copy: Path) -> None:
 
 
 def test_source_without_url_scheme(kb_copy: Path) -> None:
-    replace_in(kb_copy / "pathways.yaml", 'url: "https://www.nortonschool.com', 'url: "www.nortonschool.com')
+    replace_in(
+        kb_copy / "pathways.yaml",
+        'url: "https://www.nortonschool.com',
+        'url: "www.nortonschool.com',
+    )
     message = load_error(kb_copy)
     assert "pathways.yaml: entry 'manual-lymph-drainage': field 'sources[0].url'" in message
 
@@ -117,9 +123,13 @@ def test_duplicate_yaml_key(kb_copy: Path) -> None:
 
 
 def test_ambiguous_term(kb_copy: Path) -> None:
-    replace_in(kb_copy / "techniques.yaml", "  abbreviations: [MFR]\n", "  abbreviations: [MFR, MLD]\n")
+    replace_in(
+        kb_copy / "techniques.yaml", "  abbreviations: [MFR]\n", "  abbreviations: [MFR, MLD]\n"
+    )
     message = load_error(kb_copy)
-    assert "entry 'myofascial-release': field 'abbreviations': term 'MLD' is already used" in message
+    assert (
+        "entry 'myofascial-release': field 'abbreviations': term 'MLD' is already used" in message
+    )
 
 
 def test_cli_check_reports_problems_without_traceback(

@@ -17,48 +17,192 @@ from ceatlas.kb import (
     normalize,
 )
 
-USPS = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
-).split()
+USPS = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+]
 
-FIXED_TECHNIQUES = (
-    "swedish-massage deep-tissue-massage manual-lymph-drainage myofascial-release "
-    "trigger-point-therapy neuromuscular-therapy oncology-massage orthopedic-massage "
-    "positional-release muscle-energy-technique pnf-stretching scar-tissue-mobilization "
-    "sports-massage prenatal-massage geriatric-massage hospice-comfort-care craniosacral-therapy "
-    "reflexology shiatsu thai-massage hot-stone-massage cross-fiber-friction "
-    "active-isolated-stretching instrument-assisted-soft-tissue-mobilization cupping "
-    "kinesiology-taping chair-massage hydrotherapy structural-integration "
-    "neurodynamic-mobilization medical-massage lomi-lomi aromatherapy"
-).split()
-FIXED_CONDITIONS = (
-    "sciatica piriformis-syndrome low-back-pain neck-pain chronic-shoulder-pain frozen-shoulder "
-    "rotator-cuff-strain tension-headache migraine tmj-dysfunction carpal-tunnel-syndrome "
-    "tennis-elbow plantar-fasciitis fibromyalgia lymphedema post-mastectomy-lymphedema "
-    "post-surgical-scar-tissue injury-scar-tissue whiplash thoracic-outlet-syndrome scoliosis "
-    "postural-dysfunction limited-range-of-motion oncology-active-treatment cancer-survivorship "
-    "cancer-related-fatigue anxiety-stress depression insomnia pregnancy hospice-comfort-care "
-    "osteoarthritis it-band-syndrome ankle-sprain hamstring-strain shin-splints "
-    "repetitive-strain-injury multiple-sclerosis parkinsons-disease stroke-recovery "
-    "peripheral-neuropathy knee-replacement-rehab hip-replacement-rehab"
-).split()
-FIXED_COMPETENCIES = (
-    "anatomy physiology pathology kinesiology medical-terminology clinical-documentation "
-    "infection-control hipaa-privacy interdisciplinary-teams pharmacology-basics "
-    "client-assessment ethics laws-and-rules cpr lymphatic-system oncology-treatment-effects "
-    "orthopedic-assessment pressure-adaptation hospital-protocols"
-).split()
-FIXED_PATHWAYS = (
-    "relaxation-spa hospital-based-massage oncology-massage manual-lymph-drainage "
-    "certified-lymphedema-therapist medical-massage injury-rehabilitation myofascial-release "
-    "trigger-point-nmt ncbtmb-board-certification"
-).split()
-FIXED_CATEGORIES = (
-    "ethics laws-and-rules medical-errors human-trafficking hiv-aids communicable-disease cpr "
-    "first-aid self-care hands-on domestic-violence sexual-misconduct-prevention "
-    "professional-boundaries documentation research-literacy business technique"
-).split()
+FIXED_TECHNIQUES = [
+    "swedish-massage",
+    "deep-tissue-massage",
+    "manual-lymph-drainage",
+    "myofascial-release",
+    "trigger-point-therapy",
+    "neuromuscular-therapy",
+    "oncology-massage",
+    "orthopedic-massage",
+    "positional-release",
+    "muscle-energy-technique",
+    "pnf-stretching",
+    "scar-tissue-mobilization",
+    "sports-massage",
+    "prenatal-massage",
+    "geriatric-massage",
+    "hospice-comfort-care",
+    "craniosacral-therapy",
+    "reflexology",
+    "shiatsu",
+    "thai-massage",
+    "hot-stone-massage",
+    "cross-fiber-friction",
+    "active-isolated-stretching",
+    "instrument-assisted-soft-tissue-mobilization",
+    "cupping",
+    "kinesiology-taping",
+    "chair-massage",
+    "hydrotherapy",
+    "structural-integration",
+    "neurodynamic-mobilization",
+    "medical-massage",
+    "lomi-lomi",
+    "aromatherapy",
+]
+FIXED_CONDITIONS = [
+    "sciatica",
+    "piriformis-syndrome",
+    "low-back-pain",
+    "neck-pain",
+    "chronic-shoulder-pain",
+    "frozen-shoulder",
+    "rotator-cuff-strain",
+    "tension-headache",
+    "migraine",
+    "tmj-dysfunction",
+    "carpal-tunnel-syndrome",
+    "tennis-elbow",
+    "plantar-fasciitis",
+    "fibromyalgia",
+    "lymphedema",
+    "post-mastectomy-lymphedema",
+    "post-surgical-scar-tissue",
+    "injury-scar-tissue",
+    "whiplash",
+    "thoracic-outlet-syndrome",
+    "scoliosis",
+    "postural-dysfunction",
+    "limited-range-of-motion",
+    "oncology-active-treatment",
+    "cancer-survivorship",
+    "cancer-related-fatigue",
+    "anxiety-stress",
+    "depression",
+    "insomnia",
+    "pregnancy",
+    "hospice-comfort-care",
+    "osteoarthritis",
+    "it-band-syndrome",
+    "ankle-sprain",
+    "hamstring-strain",
+    "shin-splints",
+    "repetitive-strain-injury",
+    "multiple-sclerosis",
+    "parkinsons-disease",
+    "stroke-recovery",
+    "peripheral-neuropathy",
+    "knee-replacement-rehab",
+    "hip-replacement-rehab",
+]
+FIXED_COMPETENCIES = [
+    "anatomy",
+    "physiology",
+    "pathology",
+    "kinesiology",
+    "medical-terminology",
+    "clinical-documentation",
+    "infection-control",
+    "hipaa-privacy",
+    "interdisciplinary-teams",
+    "pharmacology-basics",
+    "client-assessment",
+    "ethics",
+    "laws-and-rules",
+    "cpr",
+    "lymphatic-system",
+    "oncology-treatment-effects",
+    "orthopedic-assessment",
+    "pressure-adaptation",
+    "hospital-protocols",
+]
+FIXED_PATHWAYS = [
+    "relaxation-spa",
+    "hospital-based-massage",
+    "oncology-massage",
+    "manual-lymph-drainage",
+    "certified-lymphedema-therapist",
+    "medical-massage",
+    "injury-rehabilitation",
+    "myofascial-release",
+    "trigger-point-nmt",
+    "ncbtmb-board-certification",
+]
+FIXED_CATEGORIES = [
+    "ethics",
+    "laws-and-rules",
+    "medical-errors",
+    "human-trafficking",
+    "hiv-aids",
+    "communicable-disease",
+    "cpr",
+    "first-aid",
+    "self-care",
+    "hands-on",
+    "domestic-violence",
+    "sexual-misconduct-prevention",
+    "professional-boundaries",
+    "documentation",
+    "research-literacy",
+    "business",
+    "technique",
+]
 
 
 def all_entries(kb: KnowledgeBase) -> list[tuple[str, str, Any]]:
@@ -96,7 +240,8 @@ def test_every_entry_has_a_complete_source(kb: KnowledgeBase) -> None:
         assert entry.sources, f"{kind}:{eid} has no source"
         for source in entry.sources:
             assert source.url.startswith(("http://", "https://")), (kind, eid)
-            assert source.title and source.retrieved, (kind, eid)
+            assert source.title, (kind, eid)
+            assert source.retrieved, (kind, eid)
 
 
 def test_cross_references_resolve(kb: KnowledgeBase) -> None:
@@ -170,8 +315,10 @@ def test_all_sources_dedupes_by_url(kb: KnowledgeBase) -> None:
     rows = kb.all_sources()
     urls = [source.url for source, _ in rows]
     assert len(urls) == len(set(urls))
-    citers = dict((s.url, c) for s, c in rows)
-    fl_rule = "https://regulations.justia.com/states/florida/64/64b7/chapter-64b7-28/section-64b7-28-009"
+    citers = {s.url: c for s, c in rows}
+    fl_rule = (
+        "https://regulations.justia.com/states/florida/64/64b7/chapter-64b7-28/section-64b7-28-009"
+    )
     assert "jurisdictions:FL" in citers[fl_rule]
     assert "categories:ethics" in citers[fl_rule]
 

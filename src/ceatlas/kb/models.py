@@ -205,7 +205,9 @@ class Jurisdiction(_Entry):
     @field_validator("total_hours")
     @classmethod
     def _unregulated_has_no_hours(cls, value: int | str, info: ValidationInfo) -> int | str:
-        unregulated_state = info.data.get("regulated") is False and info.data.get("kind") != "national"
+        unregulated_state = (
+            info.data.get("regulated") is False and info.data.get("kind") != "national"
+        )
         if unregulated_state and isinstance(value, int) and value > 0:
             raise ValueError("an unregulated state cannot require CE hours")
         return value
