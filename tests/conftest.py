@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -102,3 +103,61 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) 
     monkeypatch.setenv("CEATLAS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("CEATLAS_KB_DIR", raising=False)
     return tmp_path
+
+
+def canonical(engine: Engine) -> list[dict[str, Any]]:
+    """The whole catalog as plain data without surrogate ids, timestamps or hashes."""
+    from ceatlas.catalog.export import iter_courses, iter_programs
+
+    volatile = {"id", "provider_id", "course_id", "content_hash", "updated_at"}
+
+    def clean(row: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row is None:
+            return None
+        cleaned = {k: v for k, v in row.items() if k not in volatile}
+        if "approvals" in cleaned:
+            cleaned["approvals"] = [clean(a) for a in row["approvals"]]
+        return cleaned
+
+    courses: list[dict[str, Any]] = [
+        {
+            "provider": clean(provider),
+            "course": clean(course),
+            "sessions": sorted((clean(s) or {} for s in sessions), key=lambda s: str(s["key"])),
+        }
+        for provider, course, sessions in iter_courses(engine)
+    ]
+    programs: list[dict[str, Any]] = [
+        {"provider": clean(provider), "program": clean(program)}
+        for provider, program in iter_programs(engine)
+    ]
+    return sorted(courses, key=lambda c: str(c["course"]["key"])) + sorted(
+        programs, key=lambda p: str(p["program"]["key"])
+    )
+
+
+@pytest.fixture
+def fresh_engine(
+    tmp_path: Path, _sqlite_template: Path, _postgres_engine: Engine | None
+) -> Iterator[Callable[[], Engine]]:
+    """A factory of clean databases, for property tests that need one per example."""
+    made: list[Engine] = []
+
+    def make() -> Engine:
+        for previous in made:
+            previous.dispose()  # still usable; frees pooled connections between examples
+        if _postgres_engine is not None and POSTGRES_URL:
+            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            with _postgres_engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            built = make_engine(POSTGRES_URL)
+        else:
+            path = tmp_path / f"fresh-{len(made)}.db"
+            shutil.copyfile(_sqlite_template, path)
+            built = make_engine(f"sqlite:///{path}")
+        made.append(built)
+        return built
+
+    yield make
+    for built in made:
+        built.dispose()

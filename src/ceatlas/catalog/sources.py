@@ -106,9 +106,13 @@ def _ndjson(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> I
                 continue
             where = Where(str(path), number)
             try:
-                document = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+                line = raw.rstrip(b"\r\n").decode("utf-8-sig" if number == 1 else "utf-8")
+                document = json.loads(line)
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
+                yield (
+                    where,
+                    RecordError("", f"not valid JSON: {_json_reason(error, one_line=True)}"),
+                )
                 continue
             yield from _documents(reader, document, where, single_line=True)
 
@@ -167,7 +171,9 @@ def _csv(path: Path, reader: CsvReader, progress: Progress | None) -> Iterator[I
             yield Where(str(path)), RecordError("", f"malformed CSV: {error}")
 
 
-def _json_reason(error: Exception) -> str:
+def _json_reason(error: Exception, *, one_line: bool = False) -> str:
     if isinstance(error, json.JSONDecodeError):
+        if one_line:
+            return f"{error.msg} at column {error.colno}"
         return f"{error.msg} at line {error.lineno}, column {error.colno}"
     return str(error)

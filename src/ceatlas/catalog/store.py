@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ceatlas.catalog.models import (
     Course,
@@ -107,8 +107,9 @@ class CatalogWriter:
     def write(self, batch: Sequence[tuple[Any, Record]]) -> list[tuple[Any, RecordError]]:
         """Write a batch in one transaction; return the records rejected at write time.
 
-        When the database refuses the batch, each record is retried on its own so that one
-        bad record cannot cost the others.
+        When the database refuses the batch's data, each record is retried on its own so
+        that one bad record cannot cost the others. Connection failures are not a record's
+        fault: they propagate.
         """
         rejected = self._unresolvable(batch)
         good = [item for item in batch if all(item[0] is not r[0] for r in rejected)]
@@ -116,7 +117,7 @@ class CatalogWriter:
         try:
             with self.engine.begin() as conn:
                 totals = self._write(conn, [record for _, record in good])
-        except SQLAlchemyError:
+        except (IntegrityError, DataError):
             self._provider_ids, self._course_ids = provider_cache, course_cache
             return rejected + self._write_one_by_one(good)
         self.totals.add(totals)
@@ -154,7 +155,7 @@ class CatalogWriter:
             try:
                 with self.engine.begin() as conn:
                     totals = self._write(conn, [record])
-            except SQLAlchemyError as error:
+            except (IntegrityError, DataError) as error:
                 self._provider_ids, self._course_ids = provider_cache, course_cache
                 reason = str(getattr(error, "orig", error)).splitlines()[0]
                 rejected.append((where, RecordError("", f"the database refused it: {reason}")))

@@ -1,0 +1,3 @@
+from ceatlas.cli import main
+
+main()

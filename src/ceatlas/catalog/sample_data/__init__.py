@@ -1,0 +1,1 @@
+"""Data behind the sample catalog: fictional providers, course templates and programs."""
