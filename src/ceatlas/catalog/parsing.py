@@ -6,9 +6,11 @@ Each parser raises ``RecordError("", reason)``; callers place the error at its f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ceatlas.catalog.records import RecordError
@@ -33,8 +35,41 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 _WEEKDAY_ALIASES = {d.lower(): d for d in WEEKDAYS} | {d[:3].lower(): d for d in WEEKDAYS}
 
 
+_MEMO_LIMIT = 50_000
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def memo_text(parse: Callable[P, R]) -> Callable[P, R]:
+    """Remember results for text inputs: catalogs repeat the same dates, prices, durations.
+
+    Results are immutable (Decimal, date, time, str, tuples of them), so sharing is safe.
+    Errors are not remembered; the memo is bounded so a hostile file cannot grow it.
+    """
+    memo: dict[tuple[Any, ...], R] = {}
+
+    @functools.wraps(parse)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not args or type(args[0]) is not str:
+            return parse(*args, **kwargs)
+        key = (*args, *kwargs.items())
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            found = memo[key] = parse(*args, **kwargs)
+        return found  # type: ignore[no-any-return]
+
+    return wrapper
+
+
+_MISSING: Any = object()
+
+
 def text(value: Any) -> str | None:
     """A trimmed string with runs of whitespace collapsed, or None when empty."""
+    if type(value) is str:
+        return " ".join(value.split()) or None
     if value is None:
         return None
     if isinstance(value, dict):
@@ -70,6 +105,7 @@ def bounded(value: str | None, limit: int) -> str | None:
     return value
 
 
+@memo_text
 def decimal(
     value: Any, *, minimum: Decimal | None = Decimal(0), places: int | None = 2
 ) -> Decimal | None:
@@ -96,6 +132,7 @@ def decimal(
     return number if places is None else number.quantize(Decimal(1).scaleb(-places))
 
 
+@memo_text
 def money(value: Any) -> Decimal | None:
     """A price: 395, "395", "$1,200.00", "Free"."""
     if isinstance(value, str):
@@ -108,6 +145,7 @@ def money(value: Any) -> Decimal | None:
     return decimal(value)
 
 
+@memo_text
 def currency(value: Any) -> str | None:
     code = text(value)
     if code is None:
@@ -127,6 +165,7 @@ def integer(value: Any, *, minimum: int = 0) -> int | None:
     return int(number)
 
 
+@memo_text
 def hours_from_duration(value: Any) -> Decimal | None:
     """Hours from ISO 8601 (PT2H, P3D, P1DT2H30M) or text ("16 hours", "3 days")."""
     raw = text(value)
@@ -167,6 +206,7 @@ def date_only(value: Any) -> dt.date | None:
     return parsed[0] if parsed else None
 
 
+@memo_text
 def when(value: Any) -> tuple[dt.date, dt.time | None, str | None] | None:
     """Local date, local time (if given) and UTC offset (if given) of a date or date-time."""
     raw = text(value)
@@ -203,6 +243,7 @@ def _format_offset(delta: dt.timedelta | None) -> str | None:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@memo_text
 def timezone_name(value: Any) -> str | None:
     """An IANA zone name (America/Chicago) or a fixed offset (-05:00)."""
     name = text(value)
@@ -217,6 +258,7 @@ def timezone_name(value: Any) -> str | None:
     return name
 
 
+@memo_text
 def clock(value: Any) -> dt.time | None:
     raw = text(value)
     if raw is None:

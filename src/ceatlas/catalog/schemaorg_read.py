@@ -55,18 +55,42 @@ PROVIDER_TYPES = frozenset(
 PROVIDER_KINDS = frozenset({"organization", "person"})
 
 
+_BARE: dict[str, str] = {}
+
+
 def _bare(name: str) -> str:
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    found = _BARE.get(name)
+    if found is None:
+        found = name
+        for prefix in _PREFIXES:
+            if name.startswith(prefix):
+                found = name[len(prefix) :]
+                break
+        if len(_BARE) < 10_000:  # names repeat; a hostile file cannot grow the memo forever
+            _BARE[name] = found
+    return found
+
+
+def bare_keys(obj: dict[str, Any]) -> dict[str, Any]:
+    """One object's properties with schema.org and ce: prefixes removed (a json object_hook)."""
+    for key in obj:
+        if ":" in key:
+            return {_bare(k): v for k, v in obj.items()}
+    return obj
+
+
+def bare_document(value: Any) -> Any:
+    """``bare_keys`` applied throughout a document already in memory."""
+    if isinstance(value, dict):
+        return bare_keys({k: bare_document(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [bare_document(v) for v in value]
+    return value
 
 
 def node(obj: Any) -> dict[str, Any]:
-    """An object's properties with schema.org and ce: prefixes removed."""
-    if not isinstance(obj, dict):
-        return {}
-    return {(k if k.startswith("@") else _bare(k)): v for k, v in obj.items()}
+    """An object (keys already bare), or an empty one for anything else."""
+    return obj if isinstance(obj, dict) else {}
 
 
 def types(obj: dict[str, Any]) -> set[str]:
@@ -104,6 +128,8 @@ def url_of(value: Any) -> str | None:
 
 def at(field: str, parse: Callable[[Any], Any], value: Any) -> Any:
     """Run a parser and place its error at ``field``."""
+    if value is None:
+        return None
     try:
         return parse(value)
     except RecordError as error:
@@ -123,8 +149,15 @@ class SchemaOrgReader:
     def __init__(self, terms: TermMapper) -> None:
         self.terms = terms
 
-    def records(self, document: Any) -> Iterator[tuple[int, Record | RecordError | None]]:
-        """Yield (index within the document, record or error, or None for ignored nodes)."""
+    def records(
+        self, document: Any, *, keys_bare: bool = False
+    ) -> Iterator[tuple[int, Record | RecordError | None]]:
+        """Yield (index within the document, record or error, or None for ignored nodes).
+
+        ``keys_bare`` says the document was parsed with ``bare_keys`` as its object hook.
+        """
+        if not keys_bare:
+            document = bare_document(document)
         items = self._top_level(document)
         by_id = {n["@id"]: n for n in (node(i) for i in items) if isinstance(n.get("@id"), str)}
         for index, item in enumerate(items, start=1):
@@ -186,7 +219,7 @@ class SchemaOrgReader:
                 raise RecordError("name", "a provider needs a name")
             return None
         url = at("url", url_of, obj.get("url"))
-        address = at("address", _address, obj.get("address"))
+        address = at("address", _address, obj.get("address")) or _address(None)
         values = _provider_values(
             name=name,
             kind="person" if "Person" in types(obj) else "organization",
@@ -197,7 +230,7 @@ class SchemaOrgReader:
             is_sample=obj.get("sample") is True,
             **address,
         )
-        approvals = at("approval", self.approvals, obj.get("approval"))
+        approvals = at("approval", self.approvals, obj.get("approval")) or []
         key = _provider_key(absolute_iri(obj), url, name)
         return ProviderRecord(key, values, approvals)
 
@@ -244,7 +277,8 @@ class SchemaOrgReader:
             "ce_categories": self._terms("categories", obj.get("category")),
             "prerequisites": at(
                 "coursePrerequisites", self._prerequisites, obj.get("coursePrerequisites")
-            ),
+            )
+            or [],
             "credential_awarded": at(
                 "educationalCredentialAwarded",
                 lambda v: p.bounded(_name(v), 500),
@@ -253,7 +287,7 @@ class SchemaOrgReader:
             "workload_hours": at("timeRequired", p.hours_from_duration, obj.get("timeRequired")),
             "url": url,
         }
-        approvals = at("approval", self.approvals, obj.get("approval"))
+        approvals = at("approval", self.approvals, obj.get("approval")) or []
         sessions = []
         for i, instance in enumerate(many(obj.get("hasCourseInstance"))):
             where = f"hasCourseInstance[{i}]"
@@ -643,7 +677,7 @@ def _read_location(values: dict[str, Any], raw: Any) -> None:
         values["venue"] = at(
             "location.name", lambda v: p.bounded(p.text(v), 300), place.get("name")
         )
-        values.update(at("location.address", _address, place.get("address")))
+        values.update(at("location.address", _address, place.get("address")) or _address(None))
     geo = node(place.get("geo"))
     lat, lon = at(
         "location", lambda g: p.latitude_longitude(g.get("latitude"), g.get("longitude")), geo

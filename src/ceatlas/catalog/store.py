@@ -10,11 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    Engine,
+    Float,
+    Integer,
+    String,
+    Table,
+    Time,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ceatlas.catalog.models import (
@@ -33,6 +49,7 @@ from ceatlas.catalog.records import (
     RecordError,
     SessionRecord,
 )
+from ceatlas.orm import ScaledDecimal
 
 PROVIDERS: Table = Provider.__table__  # type: ignore[assignment]
 PROVIDER_APPROVALS: Table = ProviderApproval.__table__  # type: ignore[assignment]
@@ -103,6 +120,7 @@ class CatalogWriter:
         self._provider_ids: dict[str, int] = {}
         self._course_ids: dict[str, int] = {}
         self._seen_sessions: dict[str, set[str]] | None = {} if track_sessions else None
+        self._native: _NativeSessions | None = None
 
     def write(self, batch: Sequence[tuple[Any, Record]]) -> list[tuple[Any, RecordError]]:
         """Write a batch in one transaction; return the records rejected at write time.
@@ -202,6 +220,11 @@ class CatalogWriter:
                 )
         return rejected
 
+    def _native_sessions(self, conn: Connection) -> _NativeSessions:
+        if self._native is None:
+            self._native = _NativeSessions(conn)
+        return self._native
+
     def _write(self, conn: Connection, records: list[Record]) -> WriteTotals:
         totals = WriteTotals()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -232,11 +255,12 @@ class CatalogWriter:
         totals.courses = self._upsert(
             conn, COURSES, courses, now, self._course_ids, COURSE_APPROVALS, "course_id"
         )
+        native = self._native_sessions(conn)
         for course in _courses_of(records):
             course_id = self._course_ids[course.key]
             for session in course.sessions:
-                sessions[session.key] = _session_row(session, course_id)
-        totals.sessions = self._upsert(conn, SESSIONS, sessions, now, None, None, None)
+                sessions[session.key] = native.row(session, course_id)
+        totals.sessions = self._upsert(conn, SESSIONS, sessions, now, None, None, None, native)
         programs = {}
         for program in (r for r in records if isinstance(r, ProgramRecord)):
             provider_id = self._provider_ids[program.provider.key] if program.provider else None
@@ -258,6 +282,7 @@ class CatalogWriter:
         id_cache: dict[str, int] | None,
         child_table: Table | None,
         child_fk: str | None,
+        native: _NativeSessions | None = None,
     ) -> Counts:
         counts = Counts()
         if not rows:
@@ -281,7 +306,9 @@ class CatalogWriter:
                 )
             if found is not None and id_cache is not None:
                 id_cache[key] = found[0]
-        if fresh:
+        if fresh and native is not None:
+            native.insert(conn, [rows[f["key"]] for f in fresh], now)
+        elif fresh:
             if id_cache is not None:
                 result = conn.execute(insert(table).returning(table.c.key, table.c.id), fresh)
                 id_cache.update((key, ident) for key, ident in result)
@@ -316,10 +343,65 @@ def _replace_children(
         conn.execute(insert(table), children)
 
 
-def _session_row(session: SessionRecord, course_id: int) -> _Row:
-    values = session.values
-    digest = content_hash(course_id, *(values[c] for c in SESSION_COLUMNS))
-    return _Row(session.key, dict(values, course_id=course_id), digest)
+def _fast_converter(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The value as the driver takes it, written the way SQLAlchemy would store it."""
+    if isinstance(kind, ScaledDecimal):
+        factor = kind.factor
+        return lambda v: int((v * factor).to_integral_value())
+    if isinstance(kind, JSON):
+        return lambda v: json.dumps(v) if v else "[]"
+    if dialect.name == "sqlite":
+        if isinstance(kind, Date):
+            return dt.date.isoformat
+        if isinstance(kind, Time):
+            return lambda v: v.isoformat(timespec="microseconds")
+        if isinstance(kind, Float | Integer | String):
+            return None
+    processor: Callable[[Any], Any] | None = kind._cached_bind_processor(dialect)
+    return processor
+
+
+class _NativeSessions:
+    """Sessions as tuples in the driver's own types, inserted with a bare executemany.
+
+    Sessions are the bulk of any catalog; going through SQLAlchemy's per-row parameter
+    processing costs more than the database itself. The column types' own bind processors
+    are applied here once per value, so the stored form is exactly what SQLAlchemy writes.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        dialect = conn.dialect
+        self.columns = ("course_id", *SESSION_COLUMNS)
+        found = (_fast_converter(SESSIONS.c[c].type, dialect) for c in self.columns)
+        self.converters = [(i, f) for i, f in enumerate(found) if f is not None]
+        self.stamp = SESSIONS.c.updated_at.type._cached_bind_processor(dialect)
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = ("key", *self.columns, "content_hash", "updated_at")
+        # Only our own table and column names go into this statement; values are bound.
+        self.sql = (
+            f"INSERT INTO {SESSIONS.name} ({', '.join(names)}) "  # noqa: S608
+            f"VALUES ({', '.join([mark] * len(names))})"
+        )
+
+    def row(self, session: SessionRecord, course_id: int) -> _Row:
+        values = session.values
+        converted = [course_id, *map(values.__getitem__, SESSION_COLUMNS)]
+        for index, convert in self.converters:
+            value = converted[index]
+            if value is not None:
+                converted[index] = convert(value)
+        row = _Row(session.key, dict(values, course_id=course_id), content_hash(*converted))
+        row.children = [{"native": converted}]
+        return row
+
+    def insert(self, conn: Connection, rows: list[_Row], now: dt.datetime) -> None:
+        stamp = self.stamp(now) if self.stamp else now
+        params = [(r.key, *r.children[0]["native"], r.digest, stamp) for r in rows]
+        conn.exec_driver_sql(self.sql, params)
+
+    @staticmethod
+    def digest_of(row: _Row) -> str:
+        return row.digest
 
 
 def _approval_rows(approvals: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
