@@ -1,0 +1,117 @@
+"""What a search returns: hits that explain themselves, facets and the query's reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class CourseInfo(BaseModel):
+    id: int
+    key: str
+    title: str
+    provider_key: str | None = None
+    provider_name: str | None = None
+    ce_hours: Decimal | None = None
+    level: str | None = None
+    language: str | None = None
+    techniques: list[str] = []
+    conditions: list[str] = []
+    competencies: list[str] = []
+    ce_categories: list[str] = []
+    url: str | None = None
+
+
+class SessionInfo(BaseModel):
+    id: int
+    key: str
+    mode: str
+    start_date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_date: dt.date | None = None
+    end_time: dt.time | None = None
+    timezone: str | None = None
+    meeting_pattern: list[dict[str, Any]] = []
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    seats_remaining: int | None = None
+    registration_deadline: dt.date | None = None
+    registration_url: str | None = None
+
+
+class Explanation(BaseModel):
+    """Why a result is here."""
+
+    matched_terms: list[str] = Field(
+        default_factory=list, description="Words of the course's text that the query matched."
+    )
+    expansions: list[str] = Field(
+        default_factory=list,
+        description="Synonyms/expansions/corrections that this result matched through.",
+    )
+    distance: str | None = None
+    counts_for: list[str] = Field(
+        default_factory=list, description="Why the course counts for the chosen state."
+    )
+
+
+class SessionHit(BaseModel):
+    session: SessionInfo
+    course: CourseInfo
+    score: float | None = None
+    distance_km: float | None = None
+    distance_miles: float | None = None
+    explanation: Explanation
+
+
+class CourseHit(BaseModel):
+    course: CourseInfo
+    score: float | None = None
+    sessions_matching: int
+    sessions: list[SessionHit]
+    explanation: Explanation
+
+
+class FacetCount(BaseModel):
+    value: str
+    label: str
+    count: int
+
+
+class Interpretation(BaseModel):
+    """How the free text was read."""
+
+    concepts: list[str] = []
+    expansions: list[str] = []
+    corrections: list[str] = []
+    ignored_words: list[str] = []
+
+
+class ResolvedPlace(BaseModel):
+    label: str
+    latitude: float
+    longitude: float
+    radius_km: float | None = None
+
+
+class SearchResult(BaseModel):
+    total: int = Field(description="Matching sessions, or courses when grouped.")
+    page: int
+    per_page: int
+    pages: int
+    sort: str
+    grouped: bool
+    results: list[SessionHit] = []
+    courses: list[CourseHit] = []
+    facets: dict[str, list[FacetCount]] = {}
+    interpretation: Interpretation = Interpretation()
+    place: ResolvedPlace | None = None
+    warnings: list[str] = []

@@ -1,0 +1,907 @@
+"""Course search over the catalog: one contract, SQLite (FTS5) and PostgreSQL backends.
+
+Filtering, counting, sorting and paging all run in SQL over indexed columns; Python only
+touches the page of results (explanations, approvals). Facets are grouped SQL counts over
+the filtered set, each with the query's *other* filters applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+import zipcodes
+from sqlalchemy import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES
+from ceatlas.catalog.store import (
+    COURSE_APPROVALS,
+    COURSES,
+    PROVIDER_APPROVALS,
+    PROVIDERS,
+    SESSIONS,
+)
+from ceatlas.kb.base import KnowledgeBase
+from ceatlas.search.backends import Backend, backend_for
+from ceatlas.search.models import SESSION_FACTS
+from ceatlas.search.query import ONLINE_MODES, TIME_BANDS, WEEKDAYS, SearchQuery
+from ceatlas.search.results import (
+    CourseHit,
+    CourseInfo,
+    Explanation,
+    FacetCount,
+    Interpretation,
+    ResolvedPlace,
+    SearchResult,
+    SessionHit,
+    SessionInfo,
+)
+from ceatlas.search.text import Analyzer, TextQuery, words_of
+
+KM_PER_MILE = 1.609344
+SESSIONS_PER_COURSE = 20
+_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+
+S, C, P, F = SESSIONS, COURSES, PROVIDERS, SESSION_FACTS
+
+PRICE_BANDS: list[tuple[str, str, int | None, int | None]] = [
+    ("under_100", "Under $100", 1, 10_000),
+    ("100_249", "$100–$249", 10_000, 25_000),
+    ("250_399", "$250–$399", 25_000, 40_000),
+    ("400_699", "$400–$699", 40_000, 70_000),
+    ("700_plus", "$700 and up", 70_000, None),
+]
+HOUR_BANDS: list[tuple[str, str, int | None, int | None]] = [
+    ("under_4", "Under 4 hours", None, 400),
+    ("4_to_8", "4–7.75 hours", 400, 800),
+    ("8_to_16", "8–15.75 hours", 800, 1600),
+    ("16_to_24", "16–23.75 hours", 1600, 2400),
+    ("24_plus", "24 hours and up", 2400, None),
+]
+MODE_LABELS = {
+    "self_paced_online": "Self-paced online",
+    "live_online": "Live online",
+    "in_person": "In person",
+    "hybrid": "Hybrid",
+}
+
+
+class SearchError(ValueError):
+    """The query cannot be run as asked (an unknown place, for example)."""
+
+
+@dataclass
+class _Place:
+    label: str
+    lat: float
+    lon: float
+    radius_miles: float | None
+
+
+@dataclass
+class _Plan:
+    """A query turned into SQL pieces."""
+
+    clauses: dict[str, list[ColumnElement[bool]]] = field(default_factory=dict)
+    text_match: sa.Subquery | None = None
+    text: TextQuery | None = None
+    distance: ColumnElement[float] | None = None
+    place: _Place | None = None
+    needs_facts: bool = False
+    warnings: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    empty: bool = False
+
+    def add(self, group: str, clause: ColumnElement[bool]) -> None:
+        self.clauses.setdefault(group, []).append(clause)
+
+    def where(self, *, without: str | None = None) -> list[ColumnElement[bool]]:
+        return [c for g, cs in self.clauses.items() if g != without for c in cs]
+
+
+class _Vocabulary:
+    """Words of course titles and provider names, cached until the catalog changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[Any, ...], frozenset[str]]] = {}
+
+    def get(self, conn: Connection) -> frozenset[str]:
+        signature = tuple(
+            conn.execute(
+                sa.select(sa.func.count(), sa.func.max(C.c.id), sa.func.max(C.c.updated_at))
+            ).one()
+        ) + tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(P.c.id))).one())
+        key = str(conn.engine.url)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == signature:
+                return hit[1]
+        words: set[str] = set()
+        for (title,) in conn.execute(sa.select(C.c.title).union(sa.select(P.c.name))):
+            words.update(w for w in words_of(str(title)) if len(w) >= 4 and not w.isdigit())
+        found = frozenset(words)
+        with self._lock:
+            self._cache[key] = (signature, found)
+        return found
+
+
+_VOCABULARY = _Vocabulary()
+_ANALYZERS: dict[int, Analyzer] = {}
+
+
+def _analyzer(kb: KnowledgeBase) -> Analyzer:
+    found = _ANALYZERS.get(id(kb))
+    if found is None or found.kb is not kb:
+        found = Analyzer(kb)
+        _ANALYZERS.clear()
+        _ANALYZERS[id(kb)] = found
+    return found
+
+
+class SearchService:
+    """Search the catalog in ``engine`` with the knowledge base ``kb``."""
+
+    def __init__(self, engine: Engine, kb: KnowledgeBase) -> None:
+        self.engine = engine
+        self.kb = kb
+        self.backend: Backend = backend_for(engine)
+        self.analyzer = _analyzer(kb)
+
+    def search(self, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
+        today = today or dt.date.today()
+        with self.engine.connect() as conn:
+            plan = self._plan(conn, query, today)
+            return self._run(conn, query, plan, today)
+
+    # --- planning --------------------------------------------------------------------
+
+    def _plan(self, conn: Connection, query: SearchQuery, today: dt.date) -> _Plan:
+        plan = _Plan()
+        if query.q:
+            text = self.analyzer.analyze(
+                query.q,
+                lambda word: self.backend.word_known(conn, word),
+                lambda: _VOCABULARY.get(conn),
+            )
+            plan.text = text
+            if text.concepts:
+                plan.text_match = self.backend.text_matches(text)
+        self._budget(plan, query)
+        self._schedule(plan, query)
+        if query.modes:
+            plan.add("modes", S.c.mode.in_(query.modes))
+        self._place(plan, query)
+        self._course(plan, query, today)
+        if query.min_seats is not None:
+            plan.add(
+                "seats",
+                sa.or_(S.c.seats_remaining.is_(None), S.c.seats_remaining >= query.min_seats),
+            )
+        if query.registration_open:
+            plan.add(
+                "registration",
+                sa.or_(S.c.registration_deadline.is_(None), S.c.registration_deadline >= today),
+            )
+        return plan
+
+    @staticmethod
+    def _budget(plan: _Plan, query: SearchQuery) -> None:
+        if query.max_price is None:
+            return
+        plan.add(
+            "budget",
+            sa.and_(
+                S.c.price.is_not(None),
+                sa.or_(
+                    S.c.price == 0,
+                    sa.and_(
+                        S.c.price <= query.max_price,
+                        sa.func.coalesce(S.c.currency, "USD") == query.currency,
+                    ),
+                ),
+            ),
+        )
+
+    def _schedule(self, plan: _Plan, query: SearchQuery) -> None:
+        self_paced = S.c.mode == "self_paced_online"
+        if not query.include_self_paced:
+            plan.add("self_paced", S.c.mode != "self_paced_online")
+
+        def scheduled(*clauses: ColumnElement[bool]) -> ColumnElement[bool]:
+            dated = sa.and_(*clauses)
+            return sa.or_(self_paced, dated) if query.include_self_paced else dated
+
+        if query.date_from or query.date_to:
+            clauses: list[ColumnElement[bool]] = [S.c.start_date.is_not(None)]
+            if query.date_from:
+                clauses.append(S.c.start_date >= query.date_from)
+            if query.date_to:
+                clauses.append(S.c.start_date <= query.date_to)
+            plan.add("dates", scheduled(*clauses))
+        if query.days:
+            plan.needs_facts = True
+            wanted = sum(1 << WEEKDAYS.index(d) for d in query.days)
+            others = 127 & ~wanted
+            plan.add(
+                "days",
+                scheduled(
+                    F.c.days_mask != 0,
+                    F.c.days_mask.op("&")(sa.literal(others, sa.Integer)) == 0,
+                ),
+            )
+        if query.time_of_day:
+            plan.needs_facts = True
+            bands = [
+                sa.and_(F.c.start_minute >= TIME_BANDS[t][0], F.c.start_minute < TIME_BANDS[t][1])
+                for t in query.time_of_day
+            ]
+            plan.add("time_of_day", scheduled(F.c.start_minute.is_not(None), sa.or_(*bands)))
+
+    def _place(self, plan: _Plan, query: SearchQuery) -> None:
+        if not query.has_place:
+            return
+        radius = None
+        if query.radius is not None:
+            radius = query.radius / KM_PER_MILE if query.unit == "km" else query.radius
+        place = resolve_place(query.near, query.lat, query.lon, radius)
+        plan.place = place
+        lat, lon = place.lat, place.lon
+        half_dlat = sa.func.radians(S.c.latitude - lat) / 2
+        half_dlon = sa.func.radians(S.c.longitude - lon) / 2
+        a = sa.func.power(sa.func.sin(half_dlat), 2) + math.cos(math.radians(lat)) * sa.func.cos(
+            sa.func.radians(S.c.latitude)
+        ) * sa.func.power(sa.func.sin(half_dlon), 2)
+        distance = 2 * EARTH_RADIUS_MILES * sa.func.asin(sa.func.sqrt(a))
+        plan.distance = sa.case(
+            (sa.and_(S.c.latitude.is_not(None), S.c.longitude.is_not(None)), distance),
+            else_=sa.null(),
+        )
+        if place.radius_miles is None:
+            return
+        dlat = place.radius_miles / 69.0 + 0.01
+        cos_lat = max(math.cos(math.radians(lat)) - 0.01, 0.0)
+        dlon = 180.0 if cos_lat <= 0.01 else min(180.0, dlat / cos_lat)
+        box = [S.c.latitude.between(lat - dlat, lat + dlat)]
+        if dlon < 180.0:
+            box.append(S.c.longitude.between(lon - dlon, lon + dlon))
+        plan.add(
+            "place",
+            sa.or_(
+                S.c.mode.in_(ONLINE_MODES),
+                sa.and_(*box, distance <= place.radius_miles),
+            ),
+        )
+
+    def _terms(self, kind: str, values: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for value in values:
+            resolved = self.kb.resolve(kind, value)
+            for candidate in (resolved, value.strip(), value.strip().lower()):
+                if candidate and candidate not in out:
+                    out.append(candidate)
+        return out
+
+    def _course(self, plan: _Plan, query: SearchQuery, today: dt.date) -> None:
+        backend = self.backend
+        if query.min_hours is not None:
+            plan.add("hours", C.c.ce_hours >= query.min_hours)
+        if query.max_hours is not None:
+            plan.add("hours", C.c.ce_hours <= query.max_hours)
+        if query.levels:
+            plan.add("levels", sa.func.lower(C.c.level).in_([v.lower() for v in query.levels]))
+        if query.languages:
+            plan.add(
+                "languages", sa.func.lower(C.c.language).in_([v.lower() for v in query.languages])
+            )
+        lists = (
+            ("categories", "categories", C.c.ce_categories, query.categories),
+            ("techniques", "techniques", C.c.techniques, query.techniques),
+            ("conditions", "conditions", C.c.conditions, query.conditions),
+            ("competencies", "competencies", C.c.competencies, query.competencies),
+        )
+        for group, kind, column, values in lists:
+            if values:
+                plan.add(group, backend.json_contains_any(column, self._terms(kind, values)))
+        if query.pathway:
+            pathway_id = self.kb.resolve("pathways", query.pathway)
+            pathway = self.kb.pathways.get(pathway_id or query.pathway)
+            if pathway is None:
+                plan.warnings.append(f"unknown pathway {query.pathway!r}: nothing matches it")
+                plan.add("pathway", sa.false())
+            else:
+                either = []
+                if pathway.techniques:
+                    either.append(backend.json_contains_any(C.c.techniques, pathway.techniques))
+                if pathway.competencies:
+                    either.append(backend.json_contains_any(C.c.competencies, pathway.competencies))
+                plan.add("pathway", sa.or_(*either) if either else sa.false())
+        if query.providers:
+            lowered = [v.lower() for v in query.providers]
+            plan.add(
+                "providers",
+                sa.or_(P.c.key.in_(query.providers), sa.func.lower(P.c.name).in_(lowered)),
+            )
+        if query.state:
+            self._jurisdiction(plan, query.state, today)
+
+    def _jurisdiction(self, plan: _Plan, state: str, today: dt.date) -> None:
+        jurisdiction = self.kb.jurisdictions.get(state)
+        accepted = jurisdiction.accepted_approvers if jurisdiction else None
+        if not isinstance(accepted, list):
+            reason = (
+                "is not in the knowledge base"
+                if jurisdiction is None
+                else f"has {accepted} accepted approvers in the knowledge base"
+            )
+            plan.warnings.append(f"{state} {reason}: no course can be shown to count for it")
+            plan.add("state", sa.false())
+            return
+        plan.accepted = accepted
+
+        def valid(table: sa.Table) -> ColumnElement[bool]:
+            return sa.and_(
+                table.c.authority.in_(accepted),
+                sa.or_(table.c.valid_until.is_(None), table.c.valid_until >= today),
+            )
+
+        course_ok = sa.exists().where(
+            COURSE_APPROVALS.c.course_id == C.c.id, valid(COURSE_APPROVALS)
+        )
+        provider_ok = sa.exists().where(
+            PROVIDER_APPROVALS.c.provider_id == C.c.provider_id, valid(PROVIDER_APPROVALS)
+        )
+        plan.add("state", sa.or_(course_ok, provider_ok))
+
+    # --- running ---------------------------------------------------------------------
+
+    def _from(self, plan: _Plan) -> sa.FromClause:
+        joined: sa.FromClause = S.join(C, C.c.id == S.c.course_id).outerjoin(
+            P, P.c.id == C.c.provider_id
+        )
+        if plan.needs_facts:
+            joined = joined.outerjoin(F, F.c.session_id == S.c.id)
+        if plan.text_match is not None:
+            joined = joined.join(plan.text_match, plan.text_match.c.course_id == S.c.course_id)
+        return joined
+
+    def _rank(self, plan: _Plan) -> ColumnElement[Any]:
+        if plan.text_match is not None:
+            return plan.text_match.c.rank
+        return sa.null()
+
+    def _run(
+        self, conn: Connection, query: SearchQuery, plan: _Plan, today: dt.date
+    ) -> SearchResult:
+        sort = query.effective_sort
+        warnings = list(plan.warnings)
+        if sort == "relevance" and plan.text_match is None:
+            sort = "start_date"
+        if sort == "distance" and plan.distance is None:
+            warnings.append("sort by distance needs a place (near or lat/lon); sorted by date")
+            sort = "start_date"
+        text_without_concepts = query.q is not None and plan.text_match is None
+        result = SearchResult(
+            total=0,
+            page=query.page,
+            per_page=query.per_page,
+            pages=0,
+            sort=sort,
+            grouped=query.group_by_course,
+            interpretation=_interpretation(plan.text),
+            place=_resolved(plan.place),
+            warnings=warnings,
+        )
+        if text_without_concepts:
+            result.warnings.append("the text has no searchable words; it was ignored")
+        where = plan.where()
+        source = self._from(plan)
+        if query.group_by_course:
+            self._grouped(conn, query, plan, sort, where, source, result, today)
+        else:
+            self._flat(conn, query, plan, sort, where, source, result, today)
+        if query.facets:
+            result.facets = self._facets(conn, query, plan)
+        return result
+
+    def _order(self, plan: _Plan, sort: str) -> list[Any]:
+        hours_per_dollar = self._hours_per_dollar()
+        keys: dict[str, list[Any]] = {
+            "relevance": [self._rank(plan).desc()],
+            "price": [S.c.price.asc().nulls_last()],
+            "start_date": [S.c.start_date.asc().nulls_last()],
+            "distance": [plan.distance.asc().nulls_last()] if plan.distance is not None else [],
+            "hours_per_dollar": [hours_per_dollar.desc().nulls_last()],
+        }
+        return [*keys[sort], S.c.start_date.asc().nulls_last(), S.c.id.asc()]
+
+    @staticmethod
+    def _hours_per_dollar() -> ColumnElement[Any]:
+        hours = sa.cast(C.c.ce_hours, sa.Float)
+        return sa.case(
+            (sa.or_(C.c.ce_hours.is_(None), S.c.price.is_(None)), sa.null()),
+            (S.c.price == 0, sa.literal(1e12, sa.Float)),
+            else_=hours / sa.cast(S.c.price, sa.Float),
+        )
+
+    def _columns(self, plan: _Plan) -> list[Any]:
+        distance = plan.distance if plan.distance is not None else sa.null()
+        return [
+            *(S.c[n] for n in SessionInfo.model_fields),
+            C.c.id.label("c_id"),
+            C.c.key.label("c_key"),
+            C.c.title.label("c_title"),
+            C.c.description.label("c_description"),
+            C.c.ce_hours.label("c_ce_hours"),
+            C.c.level.label("c_level"),
+            C.c.language.label("c_language"),
+            C.c.techniques.label("c_techniques"),
+            C.c.conditions.label("c_conditions"),
+            C.c.competencies.label("c_competencies"),
+            C.c.ce_categories.label("c_ce_categories"),
+            C.c.url.label("c_url"),
+            C.c.provider_id.label("c_provider_id"),
+            P.c.key.label("p_key"),
+            P.c.name.label("p_name"),
+            self._rank(plan).label("score"),
+            distance.label("distance"),
+        ]
+
+    def _flat(
+        self,
+        conn: Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        sort: str,
+        where: list[ColumnElement[bool]],
+        source: sa.FromClause,
+        result: SearchResult,
+        today: dt.date,
+    ) -> None:
+        total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where))
+        result.total = int(total.scalar_one())
+        result.pages = math.ceil(result.total / query.per_page)
+        if result.total <= (query.page - 1) * query.per_page:
+            return
+        statement = (
+            sa.select(*self._columns(plan))
+            .select_from(source)
+            .where(*where)
+            .order_by(*self._order(plan, sort))
+            .limit(query.per_page)
+            .offset((query.page - 1) * query.per_page)
+        )
+        rows = list(conn.execute(statement).all())
+        result.results = self._hits(conn, query, plan, rows, today)
+
+    def _grouped(
+        self,
+        conn: Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        sort: str,
+        where: list[ColumnElement[bool]],
+        source: sa.FromClause,
+        result: SearchResult,
+        today: dt.date,
+    ) -> None:
+        total = conn.execute(
+            sa.select(sa.func.count(sa.distinct(S.c.course_id))).select_from(source).where(*where)
+        )
+        result.total = int(total.scalar_one())
+        result.pages = math.ceil(result.total / query.per_page)
+        if result.total <= (query.page - 1) * query.per_page:
+            return
+        aggregate: dict[str, list[Any]] = {
+            "relevance": [sa.func.max(self._rank(plan)).desc()],
+            "price": [sa.func.min(S.c.price).asc().nulls_last()],
+            "start_date": [],
+            "distance": (
+                [sa.func.min(plan.distance).asc().nulls_last()] if plan.distance is not None else []
+            ),
+            "hours_per_dollar": [sa.func.max(self._hours_per_dollar()).desc().nulls_last()],
+        }
+        count = sa.func.count().label("n")
+        page = conn.execute(
+            sa.select(S.c.course_id, count)
+            .select_from(source)
+            .where(*where)
+            .group_by(S.c.course_id)
+            .order_by(
+                *aggregate[sort],
+                sa.func.min(S.c.start_date).asc().nulls_last(),
+                S.c.course_id.asc(),
+            )
+            .limit(query.per_page)
+            .offset((query.page - 1) * query.per_page)
+        ).all()
+        ids = [int(row.course_id) for row in page]
+        counts = {int(row.course_id): int(row.n) for row in page}
+        ranked = sa.func.row_number().over(
+            partition_by=S.c.course_id, order_by=self._order(plan, sort)
+        )
+        inner = (
+            sa.select(*self._columns(plan), ranked.label("position"))
+            .select_from(source)
+            .where(*where, S.c.course_id.in_(ids))
+            .subquery()
+        )
+        rows = list(
+            conn.execute(
+                sa.select(inner)
+                .where(inner.c.position <= SESSIONS_PER_COURSE)
+                .order_by(inner.c.position)
+            ).all()
+        )
+        hits = self._hits(conn, query, plan, rows, today)
+        by_course: dict[int, list[SessionHit]] = {}
+        for hit in hits:
+            by_course.setdefault(hit.course.id, []).append(hit)
+        result.courses = [
+            CourseHit(
+                course=by_course[cid][0].course,
+                score=by_course[cid][0].score,
+                sessions_matching=counts[cid],
+                sessions=by_course[cid],
+                explanation=Explanation(
+                    matched_terms=by_course[cid][0].explanation.matched_terms,
+                    expansions=by_course[cid][0].explanation.expansions,
+                    counts_for=by_course[cid][0].explanation.counts_for,
+                ),
+            )
+            for cid in ids
+            if cid in by_course
+        ]
+
+    # --- explaining --------------------------------------------------------------------
+
+    def _hits(
+        self,
+        conn: Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        rows: list[sa.Row[Any]],
+        today: dt.date,
+    ) -> list[SessionHit]:
+        courses: dict[int, sa.Row[Any]] = {int(r.c_id): r for r in rows}
+        matched: dict[int, list[str]] = {}
+        if plan.text is not None and plan.text_match is not None:
+            docs = {
+                cid: " \n ".join(
+                    [
+                        str(r.c_title),
+                        str(r.c_description or ""),
+                        " ".join(
+                            str(v).replace("-", " ")
+                            for v in [*r.c_techniques, *r.c_conditions, *r.c_competencies]
+                        ),
+                        str(r.p_name or ""),
+                    ]
+                )
+                for cid, r in courses.items()
+            }
+            matched = self.backend.highlights(conn, plan.text, docs)
+        reasons = self._reasons(conn, query.state, plan.accepted, courses, today)
+        hits = []
+        for row in rows:
+            cid = int(row.c_id)
+            words = _unique(w.lower() for w in matched.get(cid, []))
+            distance = None if row.distance is None else float(row.distance)
+            explanation = Explanation(
+                matched_terms=words,
+                expansions=_used_expansions(plan.text, words),
+                distance=_distance_text(distance, plan.place, row.mode),
+                counts_for=reasons.get(cid, []),
+            )
+            hits.append(
+                SessionHit(
+                    session=SessionInfo.model_validate(
+                        {n: row._mapping[n] for n in SessionInfo.model_fields}
+                    ),
+                    course=CourseInfo(
+                        id=cid,
+                        key=row.c_key,
+                        title=row.c_title,
+                        provider_key=row.p_key,
+                        provider_name=row.p_name,
+                        ce_hours=row.c_ce_hours,
+                        level=row.c_level,
+                        language=row.c_language,
+                        techniques=row.c_techniques,
+                        conditions=row.c_conditions,
+                        competencies=row.c_competencies,
+                        ce_categories=row.c_ce_categories,
+                        url=row.c_url,
+                    ),
+                    score=None if row.score is None else round(float(row.score), 6),
+                    distance_miles=None if distance is None else round(distance, 2),
+                    distance_km=None if distance is None else round(distance * KM_PER_MILE, 2),
+                    explanation=explanation,
+                )
+            )
+        return hits
+
+    def _reasons(
+        self,
+        conn: Connection,
+        state: str | None,
+        accepted: list[str],
+        courses: dict[int, sa.Row[Any]],
+        today: dt.date,
+    ) -> dict[int, list[str]]:
+        if not state or not accepted or not courses:
+            return {}
+
+        def valid(table: sa.Table) -> ColumnElement[bool]:
+            return sa.and_(
+                table.c.authority.in_(accepted),
+                sa.or_(table.c.valid_until.is_(None), table.c.valid_until >= today),
+            )
+
+        out: dict[int, list[str]] = {cid: [] for cid in courses}
+        course_rows = conn.execute(
+            sa.select(COURSE_APPROVALS)
+            .where(COURSE_APPROVALS.c.course_id.in_(list(courses)), valid(COURSE_APPROVALS))
+            .order_by(COURSE_APPROVALS.c.id)
+        ).all()
+        for a in course_rows:
+            out[int(a.course_id)].append(_reason(a, "course", state))
+        providers: dict[int, list[int]] = {}
+        for cid, row in courses.items():
+            if row.c_provider_id is not None:
+                providers.setdefault(int(row.c_provider_id), []).append(cid)
+        provider_rows = conn.execute(
+            sa.select(PROVIDER_APPROVALS)
+            .where(PROVIDER_APPROVALS.c.provider_id.in_(list(providers)), valid(PROVIDER_APPROVALS))
+            .order_by(PROVIDER_APPROVALS.c.id)
+        ).all()
+        for a in provider_rows:
+            for cid in providers[int(a.provider_id)]:
+                out[cid].append(_reason(a, "provider", state))
+        return out
+
+    # --- facets ------------------------------------------------------------------------
+
+    def _facets(
+        self, conn: Connection, query: SearchQuery, plan: _Plan
+    ) -> dict[str, list[FacetCount]]:
+        source = self._from(plan)
+        grouped = query.group_by_course
+        counted = sa.distinct(S.c.course_id) if grouped else S.c.id
+        facets: dict[str, list[FacetCount]] = {}
+
+        def simple(name: str, key: ColumnElement[Any], without: str | None) -> None:
+            rows = conn.execute(
+                sa.select(key.label("k"), sa.func.count(counted))
+                .select_from(source)
+                .where(*plan.where(without=without))
+                .group_by(key)
+            ).all()
+            facets[name] = _facet_list(rows, name)
+
+        simple("mode", S.c.mode, "modes")
+        simple("price", _band(S.c.price, PRICE_BANDS, query.currency), "budget")
+        simple(
+            "month",
+            sa.case(
+                (S.c.start_date.is_(None), sa.literal("undated")),
+                else_=self.backend.month(S.c.start_date),
+            ),
+            "dates",
+        )
+        simple("ce_hours", _band(C.c.ce_hours, HOUR_BANDS, None), "hours")
+        simple(
+            "state",
+            sa.case(
+                (S.c.mode.in_(ONLINE_MODES), sa.literal("online")),
+                else_=sa.func.coalesce(S.c.region, "unknown"),
+            ),
+            None,
+        )
+        for name, column, without in (
+            ("technique", C.c.techniques, "techniques"),
+            ("condition", C.c.conditions, "conditions"),
+        ):
+            elements = self.backend.json_elements(column)
+            value = elements.c.value
+            distinct = sa.distinct(S.c.course_id) if grouped else sa.distinct(S.c.id)
+            rows = conn.execute(
+                sa.select(value.label("k"), sa.func.count(distinct))
+                .select_from(source.join(elements, sa.true()))
+                .where(*plan.where(without=without))
+                .group_by(value)
+            ).all()
+            facets[name] = _facet_list(rows, name, self.kb)
+        provider_rows = conn.execute(
+            sa.select(P.c.key, P.c.name, sa.func.count(counted))
+            .select_from(source)
+            .where(*plan.where(without="providers"), P.c.id.is_not(None))
+            .group_by(P.c.key, P.c.name)
+        ).all()
+        facets["provider"] = sorted(
+            (FacetCount(value=str(k), label=str(n), count=int(c)) for k, n, c in provider_rows),
+            key=lambda f: (-f.count, f.label),
+        )
+        return facets
+
+
+def search(
+    engine: Engine, query: SearchQuery, kb: KnowledgeBase, today: dt.date | None = None
+) -> SearchResult:
+    """Run ``query`` against the catalog in ``engine`` (SQLite or PostgreSQL)."""
+    return SearchService(engine, kb).search(query, today)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def resolve_place(
+    near: str | None, lat: float | None, lon: float | None, radius_miles: float | None
+) -> _Place:
+    """A ZIP code, 'City, ST', a places key (``tampa-fl``) or a point, as coordinates."""
+    if lat is not None and lon is not None:
+        return _Place(f"{lat:.4f}, {lon:.4f}", lat, lon, radius_miles)
+    text = (near or "").strip()
+    if not text:
+        raise SearchError("no place given")
+    zip_match = _ZIP.match(text)
+    if zip_match:
+        try:
+            found = zipcodes.matching(  # type: ignore[no-untyped-call]
+                zip_match.group(1)
+            )
+        except (ValueError, TypeError):
+            found = []
+        if not found:
+            raise SearchError(f"unknown ZIP code {text!r}")
+        z = found[0]
+        return _Place(
+            f"{z['zip_code']} ({z['city']}, {z['state']})",
+            float(z["lat"]),
+            float(z["long"]),
+            radius_miles,
+        )
+    key = text.lower()
+    if key in BY_KEY:
+        p = BY_KEY[key]
+        return _Place(f"{p.city}, {p.state}", p.latitude, p.longitude, radius_miles)
+    city, _, state = (part.strip() for part in text.rpartition(","))
+    if not city:
+        city, state = text, ""
+    for p in PLACES:
+        if p.city.lower() == city.lower() and (not state or p.state == state.upper()):
+            return _Place(f"{p.city}, {p.state}", p.latitude, p.longitude, radius_miles)
+    if state:
+        try:
+            matches = zipcodes.filter_by(  # type: ignore[no-untyped-call]
+                city=city.upper(), state=state.upper()
+            )
+        except (ValueError, TypeError):
+            matches = []
+        located = [m for m in matches if m.get("lat") and m.get("long")]
+        if located:
+            z = located[0]
+            return _Place(
+                f"{city.title()}, {state.upper()}", float(z["lat"]), float(z["long"]), radius_miles
+            )
+    raise SearchError(f"unknown place {text!r}: use a US ZIP code, 'City, ST' or lat/lon")
+
+
+def _band(
+    column: Any, bands: list[tuple[str, str, int | None, int | None]], currency: str | None
+) -> ColumnElement[str]:
+    # Scaled decimals are stored as integers (cents, hundredths): compare raw integers.
+    raw = sa.type_coerce(column, sa.BigInteger)
+    whens: list[tuple[ColumnElement[bool], Any]] = [(raw.is_(None), sa.literal("unknown"))]
+    if currency is not None:
+        whens.append((raw == 0, sa.literal("free")))
+        whens.append(
+            (sa.func.coalesce(S.c.currency, "USD") != currency, sa.literal("other_currency"))
+        )
+    for value, _label, low, high in bands:
+        conditions = []
+        if low is not None:
+            conditions.append(raw >= low)
+        if high is not None:
+            conditions.append(raw < high)
+        whens.append((sa.and_(*conditions), sa.literal(value)))
+    return sa.case(*whens, else_=sa.literal("unknown"))
+
+
+_BAND_LABELS = {
+    **{v: label for v, label, _, _ in PRICE_BANDS},
+    **{v: label for v, label, _, _ in HOUR_BANDS},
+    "free": "Free",
+    "unknown": "Unknown",
+    "other_currency": "Other currency",
+    "undated": "No fixed date",
+    "online": "Online",
+}
+
+
+def _facet_list(
+    rows: Iterable[sa.Row[Any]], name: str, kb: KnowledgeBase | None = None
+) -> list[FacetCount]:
+    out = []
+    for key, count in rows:
+        if key is None:
+            continue
+        value = str(key)
+        label = _BAND_LABELS.get(value, value)
+        if name == "mode":
+            label = MODE_LABELS.get(value, value)
+        elif kb is not None:
+            entry = kb.entries(f"{name}s").get(value)
+            label = entry.name if entry is not None else value
+        out.append(FacetCount(value=value, label=label, count=int(count)))
+    return sorted(out, key=lambda f: (-f.count, f.value))
+
+
+def _reason(approval: sa.Row[Any], owner: str, state: str) -> str:
+    authority = str(approval.authority)
+    who = f"{authority[6:]} state" if authority.startswith("state:") else authority
+    number = f" {approval.number}" if approval.number else ""
+    until = f" (valid until {approval.valid_until})" if approval.valid_until else ""
+    return f"{who}-approved {owner}{number}, accepted by {state}{until}"
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _used_expansions(text: TextQuery | None, matched: list[str]) -> list[str]:
+    if text is None:
+        return []
+    stems = {_stem(w) for term in matched for w in words_of(term)}
+    used = [str(c) for c in text.corrections if _stem(c.target) in stems]
+    for expansion in text.expansions:
+        words = [_stem(w) for w in words_of(expansion.target)]
+        if words and all(w in stems for w in words if len(w) > 2):
+            used.append(str(expansion))
+    return _unique(used)
+
+
+def _distance_text(distance: float | None, place: _Place | None, mode: str) -> str | None:
+    if place is None:
+        return None
+    if mode in ONLINE_MODES:
+        return "online: no travel"
+    if distance is None:
+        return "no location published"
+    return f"{distance:.1f} mi ({distance * KM_PER_MILE:.1f} km) from {place.label}"
+
+
+def _interpretation(text: TextQuery | None) -> Interpretation:
+    if text is None:
+        return Interpretation()
+    return Interpretation(
+        concepts=[c.label for c in text.concepts],
+        expansions=[str(e) for e in text.expansions],
+        corrections=[str(e) for e in text.corrections],
+        ignored_words=text.ignored,
+    )
+
+
+def _resolved(place: _Place | None) -> ResolvedPlace | None:
+    if place is None:
+        return None
+    return ResolvedPlace(
+        label=place.label,
+        latitude=place.lat,
+        longitude=place.lon,
+        radius_km=None if place.radius_miles is None else place.radius_miles * KM_PER_MILE,
+    )

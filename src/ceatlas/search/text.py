@@ -1,0 +1,339 @@
+"""Free text → concepts: sanitizing, KB synonyms and expansion, typo correction.
+
+User text never reaches a full-text engine as syntax. It is folded to lowercase ASCII
+words; each word or recognised knowledge-base phrase becomes a *concept*, and a concept is
+a set of alternative phrases (the term itself, its KB synonyms/abbreviations, related
+conditions). A course matches when every concept matches (AND of ORs). Backends turn the
+phrases into quoted FTS5 phrases or ``phraseto_tsquery`` values bound as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ceatlas.kb.base import KnowledgeBase
+from ceatlas.kb.normalize import normalize
+
+# PostgreSQL's english stop words: dropped on both backends so that results agree.
+STOPWORDS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "we",
+        "our",
+        "ours",
+        "ourselves",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "his",
+        "himself",
+        "she",
+        "her",
+        "hers",
+        "herself",
+        "it",
+        "its",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "if",
+        "or",
+        "because",
+        "as",
+        "until",
+        "while",
+        "of",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "against",
+        "between",
+        "into",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "to",
+        "from",
+        "up",
+        "down",
+        "in",
+        "out",
+        "on",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "so",
+        "than",
+        "too",
+        "very",
+        "s",
+        "t",
+        "can",
+        "will",
+        "just",
+        "don",
+        "should",
+        "now",
+    ]
+)
+MAX_WORDS = 24
+MAX_WORD_LENGTH = 48
+MAX_PHRASE_WORDS = 6
+_WORD = re.compile(r"[a-z0-9]+")
+_KINDS = ("conditions", "techniques", "competencies")
+_KIND_LABEL = {"conditions": "condition", "techniques": "technique", "competencies": "competency"}
+
+
+def words_of(text: str) -> list[str]:
+    """Lowercase ASCII words of ``text``; everything else (operators, quotes) is dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = folded.lower().replace("'", "").replace("\u2019", "")
+    return [w[:MAX_WORD_LENGTH] for w in _WORD.findall(folded)]
+
+
+def phrase_words(phrase: str) -> list[str]:
+    return list(words_of(phrase))
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One rewrite of the user's text, shown to explain results."""
+
+    source: str
+    target: str
+    reason: str  # "synonym", "abbreviation", "related condition", "spelling", ...
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} ({self.reason})"
+
+
+@dataclass
+class Concept:
+    """One required part of the text: any of ``phrases`` (space-joined words) matches."""
+
+    label: str
+    phrases: list[str]
+    entity: tuple[str, str] | None = None
+    expansions: list[Expansion] = field(default_factory=list)
+
+
+@dataclass
+class TextQuery:
+    concepts: list[Concept]
+    corrections: list[Expansion]
+    ignored: list[str]
+
+    @property
+    def expansions(self) -> list[Expansion]:
+        return [e for c in self.concepts for e in c.expansions]
+
+    @property
+    def phrases(self) -> list[str]:
+        return [p for c in self.concepts for p in c.phrases]
+
+
+class Analyzer:
+    """Turns text into a :class:`TextQuery` with the KB and a vocabulary of known words."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.terms: dict[str, tuple[str, str]] = {}
+        for kind in _KINDS:
+            for term, eid in kb.terms(kind).items():
+                self.terms.setdefault(term, (kind, eid))
+        self.kb_words: set[str] = {w for term in self.terms for w in term.split()}
+        self.kb_words |= {w for term in kb.terms("categories") for w in term.split()}
+
+    def analyze(
+        self,
+        text: str,
+        is_known: Callable[[str], bool],
+        vocabulary: Callable[[], Iterable[str]],
+    ) -> TextQuery:
+        raw = words_of(text)
+        ignored: list[str] = []
+        if len(raw) > MAX_WORDS:
+            ignored = raw[MAX_WORDS:]
+            raw = raw[:MAX_WORDS]
+        corrections: list[Expansion] = []
+        words: list[str] = []
+        choices: list[str] | None = None
+        for word in raw:
+            if (
+                word in STOPWORDS
+                or word.isdigit()
+                or len(word) < 4
+                or word in self.kb_words
+                or is_known(word)
+            ):
+                words.append(word)
+                continue
+            if choices is None:
+                choices = sorted(self.kb_words | set(vocabulary()))
+            fixed = correct(word, choices)
+            if fixed is not None and fixed != word:
+                corrections.append(Expansion(word, fixed, "spelling"))
+                words.append(fixed)
+            else:
+                words.append(word)
+        concepts = self._concepts(words)
+        return TextQuery(concepts, corrections, ignored)
+
+    def _concepts(self, words: list[str]) -> list[Concept]:
+        concepts: list[Concept] = []
+        i = 0
+        while i < len(words):
+            match = None
+            for j in range(min(len(words), i + MAX_PHRASE_WORDS), i, -1):
+                key = normalize(" ".join(words[i:j]))
+                if key in self.terms and not (j - i == 1 and words[i] in STOPWORDS):
+                    match = (j, self.terms[key])
+                    break
+            if match is not None:
+                j, entity = match
+                concepts.append(self._entity_concept(" ".join(words[i:j]), *entity))
+                i = j
+                continue
+            if words[i] not in STOPWORDS:
+                concepts.append(Concept(words[i], [words[i]]))
+            i += 1
+        return _dedupe(concepts)
+
+    def _entity_concept(self, typed: str, kind: str, eid: str) -> Concept:
+        entry = self.kb.entries(kind)[eid]
+        phrases: list[str] = []
+        expansions: list[Expansion] = []
+
+        def add(text: str, reason: str | None) -> None:
+            phrase = " ".join(words_of(text))
+            if not phrase or phrase in phrases:
+                return
+            if all(w in STOPWORDS for w in phrase.split()):
+                return
+            phrases.append(phrase)
+            if reason is not None and phrase != " ".join(words_of(typed)):
+                expansions.append(Expansion(typed, text, reason))
+
+        add(typed, None)
+        add(entry.name, "name")
+        add(eid.replace("-", " "), None)
+        for synonym in entry.synonyms:
+            add(synonym, "synonym")
+        for abbreviation in getattr(entry, "abbreviations", []):
+            add(abbreviation, "abbreviation")
+        for phrase in getattr(entry, "lay_phrases", []):
+            add(phrase, "everyday phrase")
+        if kind == "conditions":
+            for related in entry.related:
+                other = self.kb.conditions.get(related)
+                if other is not None:
+                    add(other.name, "related condition")
+                    add(related.replace("-", " "), None)
+        return Concept(typed, phrases, (kind, eid), expansions)
+
+
+def _dedupe(concepts: list[Concept]) -> list[Concept]:
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for concept in concepts:
+        key = tuple(concept.phrases)
+        if key not in seen:
+            seen.add(key)
+            out.append(concept)
+    return out
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def correct(word: str, choices: list[str]) -> str | None:
+    """The closest known word within 1 edit (2 for words of 8+ letters), else ``None``.
+
+    Ties go to the candidate sharing the first letter, then the shorter, then alphabetical.
+    """
+    limit = max_edits(word)
+    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    if not found:
+        return None
+    best = min(
+        found,
+        key=lambda hit: (hit[1], hit[0][:1] != word[:1], len(hit[0]), hit[0]),
+    )
+    return str(best[0])
