@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ceatlas.catalog.records import RecordError
@@ -36,31 +36,32 @@ _WEEKDAY_ALIASES = {d.lower(): d for d in WEEKDAYS} | {d[:3].lower(): d for d in
 
 
 _MEMO_LIMIT = 50_000
-P = ParamSpec("P")
-R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def memo_text(parse: Callable[P, R]) -> Callable[P, R]:
-    """Remember results for text inputs: catalogs repeat the same dates, prices, durations.
+def memo_text(parse: F) -> F:
+    """Remember results for text and number inputs: catalogs repeat dates, prices, durations.
 
     Results are immutable (Decimal, date, time, str, tuples of them), so sharing is safe.
     Errors are not remembered; the memo is bounded so a hostile file cannot grow it.
+    Only single-argument calls are remembered; one memo per input type keeps 1, 1.0 and
+    "1" apart.
     """
-    memo: dict[tuple[Any, ...], R] = {}
+    memos: dict[type, dict[Any, Any]] = {str: {}, int: {}, float: {}}
 
     @functools.wraps(parse)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not args or type(args[0]) is not str:
-            return parse(*args, **kwargs)
-        key = (*args, *kwargs.items())
-        found = memo.get(key, _MISSING)
+    def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
+        memo = memos.get(type(value))
+        if memo is None or args or kwargs:
+            return parse(value, *args, **kwargs)
+        found = memo.get(value, _MISSING)
         if found is _MISSING:
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
-            found = memo[key] = parse(*args, **kwargs)
-        return found  # type: ignore[no-any-return]
+            found = memo[value] = parse(value)
+        return found
 
-    return wrapper
+    return cast(F, wrapper)
 
 
 _MISSING: Any = object()

@@ -8,9 +8,12 @@ documented in docs/catalog-format.md.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ceatlas.catalog import parsing as p
 from ceatlas.catalog.records import (
@@ -21,6 +24,7 @@ from ceatlas.catalog.records import (
     RecordError,
     SessionRecord,
 )
+from ceatlas.catalog.schemaorg_fast import plain_session
 from ceatlas.catalog.vocabulary import TermMapper, slug
 
 CE_NAMESPACE = "https://w3id.org/ceatlas/ns#"
@@ -371,6 +375,9 @@ class SchemaOrgReader:
 
     def session(self, obj: dict[str, Any], course_key: str, position: int) -> SessionRecord:
         key = absolute_iri(obj) or absolute_iri(obj.get("url")) or f"{course_key}#{position}"
+        fast = plain_session(obj, key, _meeting, _place_times, _SESSION_TEMPLATE)
+        if fast is not None:
+            return fast
         values: dict[str, Any] = dict.fromkeys(SESSION_FIELDS)
         schedules = [node(s) for s in many(obj.get("eventSchedule") or obj.get("courseSchedule"))]
         zone = at("timezone", p.timezone_name, obj.get("timezone")) or next(
@@ -577,6 +584,9 @@ SESSION_FIELDS = (
 )
 
 
+_SESSION_TEMPLATE: dict[str, Any] = dict.fromkeys(SESSION_FIELDS)
+
+
 def check_session(values: dict[str, Any]) -> None:
     """Cross-field rules every session obeys, whatever format it came from."""
     start, end = values["start_date"], values["end_date"]
@@ -621,10 +631,8 @@ def _place_times(
         values[f"{prefix}_date"], values[f"{prefix}_time"] = day, time
 
 
+@functools.lru_cache(maxsize=20_000)
 def _to_zone(day: Any, time: Any, offset: str, zone: str) -> tuple[Any, Any]:
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     sign = -1 if offset.startswith("-") else 1
     hours, minutes = int(offset[1:3]), int(offset[4:6])
     tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))

@@ -1,0 +1,230 @@
+"""Import benchmark: generated NDJSON catalogs into SQLite (and PostgreSQL), against a bare
+``executemany`` of the same session rows into the same tables, measured in the same run.
+
+    .venv/bin/python bench/import_bench.py --sessions 1000000 [--postgres URL]
+
+The import runs as ``ceatlas import`` in a child process, so its peak resident memory is
+measured on its own. The baseline reads the same file, prepares every session row in the
+driver's own types (not timed), and times only ``executemany`` of those rows into the same
+``course_session`` table (providers and courses are written first, untimed). Results go to
+``bench/results/import-<date>.json`` and ``.md`` with the machine description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from ceatlas.catalog.generator import generate
+from ceatlas.catalog.records import CourseRecord
+from ceatlas.catalog.sources import read_file
+from ceatlas.catalog.store import CatalogWriter, _NativeSessions
+from ceatlas.catalog.vocabulary import TermMapper
+from ceatlas.db import make_engine, migrate
+from ceatlas.kb import load_kb
+from ceatlas.orm import Base
+
+ROOT = Path(__file__).resolve().parent
+WORK = ROOT / "work"
+RESULTS = ROOT / "results"
+CHUNK = 50_000
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def ensure_feed(sessions: int, seed: int) -> Path:
+    WORK.mkdir(exist_ok=True)
+    path = WORK / f"catalog-{sessions}-{seed}.ndjson"
+    if not path.exists():
+        started = time.perf_counter()
+        with path.open("w", encoding="utf-8") as out:
+            generate(sessions, seed, out, dt.date(2027, 1, 1))
+        print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return path
+
+
+def reset(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    engine = make_engine(url)
+    migrate(engine)
+    if not url.startswith("sqlite"):
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return engine
+
+
+def run_import(url: str, feed: Path, sessions: int) -> dict[str, Any]:
+    reset(url).dispose()
+    env = {**os.environ, "CEATLAS_DATABASE_URL": url}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "ceatlas", "import", "--json", str(feed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads(done.stdout) if done.stdout else {}
+    if done.returncode != 0:
+        raise SystemExit(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
+    inserted = report["sessions"]["inserted"]
+    assert inserted == sessions, f"imported {inserted} of {sessions} sessions"
+    return {
+        "seconds": round(seconds, 2),
+        "sessions_per_second": round(sessions / seconds),
+        "peak_rss_mib": round(max(peak_kib, before) / 1024),
+        "problems": len(report["problems"]),
+    }
+
+
+def run_baseline(url: str, feed: Path, sessions: int) -> dict[str, Any]:
+    """Bare executemany of the same session rows into the same table (untimed preparation)."""
+    engine = reset(url)
+    writer = CatalogWriter(engine)
+    terms = TermMapper(load_kb(None))
+    timed = 0.0
+    inserted = 0
+    pending: list[tuple[Any, ...]] = []
+    with engine.connect() as conn:
+        native = _NativeSessions(conn)
+    stamp = "2027-01-01 00:00:00.000000" if url.startswith("sqlite") else dt.datetime(2027, 1, 1)
+
+    def flush() -> None:
+        nonlocal timed, inserted
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            started = time.perf_counter()
+            cursor.executemany(native.sql, pending)
+            raw.commit()
+            timed += time.perf_counter() - started
+        finally:
+            raw.close()
+        inserted += len(pending)
+        pending.clear()
+
+    for _, record in read_file(feed, terms):
+        assert isinstance(record, CourseRecord)
+        shell = CourseRecord(record.key, record.values, record.provider, record.approvals, [])
+        writer.write([(None, shell)])  # providers and courses: written, not timed
+        course_id = writer._course_ids[record.key]
+        for session in record.sessions:
+            row = native.row(session, course_id)
+            pending.append((session.key, *row.children[0]["native"], row.digest, stamp))
+        if len(pending) >= CHUNK:
+            flush()
+    if pending:
+        flush()
+    engine.dispose()
+    assert inserted == sessions
+    return {"seconds": round(timed, 2), "sessions_per_second": round(sessions / timed)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", help="PostgreSQL URL to measure as well")
+    args = parser.parse_args()
+
+    feed = ensure_feed(args.sessions, args.seed)
+    sqlite_url = f"sqlite:///{WORK / 'import-bench.db'}"
+    results: dict[str, Any] = {
+        "benchmark": "import",
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
+        "sessions": args.sessions,
+        "feed_bytes": feed.stat().st_size,
+        "targets": {
+            "sqlite_sessions_per_second": 20_000,
+            "ratio_to_bare_executemany": 0.25,
+            "peak_rss_mib": 1024,
+        },
+    }
+    backends = [("sqlite", sqlite_url)] + ([("postgresql", args.postgres)] if args.postgres else [])
+    for name, url in backends:
+        print(f"{name}: import ...", file=sys.stderr)
+        imported = run_import(url, feed, args.sessions)
+        print(f"{name}: bare executemany ...", file=sys.stderr)
+        bare = run_baseline(url, feed, args.sessions)
+        results[name] = {
+            "import": imported,
+            "bare_executemany": bare,
+            "ratio_to_bare_executemany": round(
+                imported["sessions_per_second"] / bare["sessions_per_second"], 3
+            ),
+        }
+        print(json.dumps(results[name]), file=sys.stderr)
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"import-{results['date']}"
+    stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(render(results))
+    print(stem.with_suffix(".md").read_text())
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"# Import benchmark, {results['date']}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
+        f"SQLite {m['sqlite']}; load average at start {m['load_average_at_start']}.",
+        f"Feed: {results['sessions']:,} generated sessions, "
+        f"{results['feed_bytes'] / 1e6:.0f} MB NDJSON.",
+        "",
+        "| backend | import s | import sessions/s | bare executemany sessions/s | ratio "
+        "| peak RSS MiB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ("sqlite", "postgresql"):
+        if name in results:
+            r = results[name]
+            lines.append(
+                f"| {name} | {r['import']['seconds']} | {r['import']['sessions_per_second']:,} | "
+                f"{r['bare_executemany']['sessions_per_second']:,} | "
+                f"{r['ratio_to_bare_executemany']:.2f} | {r['import']['peak_rss_mib']} |"
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
