@@ -1,0 +1,49 @@
+"""``ceatlas search`` through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.cli.search import search
+
+app = typer.Typer()
+app.command("search")(search)
+
+
+@app.callback()
+def _root() -> None:
+    """Keep 'search' as a named sub-command."""
+
+
+runner = CliRunner()
+
+
+def test_cli_json_and_text(cli_env: Path, catalog: Catalog) -> None:
+    catalog.load_sample(dt.date(2026, 11, 23))
+    args = ["search", "sciatca", "--near", "Tampa, FL", "--radius", "50", "--days", "weekend"]
+    result = runner.invoke(app, [*args, "--max-price", "400", "--json", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["total"] > 0
+    assert data["interpretation"]["corrections"] == ["sciatca → sciatica (spelling)"]
+    assert "mode" in data["facets"]
+    text = runner.invoke(app, [*args, "--today", "2026-11-23"])
+    assert text.exit_code == 0, text.output
+    assert "sessions" in text.stdout
+    assert "Tampa" in text.stdout
+
+
+def test_cli_errors(cli_env: Path, catalog: Catalog) -> None:
+    catalog.load_sample(dt.date(2026, 11, 23))
+    bad = runner.invoke(app, ["search", "--per-page", "500"])
+    assert bad.exit_code == 2
+    nowhere = runner.invoke(app, ["search", "--near", "Atlantis, ZZ", "--radius", "5"])
+    assert nowhere.exit_code == 2
+    grouped = runner.invoke(app, ["search", "massage", "--group-by-course", "--state", "FL"])
+    assert grouped.exit_code == 0, grouped.output
