@@ -11,6 +11,7 @@ from ceatlas.catalog.service import Catalog
 from ceatlas.catalog.vocabulary import Resolver
 from ceatlas.config import Settings
 from ceatlas.db import make_engine
+from ceatlas.kb import KnowledgeBase, load_kb
 
 
 @dataclass
@@ -22,13 +23,13 @@ class Services:
         return make_engine(self.settings.resolved_database_url)
 
     @cached_property
-    def resolver(self) -> Resolver | None:
-        try:
-            from ceatlas.kb import load_kb  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            return None
-        kb: Resolver = load_kb(self.settings.kb_dir)
-        return kb
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base, validated in full (raises KBError listing every problem)."""
+        return load_kb(self.settings.kb_dir)
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        return self.kb
 
     @cached_property
     def catalog(self) -> Catalog:

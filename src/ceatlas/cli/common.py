@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from ceatlas.app import Services
 from ceatlas.config import load_settings
 from ceatlas.db import DatabaseError
+from ceatlas.kb import KBError
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -45,6 +46,8 @@ def services() -> Iterator[Services]:
         ) from None
     except DatabaseError as error:
         raise fail(str(error)) from None
+    except KBError as error:
+        raise fail(f"the knowledge base cannot be used: {error}") from None
     finally:
         built.close()
 
