@@ -38,15 +38,16 @@ def test_import_ok_then_export_each_format(cli_env: Path) -> None:
     result = runner.invoke(app, ["import", str(feed)])
     assert result.exit_code == 0, result.output
     assert "1 records imported, 0 rejected" in result.stdout
-    for fmt, check in (
-        ("jsonld", lambda t: json.loads(t)["@graph"][0]["name"]),
-        ("ndjson", lambda t: json.loads(t.splitlines()[0])["name"]),
-        ("csv", lambda t: t.splitlines()[1].split(",")[14]),
-    ):
+    titles: dict[str, Callable[[str], str]] = {
+        "jsonld": lambda t: str(json.loads(t)["@graph"][0]["name"]),
+        "ndjson": lambda t: str(json.loads(t.splitlines()[0])["name"]),
+        "csv": lambda t: t.splitlines()[1].split(",")[14],
+    }
+    for fmt, title in titles.items():
         out = cli_env / f"out.{fmt}"
         exported = runner.invoke(app, ["export", "--format", fmt, "--out", str(out)])
         assert exported.exit_code == 0, exported.output
-        assert check(out.read_text()) == "Ethics for Massage Therapists"
+        assert title(out.read_text()) == "Ethics for Massage Therapists"
 
 
 def test_import_with_a_bad_record_exits_1_and_names_it(cli_env: Path) -> None:
