@@ -9,8 +9,10 @@ from ceatlas.catalog.models import (
     ProviderApproval,
 )
 from ceatlas.orm import Base
+from ceatlas.search.models import SESSION_FACTS
 
 __all__ = [
+    "SESSION_FACTS",
     "Base",
     "Course",
     "CourseApproval",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import catalog, generate, kb
+from ceatlas.cli import catalog, generate, kb, search
 
 app = typer.Typer(
     name="ceatlas",
@@ -18,6 +18,7 @@ app.command("import")(catalog.import_)
 app.command("export")(catalog.export)
 app.command("stats")(catalog.stats)
 app.command("generate")(generate.generate)
+app.command("search")(search.search)
 app.add_typer(kb.app, name="kb")
 
 

@@ -25,7 +25,9 @@ def search(
     date_to: Annotated[str | None, _opt("Starts on or before (YYYY-MM-DD).")] = None,
     days: Annotated[str | None, _opt("Meets only on these days: weekend, sat,sun, ...")] = None,
     time_of_day: Annotated[str | None, _opt("morning, afternoon and/or evening.")] = None,
-    no_self_paced: Annotated[bool, _opt("Leave out self-paced sessions.")] = False,
+    no_self_paced: Annotated[
+        bool, _opt("Leave out self-paced sessions.", "--no-self-paced")
+    ] = False,
     mode: Annotated[
         str | None, _opt("self_paced_online, live_online, in_person, hybrid (comma list).")
     ] = None,
