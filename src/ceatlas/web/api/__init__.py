@@ -1,0 +1,12 @@
+"""The JSON API under ``/api/v1``."""
+
+from fastapi import APIRouter
+
+from ceatlas.web.api import catalog, kb, search
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(search.router)
+router.include_router(catalog.router)
+router.include_router(kb.router)
+
+__all__ = ["router"]

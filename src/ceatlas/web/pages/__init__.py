@@ -1,0 +1,12 @@
+"""Server-rendered HTML pages (they work without JavaScript)."""
+
+from fastapi import APIRouter
+
+from ceatlas.web.pages import catalog, kb, search
+
+router = APIRouter(include_in_schema=False)
+router.include_router(search.router)
+router.include_router(catalog.router)
+router.include_router(kb.router)
+
+__all__ = ["router"]

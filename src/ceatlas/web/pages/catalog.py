@@ -1,0 +1,90 @@
+"""Course, provider and program pages, and a session's calendar file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from ceatlas.catalog import models as m
+from ceatlas.web import queries
+from ceatlas.web.context import Ctx, Db
+from ceatlas.web.errors import WebError, not_found
+from ceatlas.web.ics import session_calendar
+from ceatlas.web.pages.common import SAMPLE_NOTICE, render
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**62, description="The numeric id, as in page URLs.")]
+
+
+@router.get("/courses/{course_id}", response_class=HTMLResponse)
+def course_page(request: Request, ctx: Ctx, db: Db, course_id: Id) -> HTMLResponse:
+    course = queries.load_course(db, course_id)
+    if course is None:
+        raise not_found("course")
+    detail = queries.course_detail(course, ctx.kb)
+    programs = [
+        p
+        for p in db.scalars(select(m.Program).order_by(m.Program.name))
+        if any(course.key in (g.get("courses") or []) for g in p.structure)
+    ]
+    return render(
+        request,
+        "course.html",
+        {
+            "course": detail,
+            "jsonld": queries.course_jsonld_text(course),
+            "programs": programs,
+            "sample_notice": SAMPLE_NOTICE if detail.is_sample else None,
+        },
+    )
+
+
+@router.get("/sessions/{session_id}.ics")
+def session_ics(request: Request, db: Db, session_id: Id) -> Response:
+    session = db.get(m.CourseSession, session_id)
+    if session is None:
+        raise not_found("session")
+    try:
+        body = session_calendar(session, str(request.base_url))
+    except ValueError as error:
+        raise WebError(404, f"session {session_id}: {error}") from None
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="ceatlas-session-{session_id}.ics"'},
+    )
+
+
+@router.get("/sessions/{session_id}")
+def session_page(db: Db, session_id: Id) -> RedirectResponse:
+    session = db.get(m.CourseSession, session_id)
+    if session is None:
+        raise not_found("session")
+    return RedirectResponse(f"/courses/{session.course_id}#session-{session.id}", status_code=303)
+
+
+@router.get("/providers/{provider_id}", response_class=HTMLResponse)
+def provider_page(request: Request, ctx: Ctx, db: Db, provider_id: Id) -> HTMLResponse:
+    provider = queries.provider_detail(db, provider_id, ctx.kb)
+    if provider is None:
+        raise not_found("provider")
+    return render(
+        request,
+        "provider.html",
+        {"provider": provider, "sample_notice": SAMPLE_NOTICE if provider.is_sample else None},
+    )
+
+
+@router.get("/programs/{program_id}", response_class=HTMLResponse)
+def program_page(request: Request, db: Db, program_id: Id) -> HTMLResponse:
+    program = queries.program_detail(db, program_id)
+    if program is None:
+        raise not_found("program")
+    return render(
+        request,
+        "program.html",
+        {"program": program, "sample_notice": SAMPLE_NOTICE if program.is_sample else None},
+    )

@@ -1,0 +1,276 @@
+"""``/``: the search page. A GET form: the URL carries the whole query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
+from ceatlas.web import queries
+from ceatlas.web.context import Ctx, Db
+from ceatlas.web.errors import WebError
+from ceatlas.web.labels import (
+    MODE_LABELS,
+    ONLINE_MODES,
+    WEEKDAY_LABELS,
+    clock,
+    date_range,
+    hours,
+    mode_label,
+    money,
+)
+from ceatlas.web.pages.common import SAMPLE_NOTICE, render
+from ceatlas.web.search_params import FIELDS, LIST_FIELDS, parse
+from ceatlas.web.templating import _query_url
+
+router = APIRouter()
+RADIUS_OPTIONS = ["10", "25", "50", "100", "250"]
+SORTS = {
+    "": "Best match (or soonest)",
+    "start_date": "Soonest first",
+    "price": "Lowest price",
+    "distance": "Nearest",
+    "hours_per_dollar": "Most CE hours per dollar",
+}
+# Filters the form shows; anything else in the URL is kept as a hidden field.
+FORM_FIELDS = {
+    "q", "near", "radius", "unit", "modes", "include_self_paced", "date_from", "date_to",
+    "days", "max_price", "min_hours", "max_hours", "state", "techniques", "conditions", "sort",
+}  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k in FIELDS]
+    form: dict[str, Any] = dict.fromkeys(FIELDS, "")
+    for key, value in params:
+        if key in LIST_FIELDS:
+            form[key] = [*(form[key] or []), value]
+        else:
+            form[key] = value
+    error: WebError | None = None
+    query: SearchQuery | None = None
+    result: SearchResult | None = None
+    try:
+        query = parse(params, strict=False, defaults={"per_page": 20})
+        try:
+            result = ctx.search.search(query, ctx.today())
+        except SearchError as exc:
+            raise WebError(400, str(exc), "near" if query.near else None) from None
+    except WebError as exc:
+        error = exc
+
+    def invalid(name: str) -> Markup:
+        if error is not None and error.field == name:
+            return Markup(f' aria-invalid="true" aria-describedby="err-{name}"')  # noqa: S704
+        return Markup("")
+
+    def field_error(name: str) -> Markup:
+        if error is None or error.field != name:
+            return Markup("")
+        message = error.errors[0].message if error.errors else error.message
+        return Markup('<p class="field-error" id="err-{}" role="alert">{}</p>').format(
+            name, message
+        )
+
+    context: dict[str, Any] = {
+        "nav": "search",
+        "form": form,
+        "error": error,
+        "result": result,
+        "invalid": invalid,
+        "field_error": field_error,
+        "radius_options": RADIUS_OPTIONS,
+        "hidden": [(k, v) for k, v in params if k not in FORM_FIELDS and k != "page"],
+        "active_filters": sum(
+            1 for k in FORM_FIELDS - {"q", "sort", "unit"} if form.get(k) not in ("", None, [])
+        ),
+    }
+    context |= _options(ctx, query, result, form)
+    if result is not None:
+        context |= _results(ctx, db, result, params)
+    status = error.status if error is not None else 200
+    return render(request, "search.html", context, status)
+
+
+def _counts(result: SearchResult | None, name: str) -> dict[str, int]:
+    if result is None:
+        return {}
+    return {f.value: f.count for f in result.facets.get(name, [])}
+
+
+def _options(
+    ctx: Ctx, query: SearchQuery | None, result: SearchResult | None, form: dict[str, Any]
+) -> dict[str, Any]:
+    mode_counts = _counts(result, "mode")
+    chosen_modes = set(query.modes if query else form["modes"] or [])
+    chosen_days = set(query.days if query else form["days"] or [])
+    chosen_techniques = set(query.techniques if query else form["techniques"] or [])
+    chosen_conditions = set(query.conditions if query else form["conditions"] or [])
+    state = (query.state if query else form["state"]) or ""
+
+    def kb_options(kind: str, chosen: set[str], facet: str) -> list[dict[str, Any]]:
+        counts = _counts(result, facet)
+        entries = sorted(ctx.kb.entries(kind).values(), key=lambda e: e.name.lower())
+        return [
+            {
+                "value": e.id,
+                "label": e.name,
+                "count": counts.get(e.id, 0),
+                "selected": e.id in chosen,
+            }
+            for e in entries
+        ]
+
+    sort = (query.sort if query else form["sort"]) or ""
+    return {
+        "modes": [
+            {
+                "value": value,
+                "label": label,
+                "count": mode_counts.get(value, 0) if result is not None else None,
+                "checked": value in chosen_modes,
+            }
+            for value, label in MODE_LABELS.items()
+        ],
+        "days": [
+            {"value": value, "label": label, "checked": value in chosen_days}
+            for value, label in WEEKDAY_LABELS.items()
+        ],
+        "states": [
+            {"value": j.id, "label": j.name, "selected": j.id == state}
+            for j in sorted(ctx.kb.jurisdictions.values(), key=lambda j: j.name)
+            if j.kind in ("state", "district")
+        ],
+        "techniques": kb_options("techniques", chosen_techniques, "technique"),
+        "conditions": kb_options("conditions", chosen_conditions, "condition"),
+        "sorts": [
+            {"value": value, "label": label, "selected": value == sort}
+            for value, label in SORTS.items()
+        ],
+    }
+
+
+def _when(hit: SessionHit) -> str:
+    s = hit.session
+    if s.start_date is None:
+        return "Start any time (self-paced)"
+    text = date_range(s.start_date, s.end_date)
+    if s.start_time is not None:
+        text += f", {clock(s.start_time)}"
+        if s.end_time is not None:
+            text += f"–{clock(s.end_time)}"
+    return text
+
+
+def _where(hit: SessionHit) -> str:
+    s = hit.session
+    if s.mode in ONLINE_MODES:
+        return "Online"
+    place = ", ".join(p for p in (s.city, s.region) if p) or "Place not published"
+    if hit.distance_miles is not None:
+        place += f" · {hit.distance_miles:.0f} mi away"
+    return place
+
+
+def _results(
+    ctx: Ctx, db: Db, result: SearchResult, params: list[tuple[str, str]]
+) -> dict[str, Any]:
+    hits = [h for c in result.courses for h in c.sessions[:1]] if result.grouped else result.results
+    course_ids = list(dict.fromkeys(h.course.id for h in hits))
+    provider_keys = list(
+        dict.fromkeys(h.course.provider_key for h in hits if h.course.provider_key)
+    )
+    approvals = queries.approvals_for_courses(db, course_ids, ctx.kb)
+    samples = queries.sample_provider_ids(db, provider_keys)
+    provider_ids = queries.provider_ids(db, provider_keys)
+    cards = []
+    for hit in hits:
+        why = [f"Mentions {t}" for t in hit.explanation.matched_terms[:4]]
+        why += hit.explanation.expansions[:3]
+        if hit.explanation.distance and hit.session.mode not in ONLINE_MODES:
+            why.append(hit.explanation.distance)
+        why += hit.explanation.counts_for[:2]
+        key = hit.course.provider_key
+        cards.append(
+            {
+                "session_id": hit.session.id,
+                "title": hit.course.title,
+                "course_url": f"/courses/{hit.course.id}",
+                "session_url": f"/courses/{hit.course.id}#session-{hit.session.id}",
+                "provider": hit.course.provider_name or "Unknown provider",
+                "provider_url": f"/providers/{provider_ids[key]}" if key in provider_ids else None,
+                "is_sample": key in samples,
+                "mode": mode_label(hit.session.mode),
+                "when": _when(hit),
+                "where": _where(hit),
+                "price": money(hit.session.price, hit.session.currency),
+                "hours": hours(hit.course.ce_hours),
+                "approvals": approvals.get(hit.course.id, []),
+                "why": why,
+                "ics_url": f"/sessions/{hit.session.id}.ics" if hit.session.start_date else None,
+            }
+        )
+    reading = result.interpretation
+    notes = [f"Did you mean: {c}" for c in reading.corrections] + list(result.warnings)
+    return {
+        "cards": cards,
+        "understood": reading.concepts,
+        "notes": notes,
+        "pages": _pages(result, params),
+        "breakdown": _breakdown(result, params),
+        "sample_notice": SAMPLE_NOTICE if samples else None,
+    }
+
+
+def _pages(result: SearchResult, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    last = max(result.pages, 1)
+    if last <= 1:
+        return []
+    current = result.page
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    items: list[dict[str, Any]] = []
+
+    def item(label: str, page: int | None, rel: str = "") -> None:
+        url = _query_url("/", params, page=page) if page is not None else None
+        items.append({"label": label, "url": url, "rel": rel, "current": page == current})
+
+    if current > 1:
+        item("Previous", current - 1, "prev")
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            item("…", None)
+        item(str(number), number)
+        previous = number
+    if current < last:
+        item("Next", current + 1, "next")
+    return items
+
+
+def _breakdown(result: SearchResult, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    titles = {
+        "price": "Price",
+        "ce_hours": "CE hours",
+        "month": "Month",
+        "state": "Where",
+        "provider": "Provider",
+    }
+    groups = []
+    for name, title in titles.items():
+        facets = result.facets.get(name, [])
+        if not facets:
+            continue
+        items = []
+        for f in facets[:12]:
+            url = (
+                _query_url("/", params, providers=f.value, page=None)
+                if name == "provider"
+                else None
+            )
+            items.append({"label": f.label, "count": f.count, "url": url})
+        groups.append({"title": title, "facets": items})
+    return groups

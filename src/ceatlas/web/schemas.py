@@ -1,0 +1,223 @@
+"""Typed response models of the JSON API (they make the OpenAPI schema accurate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ceatlas.kb import Category, Competency, Condition, Jurisdiction, Pathway, Technique
+
+
+class ErrorDetail(BaseModel):
+    message: str = Field(description="What is wrong, for a person to read.")
+    field: str | None = Field(None, description="The query or path parameter at fault.")
+
+
+class ErrorBody(ErrorDetail):
+    errors: list[ErrorDetail] = Field(
+        default_factory=list, description="Every problem found (validation errors)."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer of the API."""
+
+    error: ErrorBody
+
+
+class Approval(BaseModel):
+    authority: str = Field(description="NCBTMB, FSMTB, AMTA, AMMA, state:XX or other.")
+    authority_name: str | None = None
+    number: str | None = None
+    valid_until: dt.date | None = None
+    label: str = Field(description="Human-readable summary, e.g. 'NCBTMB approved provider'.")
+
+
+class TermRef(BaseModel):
+    """A knowledge-base entry a course refers to."""
+
+    id: str
+    name: str
+    url: str | None = Field(None, description="The knowledge page, when the KB knows the id.")
+
+
+class ProviderSummary(BaseModel):
+    id: int
+    key: str
+    name: str
+    is_sample: bool
+    url: str = Field(description="This provider's page on this site.")
+
+
+class SessionSummary(BaseModel):
+    id: int
+    key: str
+    course_id: int
+    mode: str
+    mode_label: str
+    start_date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_date: dt.date | None = None
+    end_time: dt.time | None = None
+    timezone: str | None = None
+    city: str | None = None
+    region: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    seats_remaining: int | None = None
+    ics_url: str | None = Field(None, description="Calendar file, when the session has dates.")
+
+
+class Session(SessionSummary):
+    registration_opens: dt.date | None = None
+    registration_deadline: dt.date | None = None
+    registration_url: str | None = None
+    access_days: int | None = None
+    workload_hours: Decimal | None = None
+    meeting_pattern: list[dict[str, Any]] = []
+    venue: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    early_price: Decimal | None = None
+    early_price_until: dt.date | None = None
+    member_price: Decimal | None = None
+    seats_total: int | None = None
+    instructors: list[str] = []
+    hands_on_hours: Decimal | None = None
+    supervised_hours: Decimal | None = None
+
+
+class SessionDetail(Session):
+    course: CourseSummary
+    provider: ProviderSummary | None = None
+
+
+class CourseSummary(BaseModel):
+    id: int
+    key: str
+    title: str
+    ce_hours: Decimal | None = None
+    level: str | None = None
+    url: str = Field(description="This course's page on this site.")
+
+
+class Prerequisite(BaseModel):
+    kind: str
+    value: str
+
+
+class Course(BaseModel):
+    id: int
+    key: str
+    title: str
+    description: str | None = None
+    course_code: str | None = None
+    ce_hours: Decimal | None = None
+    workload_hours: Decimal | None = None
+    level: str | None = None
+    language: str | None = None
+    techniques: list[TermRef] = []
+    conditions: list[TermRef] = []
+    competencies: list[TermRef] = []
+    ce_categories: list[TermRef] = []
+    body_regions: list[str] = []
+    prerequisites: list[Prerequisite] = []
+    credential_awarded: str | None = None
+    provider_url: str | None = Field(None, description="The provider's own page for the course.")
+    provider: ProviderSummary | None = None
+    approvals: list[Approval] = Field(default_factory=list, description="Course approvals.")
+    provider_approvals: list[Approval] = []
+    sessions: list[Session] = []
+    is_sample: bool = False
+
+
+class Provider(BaseModel):
+    id: int
+    key: str
+    name: str
+    kind: str
+    description: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    is_sample: bool
+    approvals: list[Approval] = []
+    courses: list[CourseSummary] = []
+    programs: list[ProgramSummary] = []
+
+
+class ProgramSummary(BaseModel):
+    id: int
+    key: str
+    name: str
+    total_hours: Decimal | None = None
+    url: str
+
+
+class ProgramCourse(BaseModel):
+    key: str
+    course: CourseSummary | None = Field(
+        None, description="The catalog course, or null when the program names an unknown key."
+    )
+
+
+class ProgramGroup(BaseModel):
+    title: str
+    choose: int | None = Field(None, description="How many to take; null means all.")
+    courses: list[ProgramCourse]
+
+
+class Program(BaseModel):
+    id: int
+    key: str
+    name: str
+    description: str | None = None
+    total_hours: Decimal | None = Field(None, description="Hours the program states.")
+    course_hours: Decimal = Field(
+        description="CE hours of the required courses (for 'choose N', the N smallest)."
+    )
+    credential_awarded: str | None = None
+    website: str | None = None
+    provider: ProviderSummary | None = None
+    groups: list[ProgramGroup]
+    is_sample: bool = False
+
+
+class KBEntrySummary(BaseModel):
+    id: str
+    name: str
+    url: str
+
+
+class KBList(BaseModel):
+    kind: str
+    version: str = Field(description="The knowledge-base data version.")
+    entries: list[KBEntrySummary]
+
+
+KBEntryModel = Condition | Technique | Competency | Pathway | Jurisdiction | Category
+
+
+class KBEntry(BaseModel):
+    kind: str
+    id: str
+    name: str
+    entry: KBEntryModel = Field(description="The entry as the knowledge base holds it.")
+    courses: list[CourseSummary] = Field(
+        default_factory=list, description="Upcoming catalog courses about this entry."
+    )
+
+
+SessionDetail.model_rebuild()
+Provider.model_rebuild()
