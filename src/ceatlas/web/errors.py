@@ -32,7 +32,7 @@ class WebError(Exception):
         self.status = status
         self.message = message
         self.field = field
-        self.errors = errors or []
+        self.errors = errors or [ErrorDetail(message=message, field=field)]
 
     def body(self) -> dict[str, Any]:
         error = ErrorBody(message=self.message, field=self.field, errors=self.errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -37,6 +37,14 @@ def _query_url(path: str, params: list[tuple[str, str]], **changes: Any) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def web_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) URL, else None (no ``javascript:`` links from data)."""
+    if not value:
+        return None
+    scheme = urlsplit(value.strip()).scheme.lower()
+    return value.strip() if scheme in ("http", "https") else None
+
+
 def build_templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -63,6 +71,7 @@ def build_templates() -> Jinja2Templates:
         clock=labels.clock,
         mode_label=labels.mode_label,
         jsonld=jsonld,
+        web_url=web_url,
     )
     env.globals["date_range"] = labels.date_range
     return Jinja2Templates(env=env)

@@ -1,0 +1,129 @@
+"""Web fixtures: an app over a sample-loaded database, and a TestClient for it.
+
+``client`` is shared by the tests of one module (loading the sample catalog takes a second
+or two): tests using it must not change the catalog. Tests that do use ``fresh_client``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.config import Settings, load_settings
+from ceatlas.db import make_engine
+from ceatlas.kb import load_kb
+from ceatlas.orm import Base
+from ceatlas.web.app import create_app
+
+with warnings.catch_warnings():
+    # Starlette 1.x prefers httpx2 for its TestClient; httpx (our dev dependency) still works.
+    warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
+    from fastapi.testclient import TestClient
+
+
+@pytest.fixture(scope="module")
+def shared_sample_url(
+    tmp_path_factory: pytest.TempPathFactory,
+    _sqlite_template: Path,
+    _postgres_engine: Engine | None,
+) -> str:
+    """A database with the sample catalog, for one module's read-only tests."""
+    if _postgres_engine is not None:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with _postgres_engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        url = _postgres_engine.url.render_as_string(hide_password=False)
+    else:
+        path = tmp_path_factory.mktemp("web") / "sample.db"
+        shutil.copyfile(_sqlite_template, path)
+        url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        Catalog(engine, load_kb()).load_sample(dt.date.today())
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def client(
+    shared_sample_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """A client of an app over the shared sample database (do not change the catalog)."""
+    data = tmp_path_factory.mktemp("web-data")
+    settings = load_settings(database_url=shared_sample_url, data_dir=data, kb_dir=None)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def web_settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(database_url=database_url, data_dir=tmp_path / "data", kb_dir=None)
+
+
+@pytest.fixture
+def sample_catalog(catalog: Catalog) -> Catalog:
+    """The test database with the sample catalog loaded (dated from today)."""
+    catalog.load_sample(dt.date.today())
+    return catalog
+
+
+@pytest.fixture
+def web_app(web_settings: Settings, sample_catalog: Catalog) -> FastAPI:
+    return create_app(web_settings)
+
+
+@pytest.fixture
+def fresh_client(web_app: FastAPI) -> Iterator[TestClient]:
+    """A client of an app over this test's own sample database (free to change it)."""
+    with TestClient(web_app) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 until the block ends; yields the base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def live_server(web_app: FastAPI) -> Iterator[str]:
+    """The sample app served over real HTTP by uvicorn in a thread; yields its base URL."""
+    with running(web_app) as base:
+        yield base

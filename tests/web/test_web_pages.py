@@ -1,0 +1,241 @@
+"""Server-rendered pages: content, escaping, accessibility basics, headers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+SEARCH = "/?q=sciatica&near=33602&radius=50&modes=in_person&days=saturday&days=sunday&max_price=400"
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
+
+
+def _ids(html: str, pattern: str) -> list[int]:
+    return [int(x) for x in re.findall(pattern, html)]
+
+
+def assert_page_basics(html: str) -> None:
+    assert '<html lang="en">' in html
+    assert 'class="skip-link" href="#main"' in html
+    assert '<main id="main"' in html
+    assert "<header" in html
+    assert "<footer" in html
+    for attrs in SCRIPT_TAG.findall(html):
+        # No inline JavaScript: external files, or JSON-LD data blocks only.
+        assert "src=" in attrs or 'type="application/ld+json"' in attrs, attrs
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), "no inline event handlers"
+    assert not re.search(r'(href|src)="\s*javascript:', html, re.I)
+    # Every form control has a label.
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    for control in controls:
+        if 'type="hidden"' in control or 'type="submit"' in control:
+            continue
+        ident = re.search(r'\bid="([^"]+)"', control)
+        assert ident, control
+        assert f'for="{ident.group(1)}"' in html, control
+
+
+def test_search_page_shows_results_and_keeps_the_query(client: TestClient) -> None:
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    html = response.text
+    assert_page_basics(html)
+    assert "sessions found" in html
+    assert 'class="card"' in html
+    assert "Why it matched" in html
+    assert "Sample data" in html
+    assert 'value="sciatica"' in html
+    assert 'value="33602"' in html
+    assert re.search(r'<option value="50" selected>', html)
+    assert re.search(r'id="mode-in_person" name="modes" value="in_person" checked', html)
+    assert re.search(r'id="day-saturday" name="days" value="saturday" checked', html)
+    assert re.search(r'id="day-monday" name="days" value="monday">', html)
+    assert 'value="400"' in html
+    assert "Approvals:" in html
+    assert "/sessions/" in html
+    assert ".ics" in html
+    assert 'role="search"' in html
+    assert 'method="get"' in html
+
+
+def test_empty_search_lists_sessions_with_facets_and_pagination(client: TestClient) -> None:
+    html = client.get("/").text
+    assert_page_basics(html)
+    assert 'aria-label="Result pages"' in html
+    assert 'aria-current="page">1<' in html
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', html)
+    assert next_link
+    assert dict(parse_qsl(urlsplit(next_link.group(1).replace("&amp;", "&")).query)) == {
+        "page": "2"
+    }
+    page2 = client.get("/?page=2&modes=live_online").text
+    link = re.search(r'<a href="([^"]+)" rel="prev">', page2)
+    assert link
+    params = dict(parse_qsl(urlsplit(link.group(1).replace("&amp;", "&")).query))
+    assert params == {"page": "1", "modes": "live_online"}
+    assert re.search(r"In person <span class=\"count\">\(\d+\)</span>", html)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=<script>alert(1)</script>",
+        'near="><script>alert(1)</script>',
+        "max_price=<script>alert(1)</script>",
+        "state=<script>alert(1)</script>",
+        "techniques=<script>alert(1)</script>",
+        "providers=<script>alert(1)</script>",
+        "date_from=<script>alert(1)</script>",
+    ],
+)
+def test_hostile_input_is_escaped(client: TestClient, query: str) -> None:
+    response = client.get(f"/?{query}")
+    assert response.status_code in (200, 400, 422)
+    assert "<script>alert(1)</script>" not in response.text
+    assert (
+        "alert(1)" not in response.text or "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    )
+
+
+def test_invalid_filter_is_reported_on_its_field(client: TestClient) -> None:
+    response = client.get("/?q=sciatica&max_price=abc")
+    assert response.status_code == 422
+    html = response.text
+    assert 'id="max_price"' in html
+    assert re.search(
+        r'id="max_price"[^>]*aria-invalid="true" aria-describedby="err-max_price"', html
+    )
+    assert 'id="err-max_price"' in html
+    assert 'value="abc"' in html
+    unknown_zip = client.get("/?near=00000&radius=25")
+    assert unknown_zip.status_code == 400
+    assert 'id="err-near"' in unknown_zip.text
+
+
+def test_course_page(client: TestClient) -> None:
+    html = client.get(SEARCH).text
+    course_id = _ids(html, r'href="/courses/(\d+)"')[0]
+    response = client.get(f"/courses/{course_id}")
+    assert response.status_code == 200
+    page = response.text
+    assert_page_basics(page)
+    for heading in (
+        "About this course",
+        "Techniques",
+        "Conditions",
+        "Prerequisites",
+        "Approvals",
+        "Sessions",
+    ):
+        assert f">{heading}</h2>" in page, heading
+    assert "Sample data" in page
+    assert re.search(r'href="/providers/\d+"', page)
+    assert re.search(r'href="/kb/conditions/sciatica"', page)
+    session_ids = _ids(page, r'id="session-(\d+)"')
+    assert session_ids
+    assert f'href="/sessions/{session_ids[0]}.ics"' in page
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    import json
+
+    document = json.loads(blocks[0])
+    assert document["@type"] == "Course"
+    assert document["hasCourseInstance"]
+
+
+def test_session_calendar_file(client: TestClient) -> None:
+    import icalendar
+
+    html = client.get(SEARCH).text
+    ics_path = re.findall(r'href="(/sessions/\d+\.ics)"', html)[0]
+    response = client.get(ics_path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in response.headers["content-disposition"]
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    assert event.get("summary")
+    start = event.decoded("dtstart")
+    assert start.tzinfo is not None
+    assert "Tampa" in str(event.get("location")) or "Petersburg" in str(event.get("location"))
+    assert list(calendar.walk("VTIMEZONE")), "time zone definition included"
+    session_id = ics_path.split("/")[-1].removesuffix(".ics")
+    assert client.get(f"/sessions/{session_id}", follow_redirects=False).status_code == 303
+    assert client.get("/sessions/999999.ics").status_code == 404
+
+
+def test_self_paced_session_has_no_calendar(client: TestClient) -> None:
+    hits = client.get(
+        "/api/v1/search", params={"modes": "self_paced_online", "facets": "false"}
+    ).json()["results"]
+    undated = [h for h in hits if h["session"]["start_date"] is None]
+    assert undated
+    assert client.get(f"/sessions/{undated[0]['session']['id']}.ics").status_code == 404
+
+
+def test_provider_and_program_pages(client: TestClient) -> None:
+    page = client.get("/providers/1")
+    assert page.status_code == 200
+    assert_page_basics(page.text)
+    assert ">Approvals</h2>" in page.text
+    assert "Sample data" in page.text
+    program_ids = _ids(page.text, r'href="/programs/(\d+)"')
+    assert program_ids
+    program = client.get(f"/programs/{program_ids[0]}")
+    assert program.status_code == 200
+    assert_page_basics(program.text)
+    assert "Structure" in program.text
+    assert "CE hours of the required courses" in program.text
+    api = client.get(f"/api/v1/programs/{program_ids[0]}").json()
+    titles = [c["course"]["title"] for g in api["groups"] for c in g["courses"]]
+    positions = [program.text.find(t.replace("&", "&amp;")) for t in titles]
+    assert all(p > 0 for p in positions)
+    assert positions == sorted(positions), "courses in order"
+    for path in ("/providers/999999", "/programs/999999", "/courses/999999", "/nope"):
+        missing = client.get(path)
+        assert missing.status_code == 404
+        assert "text/html" in missing.headers["content-type"]
+
+
+def test_knowledge_pages(client: TestClient) -> None:
+    condition = client.get("/kb/conditions/sciatica")
+    assert condition.status_code == 200
+    html = condition.text
+    assert_page_basics(html)
+    for heading in ("Techniques that may help", "Cautions", "Sources", "Matching courses"):
+        assert f">{heading}</h2>" in html, heading
+    assert re.search(r'href="/kb/techniques/[a-z0-9-]+"', html)
+    assert re.search(r'href="/courses/\d+"', html)
+    technique_id = re.findall(r'href="/kb/techniques/([a-z0-9-]+)"', html)[0]
+    technique = client.get(f"/kb/techniques/{technique_id}")
+    assert technique.status_code == 200
+    assert ">Sources</h2>" in technique.text
+    pathways = client.get("/kb/pathways")
+    first = re.findall(r'href="/kb/pathways/([a-z0-9-]+)"', pathways.text)[0]
+    pathway = client.get(f"/kb/pathways/{first}")
+    assert pathway.status_code == 200
+    assert_page_basics(pathway.text)
+    assert ">Sources</h2>" in pathway.text
+    for path in ("/kb", "/kb/jurisdictions/FL", "/kb/categories", "/kb/competencies"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/kb/conditions/nope").status_code == 404
+    assert client.get("/kb/unicorns/x").status_code == 404
+
+
+def test_security_headers(client: TestClient) -> None:
+    for path in ("/", "/api/v1/kb/conditions", "/static/app.css", "/nope"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    html = client.get("/kb").text
+    css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', html)
+    assert css
+    assert "immutable" in client.get(css.group(1)).headers["cache-control"]

@@ -1,0 +1,56 @@
+"""``ceatlas serve``: migrates the database, then runs uvicorn with the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from ceatlas.cli.serve import serve
+from ceatlas.db import current_revision, head_revision, make_engine
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command()(serve)
+    return app
+
+
+def test_serve_migrates_then_runs_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uvicorn
+
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append((a, k)))
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("CEATLAS_DATABASE_URL", url)
+    monkeypatch.setenv("CEATLAS_DATA_DIR", str(tmp_path / "data"))
+
+    result = CliRunner().invoke(_app(), [])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+    ((args, kwargs),) = calls
+    assert args == ("ceatlas.web.app:create_app_from_env",)
+    assert kwargs["factory"] is True
+    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 8000, 1)
+
+    calls.clear()
+    result = CliRunner().invoke(_app(), ["--host", "0.0.0.0", "--port", "9001", "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    assert (calls[0][1]["host"], calls[0][1]["port"], calls[0][1]["workers"]) == (
+        "0.0.0.0",
+        9001,
+        3,
+    )
+
+
+def test_serve_rejects_bad_port(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CEATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    result = CliRunner().invoke(_app(), ["--port", "70000"])
+    assert result.exit_code != 0
