@@ -209,3 +209,12 @@ def test_hostile_text_is_stored_verbatim_not_interpreted(catalog: Catalog, tmp_p
     row = canonical(catalog.engine)[0]["course"]
     assert row["title"] == evil
     assert row["description"] == evil
+
+
+def test_control_characters_are_dropped_on_both_backends(catalog: Catalog, tmp_path: Path) -> None:
+    # PostgreSQL refuses NUL in text; a catalog has no use for control characters anyway.
+    doc = good(1, name="Ethics\x00 101\x07", description="a\x00b\n\nc")
+    path = write_ndjson(tmp_path / "feed.ndjson", [doc])
+    assert catalog.import_paths([path]).ok
+    row = canonical(catalog.engine)[0]["course"]
+    assert (row["title"], row["description"]) == ("Ethics 101", "ab\n\nc")

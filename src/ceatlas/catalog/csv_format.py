@@ -99,7 +99,7 @@ REQUIRED = ("course_key", "title")
 
 def _cell(row: dict[str, str], name: str) -> str | None:
     value = row.get(name)
-    return value.strip() or None if value is not None else None
+    return value.translate(p.CONTROL).strip() or None if value is not None else None
 
 
 def _split(value: str | None) -> list[str]:

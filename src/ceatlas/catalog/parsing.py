@@ -67,10 +67,15 @@ def memo_text(parse: F) -> F:
 _MISSING: Any = object()
 
 
+# Control characters other than whitespace carry no meaning in a catalog, and PostgreSQL
+# refuses NUL in text: they are dropped everywhere text is read.
+CONTROL = dict.fromkeys([*range(0, 9), *range(14, 32), 127])
+
+
 def text(value: Any) -> str | None:
     """A trimmed string with runs of whitespace collapsed, or None when empty."""
     if type(value) is str:
-        return " ".join(value.split()) or None
+        return " ".join(value.translate(CONTROL).split()) or None
     if value is None:
         return None
     if isinstance(value, dict):
@@ -82,7 +87,7 @@ def text(value: Any) -> str | None:
         return parts[0] if parts else None
     if isinstance(value, bool):
         raise RecordError("", f"expected text, got {value!r}")
-    cleaned = " ".join(str(value).split())
+    cleaned = " ".join(str(value).translate(CONTROL).split())
     return cleaned or None
 
 
@@ -93,7 +98,8 @@ def long_text(value: Any) -> str | None:
         raw = raw[0] if raw else None
     if raw is None:
         return None
-    lines = [" ".join(line.split()) for line in str(raw).replace("\r\n", "\n").split("\n")]
+    body = str(raw).translate(CONTROL).replace("\r\n", "\n")
+    lines = [" ".join(line.split()) for line in body.split("\n")]
     joined = "\n".join(lines).strip()
     while "\n\n\n" in joined:
         joined = joined.replace("\n\n\n", "\n\n")

@@ -88,7 +88,7 @@ def _text(value: Any, limit: int) -> str | None:
         return None
     if type(value) is not str:
         raise _NotPlainError
-    cleaned = " ".join(value.split()) or None
+    cleaned = " ".join(value.translate(p.CONTROL).split()) or None
     if cleaned is not None and len(cleaned) > limit:
         raise _NotPlainError
     return cleaned
