@@ -60,39 +60,7 @@ COURSE_COLUMNS = (
     "course_workload_hours",
     "course_approvals",
 )
-SESSION_COLUMNS = (
-    "session_key",
-    "mode",
-    "start_date",
-    "start_time",
-    "end_date",
-    "end_time",
-    "timezone",
-    "registration_opens",
-    "registration_deadline",
-    "registration_url",
-    "access_days",
-    "workload_hours",
-    "meeting_pattern",
-    "venue",
-    "street",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "price",
-    "currency",
-    "early_price",
-    "early_price_until",
-    "member_price",
-    "seats_total",
-    "seats_remaining",
-    "instructors",
-    "hands_on_hours",
-    "supervised_hours",
-)
+SESSION_COLUMNS = ("session_key", *SESSION_FIELDS)
 HEADER = PROVIDER_COLUMNS + COURSE_COLUMNS + SESSION_COLUMNS
 REQUIRED = ("course_key", "title")
 
