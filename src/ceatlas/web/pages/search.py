@@ -44,7 +44,7 @@ FORM_FIELDS = {
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k in FIELDS]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k in FIELDS and v.strip()]
     form: dict[str, Any] = dict.fromkeys(FIELDS, "")
     for key, value in params:
         if key in LIST_FIELDS:
@@ -172,7 +172,8 @@ def _where(hit: SessionHit) -> str:
         return "Online"
     place = ", ".join(p for p in (s.city, s.region) if p) or "Place not published"
     if hit.distance_miles is not None:
-        place += f" · {hit.distance_miles:.0f} mi away"
+        miles = hit.distance_miles
+        place += " · under 1 mi away" if miles < 1 else f" · {miles:.0f} mi away"
     return place
 
 

@@ -1,0 +1,118 @@
+"""One real browser journey (Playwright + Debian's Chromium), with screenshots.
+
+A therapist looks for sciatica courses near Tampa (ZIP 33602) within 50 miles, in person,
+on weekends, up to $400; opens a course; downloads its calendar file. Screenshots at
+desktop and phone widths go to ``test-artifacts/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    widths = page.evaluate(
+        "[document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+    )
+    assert widths[1] <= widths[0], f"page is wider than the screen: {widths}"
+
+
+def _search(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    page.get_by_label("Condition, technique or course").fill("sciatica")
+    filters = page.locator("details#filters")
+    if filters.get_attribute("open") is None:  # folded on phones, once results show
+        filters.locator("summary").click()
+    page.get_by_label("Near ZIP code or city").fill("33602")
+    page.get_by_label("Within").select_option("50")
+    page.get_by_label("In person").check()
+    page.get_by_label("Saturday").check()
+    page.get_by_label("Sunday").check()
+    page.get_by_label("Maximum price (US$)").fill("400")
+    page.get_by_role("button", name="Apply filters").click()
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_therapist_finds_a_weekend_sciatica_course(
+    browser: Browser, live_server: str, device: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        _search(page, live_server)
+
+        expect(page.get_by_role("heading", level=2, name="sessions found")).to_be_visible()
+        cards = page.locator("li.card")
+        expect(cards.first).to_be_visible()
+        assert cards.count() >= 1
+        url = page.url
+        for part in ("q=sciatica", "near=33602", "radius=50", "modes=in_person", "max_price=400"):
+            assert part in url, part
+        assert "days=saturday" in url
+        assert "days=sunday" in url
+        first = cards.first
+        expect(first).to_contain_text("In person")
+        expect(first).to_contain_text("Why it matched")
+        expect(page.get_by_text("Sample data:")).to_be_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=str(ARTIFACTS / f"search-{device}.png"), full_page=True)
+
+        # Keyboard: the skip link is the first thing Tab reaches, and it is visible then.
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to main content")
+        expect(skip).to_be_focused()
+        expect(skip).to_be_in_viewport()
+
+        title = first.get_by_role("heading", level=3).inner_text()
+        first.get_by_role("heading", level=3).get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=str(ARTIFACTS / f"course-{device}.png"), full_page=True)
+
+        ics = page.get_by_role("link", name="Add to calendar").first
+        href = ics.get_attribute("href")
+        assert href is not None
+        assert href.endswith(".ics")
+        response = page.request.get(live_server + href)
+        assert response.status == 200
+        assert response.headers["content-type"].startswith("text/calendar")
+        assert response.text().startswith("BEGIN:VCALENDAR")
+        assert errors == [], errors
+    finally:
+        context.close()
