@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from typing import Annotated, Any
 
 import typer
 
 from ceatlas.cli.common import err, fail, services
 from ceatlas.db import migrate
+
+WORKER_STARTUP_SECONDS = 60
 
 
 def serve(
@@ -31,6 +34,11 @@ def serve(
             soft_wrap=True,
         )
     err.print(f"CE Atlas on http://{host}:{port}/ (database: {_redacted(url)})", soft_wrap=True)
+    extra: dict[str, Any] = {}
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        # Newer uvicorn restarts workers that do not answer within 5 s; a worker's first
+        # start (imports, knowledge base) can take longer than that on a slow machine.
+        extra["timeout_worker_healthcheck"] = WORKER_STARTUP_SECONDS
     try:
         uvicorn.run(
             "ceatlas.web.app:create_app_from_env",
@@ -41,6 +49,7 @@ def serve(
             proxy_headers=True,
             server_header=False,
             log_level="info",
+            **extra,
         )
     except OSError as error:
         raise fail(f"cannot serve on {host}:{port}: {error}") from None
