@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import catalog, generate, kb, search
+from ceatlas.cli import catalog, generate, kb, search, serve
 
 app = typer.Typer(
     name="ceatlas",
@@ -19,6 +19,7 @@ app.command("export")(catalog.export)
 app.command("stats")(catalog.stats)
 app.command("generate")(generate.generate)
 app.command("search")(search.search)
+app.command("serve")(serve.serve)
 app.add_typer(kb.app, name="kb")
 
 
