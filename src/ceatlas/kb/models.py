@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -41,7 +41,7 @@ def known(value: _T | Unknown | NotApplicable | NoLimit) -> _T | None:
     """The value if it is a confirmed one, else ``None`` (unknown, n/a or no limit)."""
     if isinstance(value, str) and value in (UNKNOWN, NOT_APPLICABLE, NO_LIMIT):
         return None
-    return value
+    return cast(_T, value)
 
 
 def is_unknown(value: object) -> bool:
