@@ -313,6 +313,7 @@ def _service(ns: argparse.Namespace) -> None:
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         service_class = module.SearchService
     if ns.paired:

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 import zipcodes
 from sqlalchemy import Connection, Engine
+from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import ColumnElement
 
 from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES
@@ -144,6 +145,17 @@ def _analyzer(kb: KnowledgeBase) -> Analyzer:
         _ANALYZERS.clear()
         _ANALYZERS[id(kb)] = found
     return found
+
+
+def _course_filter(plan: _Plan, group: str, clause: ColumnElement[bool]) -> None:
+    """Add a condition on the course (or its provider) as ``course_id IN (courses)``.
+
+    The condition is then evaluated once per course, not once per session (JSON lists,
+    approvals), and statements that only filter need not join ``course`` at all.
+    """
+    tables = sql_util.find_tables(clause, check_columns=True)
+    courses: sa.FromClause = C.outerjoin(P, P.c.id == C.c.provider_id) if P in tables else C
+    plan.add(group, S.c.course_id.in_(sa.select(C.c.id).select_from(courses).where(clause)))
 
 
 class SearchService:
@@ -292,14 +304,18 @@ class SearchService:
     def _course(self, plan: _Plan, query: SearchQuery, today: dt.date) -> None:
         backend = self.backend
         if query.min_hours is not None:
-            plan.add("hours", C.c.ce_hours >= query.min_hours)
+            _course_filter(plan, "hours", C.c.ce_hours >= query.min_hours)
         if query.max_hours is not None:
-            plan.add("hours", C.c.ce_hours <= query.max_hours)
+            _course_filter(plan, "hours", C.c.ce_hours <= query.max_hours)
         if query.levels:
-            plan.add("levels", sa.func.lower(C.c.level).in_([v.lower() for v in query.levels]))
+            _course_filter(
+                plan, "levels", sa.func.lower(C.c.level).in_([v.lower() for v in query.levels])
+            )
         if query.languages:
-            plan.add(
-                "languages", sa.func.lower(C.c.language).in_([v.lower() for v in query.languages])
+            _course_filter(
+                plan,
+                "languages",
+                sa.func.lower(C.c.language).in_([v.lower() for v in query.languages]),
             )
         lists = (
             ("categories", "categories", C.c.ce_categories, query.categories),
@@ -309,7 +325,9 @@ class SearchService:
         )
         for group, kind, column, values in lists:
             if values:
-                plan.add(group, backend.json_contains_any(column, self._terms(kind, values)))
+                _course_filter(
+                    plan, group, backend.json_contains_any(column, self._terms(kind, values))
+                )
         if query.pathway:
             pathway_id = self.kb.resolve("pathways", query.pathway)
             pathway = self.kb.pathways.get(pathway_id or query.pathway)
@@ -322,10 +340,11 @@ class SearchService:
                     either.append(backend.json_contains_any(C.c.techniques, pathway.techniques))
                 if pathway.competencies:
                     either.append(backend.json_contains_any(C.c.competencies, pathway.competencies))
-                plan.add("pathway", sa.or_(*either) if either else sa.false())
+                _course_filter(plan, "pathway", sa.or_(*either) if either else sa.false())
         if query.providers:
             lowered = [v.lower() for v in query.providers]
-            plan.add(
+            _course_filter(
+                plan,
                 "providers",
                 sa.or_(P.c.key.in_(query.providers), sa.func.lower(P.c.name).in_(lowered)),
             )
@@ -358,14 +377,25 @@ class SearchService:
         provider_ok = sa.exists().where(
             PROVIDER_APPROVALS.c.provider_id == C.c.provider_id, valid(PROVIDER_APPROVALS)
         )
-        plan.add("state", sa.or_(course_ok, provider_ok))
+        _course_filter(plan, "state", sa.or_(course_ok, provider_ok))
 
     # --- running ---------------------------------------------------------------------
 
-    def _from(self, plan: _Plan) -> sa.FromClause:
-        joined: sa.FromClause = S.join(C, C.c.id == S.c.course_id).outerjoin(
-            P, P.c.id == C.c.provider_id
-        )
+    def _from(self, plan: _Plan, *used: Any) -> sa.FromClause:
+        """Sessions joined to only what ``used`` (clauses, columns) refers to.
+
+        Every session has its course (``course_id`` is a non-null foreign key) and at most
+        one provider, so leaving out an unused join never changes the rows or their count;
+        it saves one or two index look-ups per session row, the bulk of a facet count.
+        """
+        tables: set[Any] = set()
+        for element in used:
+            tables.update(sql_util.find_tables(element, check_columns=True))
+        joined: sa.FromClause = S
+        if C in tables or P in tables:
+            joined = joined.join(C, C.c.id == S.c.course_id)
+        if P in tables:
+            joined = joined.outerjoin(P, P.c.id == C.c.provider_id)
         if plan.needs_facts:
             joined = joined.outerjoin(F, F.c.session_id == S.c.id)
         if plan.text_match is not None:
@@ -402,7 +432,7 @@ class SearchService:
         if text_without_concepts:
             result.warnings.append("the text has no searchable words; it was ignored")
         where = plan.where()
-        source = self._from(plan)
+        source = self._from(plan, *where, *self._columns(plan), *self._order(plan, sort))
         if query.group_by_course:
             self._grouped(conn, query, plan, sort, where, source, result, today)
         else:
@@ -465,7 +495,9 @@ class SearchService:
         result: SearchResult,
         today: dt.date,
     ) -> None:
-        total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where))
+        total = conn.execute(
+            sa.select(sa.func.count()).select_from(self._from(plan, *where)).where(*where)
+        )
         result.total = int(total.scalar_one())
         result.pages = math.ceil(result.total / query.per_page)
         if result.total <= (query.page - 1) * query.per_page:
@@ -493,7 +525,9 @@ class SearchService:
         today: dt.date,
     ) -> None:
         total = conn.execute(
-            sa.select(sa.func.count(sa.distinct(S.c.course_id))).select_from(source).where(*where)
+            sa.select(sa.func.count(sa.distinct(S.c.course_id)))
+            .select_from(self._from(plan, *where))
+            .where(*where)
         )
         result.total = int(total.scalar_one())
         result.pages = math.ceil(result.total / query.per_page)
@@ -672,19 +706,36 @@ class SearchService:
     def _facets(
         self, conn: Connection, query: SearchQuery, plan: _Plan
     ) -> dict[str, list[FacetCount]]:
-        source = self._from(plan)
         grouped = query.group_by_course
         counted = sa.distinct(S.c.course_id) if grouped else S.c.id
         facets: dict[str, list[FacetCount]] = {}
 
         def simple(name: str, key: ColumnElement[Any], without: str | None) -> None:
+            where = plan.where(without=without)
             rows = conn.execute(
                 sa.select(key.label("k"), sa.func.count(counted))
-                .select_from(source)
-                .where(*plan.where(without=without))
+                .select_from(self._from(plan, key, *where))
+                .where(*where)
                 .group_by(key)
             ).all()
             facets[name] = _facet_list(rows, name)
+
+        def per_course(without: str) -> tuple[sa.FromClause, ColumnElement[Any], Any]:
+            """Matching courses with their number of matching sessions, joined to course.
+
+            Course-level facets count over this (one row per course) instead of over every
+            matching session joined to its course.
+            """
+            where = plan.where(without=without)
+            matched = (
+                sa.select(S.c.course_id.label("cid"), sa.func.count(S.c.id).label("n"))
+                .select_from(self._from(plan, *where))
+                .where(*where)
+                .group_by(S.c.course_id)
+                .subquery("matched")
+            )
+            total = sa.func.count() if grouped else sa.func.sum(matched.c.n)
+            return matched.join(C, C.c.id == matched.c.cid), total, matched
 
         simple("mode", S.c.mode, "modes")
         simple("price", _band(S.c.price, PRICE_BANDS, query.currency), "budget")
@@ -696,7 +747,12 @@ class SearchService:
             ),
             "dates",
         )
-        simple("ce_hours", _band(C.c.ce_hours, HOUR_BANDS, None), "hours")
+        courses, total, _ = per_course("hours")
+        hours = _band(C.c.ce_hours, HOUR_BANDS, None)
+        rows = conn.execute(
+            sa.select(hours.label("k"), total).select_from(courses).group_by(hours)
+        ).all()
+        facets["ce_hours"] = _facet_list(rows, "ce_hours")
         simple(
             "state",
             sa.case(
@@ -709,20 +765,24 @@ class SearchService:
             ("technique", C.c.techniques, "techniques"),
             ("condition", C.c.conditions, "conditions"),
         ):
+            courses, _, matched = per_course(without)
             elements = self.backend.json_elements(column)
-            value = elements.c.value
-            distinct = sa.distinct(S.c.course_id) if grouped else sa.distinct(S.c.id)
+            # One row per (course, value): a value listed twice counts its sessions once.
+            pairs = (
+                sa.select(matched.c.cid, matched.c.n, elements.c.value.label("value"))
+                .select_from(courses.join(elements, sa.true()))
+                .distinct()
+                .subquery("pairs")
+            )
+            count = sa.func.count() if grouped else sa.func.sum(pairs.c.n)
             rows = conn.execute(
-                sa.select(value.label("k"), sa.func.count(distinct))
-                .select_from(source.join(elements, sa.true()))
-                .where(*plan.where(without=without))
-                .group_by(value)
+                sa.select(pairs.c.value.label("k"), count).group_by(pairs.c.value)
             ).all()
             facets[name] = _facet_list(rows, name, self.kb)
+        courses, total, _ = per_course("providers")
         provider_rows = conn.execute(
-            sa.select(P.c.key, P.c.name, sa.func.count(counted))
-            .select_from(source)
-            .where(*plan.where(without="providers"), P.c.id.is_not(None))
+            sa.select(P.c.key, P.c.name, total)
+            .select_from(courses.join(P, P.c.id == C.c.provider_id))
             .group_by(P.c.key, P.c.name)
         ).all()
         facets["provider"] = sorted(
