@@ -55,19 +55,20 @@ def _alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
+def head_revisions() -> frozenset[str]:
+    """The newest revision of every migration branch (domains may branch from a common base)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (a no-op when already there)."""
-    if current_revision(engine) == head_revision():
+    """Bring the schema to the newest revisions (a no-op when already there)."""
+    if current_revisions(engine) == head_revisions():
         return
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(_alembic_config(engine), "heads")

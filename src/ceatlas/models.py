@@ -1,5 +1,6 @@
 """Every domain's tables, gathered for migrations. Domain code imports its own models."""
 
+from ceatlas.accounts.models import TherapistProfile, User
 from ceatlas.catalog.models import (
     Course,
     CourseApproval,
@@ -20,4 +21,6 @@ __all__ = [
     "Program",
     "Provider",
     "ProviderApproval",
+    "TherapistProfile",
+    "User",
 ]

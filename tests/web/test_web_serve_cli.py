@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from ceatlas.cli.serve import serve
-from ceatlas.db import current_revision, head_revision, make_engine
+from ceatlas.db import current_revisions, head_revisions, make_engine
 
 
 def _app() -> typer.Typer:
@@ -32,7 +32,7 @@ def test_serve_migrates_then_runs_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert result.exit_code == 0, result.output
     engine = make_engine(url)
     try:
-        assert current_revision(engine) == head_revision()
+        assert current_revisions(engine) == head_revisions()
     finally:
         engine.dispose()
     ((args, kwargs),) = calls

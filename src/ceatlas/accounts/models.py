@@ -1,0 +1,65 @@
+"""Account tables: users with a role, and the therapist's own profile.
+
+A therapist profile holds the therapist's constraints (home ZIP, budget, availability,
+preferred ways of learning); it never holds anything about the therapist's clients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ceatlas.orm import Base, JSONList, ScaledDecimal
+
+
+class Role(enum.StrEnum):
+    THERAPIST = "therapist"
+    PROVIDER = "provider"
+    ADMIN = "admin"
+
+
+class User(Base):
+    __tablename__ = "account_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    display_name: Mapped[str] = mapped_column(String(200))
+    # A provider account acts for one catalog provider, once an admin has approved it.
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provider.id", ondelete="SET NULL"), index=True
+    )
+    approved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    profile: Mapped[TherapistProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class TherapistProfile(Base):
+    """What a therapist tells us to plan with: private to that therapist."""
+
+    __tablename__ = "therapist_profile"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    home_postal_code: Mapped[str | None] = mapped_column(String(10))
+    max_travel_km: Mapped[int | None] = mapped_column(Integer)
+    budget: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # Weekday names ("monday"...) and parts of day ("morning", "afternoon", "evening").
+    available_days: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    available_times: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    preferred_modes: Mapped[list[str]] = mapped_column(JSONList, default=list)
+
+    user: Mapped[User] = relationship(back_populates="profile")

@@ -1,0 +1,181 @@
+"""Sign-up, authentication, password changes and provider approval, over the database.
+
+The web app and the CLI call this; neither hashes a password or writes a user itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ceatlas.accounts.errors import AccountError
+from ceatlas.accounts.models import Role, TherapistProfile, User
+from ceatlas.catalog.models import Provider
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_HASHER = PasswordHasher()
+# Verified against when the e-mail is unknown, so a miss costs as much time as a hit.
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 320:
+        raise AccountError("enter an e-mail address such as name@example.org", "email")
+    return cleaned
+
+
+def check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"use at least {MIN_PASSWORD} characters", field)
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"use at most {MAX_PASSWORD} characters", field)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the rest of the app sees it: no password hash."""
+
+    id: int
+    email: str
+    role: Role
+    display_name: str
+    provider_id: int | None
+    approved: bool
+
+    @property
+    def can_publish(self) -> bool:
+        """A provider account may write listings once approved and linked to a provider."""
+        return self.role is Role.PROVIDER and self.approved and self.provider_id is not None
+
+
+def _account(user: User) -> Account:
+    return Account(
+        id=user.id,
+        email=user.email,
+        role=user.role,
+        display_name=user.display_name,
+        provider_id=user.provider_id,
+        approved=user.approved,
+    )
+
+
+class Accounts:
+    """Users of ``engine``'s database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def sign_up(
+        self, email: str, password: str, display_name: str, role: Role = Role.THERAPIST
+    ) -> Account:
+        """Create an account. Therapists can sign in at once; providers wait for an admin."""
+        address = normalise_email(email)
+        check_password(password)
+        name = display_name.strip()
+        if not name or len(name) > 200:
+            raise AccountError("enter a name of 1 to 200 characters", "display_name")
+        now = _now()
+        user = User(
+            email=address,
+            password_hash=_HASHER.hash(password),
+            role=role,
+            display_name=name,
+            approved=role is not Role.PROVIDER,
+            created_at=now,
+            password_changed_at=now,
+        )
+        if role is Role.THERAPIST:
+            user.profile = TherapistProfile()
+        with Session(self.engine) as session:
+            if session.scalar(select(User.id).where(User.email == address)) is not None:
+                raise AccountError("an account with this e-mail already exists", "email", 409)
+            session.add(user)
+            try:
+                session.commit()
+            except IntegrityError:
+                raise AccountError(
+                    "an account with this e-mail already exists", "email", 409
+                ) from None
+            return _account(user)
+
+    def authenticate(self, email: str, password: str) -> Account | None:
+        """The account for these credentials, or ``None``; the same work either way."""
+        address = email.strip().lower()
+        with Session(self.engine) as session:
+            user = session.scalar(select(User).where(User.email == address))
+            stored = user.password_hash if user is not None else _DUMMY_HASH
+            try:
+                _HASHER.verify(stored, password[:MAX_PASSWORD])
+            except (VerificationError, InvalidHashError):
+                return None
+            if user is None:
+                return None
+            if _HASHER.check_needs_rehash(stored):
+                user.password_hash = _HASHER.hash(password)
+                session.commit()
+            return _account(user)
+
+    def get(self, user_id: int) -> Account | None:
+        with Session(self.engine) as session:
+            user = session.get(User, user_id)
+            return _account(user) if user is not None else None
+
+    def change_password(self, user_id: int, current: str, new: str) -> None:
+        check_password(new, "new_password")
+        with Session(self.engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise AccountError("no such account", None, 404)
+            try:
+                _HASHER.verify(user.password_hash, current[:MAX_PASSWORD])
+            except (VerificationError, InvalidHashError):
+                raise AccountError(
+                    "the current password is not right", "current_password"
+                ) from None
+            user.password_hash = _HASHER.hash(new)
+            user.password_changed_at = _now()
+            session.commit()
+
+    def pending_providers(self) -> list[Account]:
+        with Session(self.engine) as session:
+            users = session.scalars(
+                select(User)
+                .where(User.role == Role.PROVIDER, User.approved.is_(False))
+                .order_by(User.created_at)
+            )
+            return [_account(u) for u in users]
+
+    def approve_provider(self, user_id: int, provider_key: str) -> Account:
+        """Approve a provider account and link it to the catalog provider ``provider_key``."""
+        with Session(self.engine) as session:
+            user = session.get(User, user_id)
+            if user is None or user.role is not Role.PROVIDER:
+                raise AccountError("no provider account with this id", "user_id", 404)
+            provider_id = session.scalar(select(Provider.id).where(Provider.key == provider_key))
+            if provider_id is None:
+                raise AccountError(f"no provider with key {provider_key!r}", "provider_key", 404)
+            user.provider_id = provider_id
+            user.approved = True
+            session.commit()
+            return _account(user)
+
+    def create_admin(self, email: str, password: str, display_name: str = "Admin") -> Account:
+        return self.sign_up(email, password, display_name, Role.ADMIN)
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(User)) or 0)
