@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     kb_dir: Path | None = None
     mode: Literal["development", "production"] = "development"
+    # Signs session cookies. Required (32+ characters) in production; in development an
+    # empty value means a random key kept in ``data_dir/secret_key``.
+    secret_key: SecretStr = SecretStr("")
 
     @property
     def resolved_database_url(self) -> str:
@@ -31,6 +35,49 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'ceatlas.db'}"
+
+    def session_secret(self) -> str:
+        """The key that signs session cookies; refuses a missing or weak one in production."""
+        key = self.secret_key.get_secret_value()
+        if key and key not in INSECURE_SECRETS and len(key) >= MIN_SECRET:
+            return key
+        if self.mode == "production":
+            raise ConfigError(
+                "CEATLAS_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET} characters in production mode (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        if key:
+            return key
+        return _development_secret(self.data_dir / "secret_key")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (the message says which setting and why)."""
+
+
+MIN_SECRET = 32
+INSECURE_SECRETS = frozenset({"changeme", "change-me", "secret", "development", "dev"})
+
+
+def _development_secret(path: Path) -> str:
+    """A random key made once and kept in the data folder, shared by every worker."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    try:
+        os.link(tmp, path)  # atomic: the first worker's key wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 def load_settings(**overrides: object) -> Settings:

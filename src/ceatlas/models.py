@@ -1,6 +1,6 @@
 """Every domain's tables, gathered for migrations. Domain code imports its own models."""
 
-from ceatlas.accounts.models import TherapistProfile, User
+from ceatlas.accounts.models import ApiToken, LoginFailure, SavedSession, TherapistProfile, User
 from ceatlas.catalog.models import (
     Course,
     CourseApproval,
@@ -9,18 +9,24 @@ from ceatlas.catalog.models import (
     Provider,
     ProviderApproval,
 )
+from ceatlas.compliance.models import CeEntry, CeLicense
 from ceatlas.orm import Base
 from ceatlas.search.models import SESSION_FACTS
 
 __all__ = [
     "SESSION_FACTS",
+    "ApiToken",
     "Base",
+    "CeEntry",
+    "CeLicense",
     "Course",
     "CourseApproval",
     "CourseSession",
+    "LoginFailure",
     "Program",
     "Provider",
     "ProviderApproval",
+    "SavedSession",
     "TherapistProfile",
     "User",
 ]

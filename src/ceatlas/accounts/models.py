@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ceatlas.orm import Base, JSONList, ScaledDecimal
@@ -63,3 +63,48 @@ class TherapistProfile(Base):
     preferred_modes: Mapped[list[str]] = mapped_column(JSONList, default=list)
 
     user: Mapped[User] = relationship(back_populates="profile")
+
+
+class ApiToken(Base):
+    """A provider's token for the write API: only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token, shown so its owner can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SavedSession(Base):
+    """A session a therapist put in "my plan"."""
+
+    __tablename__ = "saved_session"
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(String(500), default="")
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginFailure(Base):
+    """A failed log-in, kept for the sliding-window rate limit (shared by every process)."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "email:<address>" and "ip:<address>": one row per key and failure.
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

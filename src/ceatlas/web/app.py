@@ -34,9 +34,11 @@ _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the application for ``settings``: engine, knowledge base, routes, handlers."""
+    from ceatlas.web import auth
     from ceatlas.web.api import router as api_router
     from ceatlas.web.pages import router as pages_router
 
+    settings.session_secret()  # refuses a missing or default secret in production, first
     engine = make_engine(settings.resolved_database_url)
     kb = load_kb(settings.kb_dir)
 
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         templates=build_templates(),
         search=SearchService(engine, kb),
     )
+    auth.install(app, settings)
     app.add_middleware(SecurityHeaders, hsts=settings.mode == "production")
     errors.install(app)
 

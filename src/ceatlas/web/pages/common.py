@@ -14,7 +14,15 @@ SAMPLE_NOTICE = (
     "the providers and courses shown here are fictional, loaded to try CE Atlas. "
     "Do not register or pay."
 )
-_TITLES = {400: "Cannot run this search", 404: "Page not found", 422: "Invalid request"}
+_TITLES = {
+    400: "Cannot run this search",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Page not found",
+    409: "Conflict",
+    422: "Invalid request",
+    429: "Too many attempts",
+}
 
 
 def render(

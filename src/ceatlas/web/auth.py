@@ -1,0 +1,236 @@
+"""Who is asking: session or API-token accounts, role checks and CSRF, as FastAPI dependencies.
+
+Use the aliases in handlers: ``def page(account: Therapist)``. For ``/api/`` paths a missing
+account is a 401 and a wrong role a 403, both JSON errors; for pages a missing account is a
+303 redirect to ``/login?next=...`` and a wrong role a 403 page.
+
+Sessions are signed cookies (``ceatlas.web.sessions``). An ``Authorization: Bearer <token>``
+header (a provider's API token) authenticates API calls instead; such requests ignore the
+cookie and need no CSRF token. Every state-changing form depends on ``verify_csrf`` and
+writes ``{{ csrf_field() }}``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from ceatlas.accounts.models import Role
+from ceatlas.accounts.service import Account, Accounts
+from ceatlas.accounts.tokens import ApiTokens
+from ceatlas.config import Settings
+from ceatlas.web.context import WebContext, get_context
+from ceatlas.web.errors import WebError, wants_json
+from ceatlas.web.sessions import SessionCookies
+
+__all__ = [
+    "Admin",
+    "CurrentAccount",
+    "OptionalAccount",
+    "ProviderAccount",
+    "Therapist",
+    "csrf_token",
+    "install",
+    "log_in",
+    "log_out",
+    "optional_account",
+    "require_account",
+    "require_admin",
+    "require_provider",
+    "require_therapist",
+    "safe_next",
+    "verify_csrf",
+]
+
+SESSION_USER = "uid"
+SESSION_CSRF = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_UNSET = object()
+
+
+class LoginRequiredError(Exception):
+    """A page needs a signed-in account: answered with a redirect to the log-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    return None
+
+
+def _session(request: Request) -> dict[str, Any]:
+    session: dict[str, Any] = request.scope.setdefault("session", {})
+    return session
+
+
+def _load(request: Request) -> Account | None:
+    cached = getattr(request.state, "ceatlas_account", _UNSET)
+    if cached is not _UNSET:
+        assert cached is None or isinstance(cached, Account)
+        return cached
+    ctx: WebContext = get_context(request)
+    token = _bearer(request)
+    account: Account | None
+    if token is not None:
+        account = ApiTokens(ctx.engine).account_for(token)
+        if account is None:
+            raise WebError(401, "the API token is unknown or was revoked", "authorization")
+    else:
+        user_id = _session(request).get(SESSION_USER)
+        account = Accounts(ctx.engine).get(user_id) if isinstance(user_id, int) else None
+        if account is None and user_id is not None:
+            _session(request).pop(SESSION_USER, None)  # the account is gone
+    request.state.ceatlas_account = account
+    return account
+
+
+def optional_account(request: Request) -> Account | None:
+    """The signed-in account (session cookie or API token), or ``None``."""
+    return _load(request)
+
+
+def require_account(request: Request) -> Account:
+    account = _load(request)
+    if account is None:
+        if wants_json(request):
+            raise WebError(401, "log in or send an API token (Authorization: Bearer ...)")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequiredError(target)
+    return account
+
+
+def _forbidden(message: str) -> WebError:
+    return WebError(403, message)
+
+
+def require_therapist(account: Annotated[Account, Depends(require_account)]) -> Account:
+    if account.role is not Role.THERAPIST:
+        raise _forbidden("this is for therapist accounts")
+    return account
+
+
+def require_provider(account: Annotated[Account, Depends(require_account)]) -> Account:
+    """An approved provider account linked to a catalog provider (``provider_id`` is set)."""
+    if account.role is not Role.PROVIDER:
+        raise _forbidden("this is for provider accounts")
+    if not account.can_publish:
+        raise _forbidden("your provider account is waiting for an administrator's approval")
+    return account
+
+
+def require_admin(account: Annotated[Account, Depends(require_account)]) -> Account:
+    if account.role is not Role.ADMIN:
+        raise _forbidden("this is for administrators")
+    return account
+
+
+OptionalAccount = Annotated[Account | None, Depends(optional_account)]
+CurrentAccount = Annotated[Account, Depends(require_account)]
+Therapist = Annotated[Account, Depends(require_therapist)]
+ProviderAccount = Annotated[Account, Depends(require_provider)]
+Admin = Annotated[Account, Depends(require_admin)]
+
+
+# --- CSRF -----------------------------------------------------------------------------------
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token (made on first use; it lives in the signed session)."""
+    session = _session(request)
+    token = session.get(SESSION_CSRF)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_CSRF] = token
+    return token
+
+
+@pass_context
+def _csrf_field(context: Any) -> Markup:
+    token = csrf_token(context["request"])
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')  # noqa: S704
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse a state-changing request whose CSRF token (form field or header) is wrong.
+
+    Requests authenticated by an API token are exempt: a browser never adds that header
+    to a cross-site request on its own.
+    """
+    if request.method in _SAFE_METHODS or _bearer(request) is not None:
+        return
+    expected = _session(request).get(SESSION_CSRF)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not (isinstance(expected, str) and sent and hmac.compare_digest(expected, sent)):
+        raise WebError(
+            403,
+            "this form has expired or did not come from this site; reload the page and retry",
+            CSRF_FIELD,
+        )
+
+
+Csrf = Depends(verify_csrf)
+
+
+# --- signing in and out ---------------------------------------------------------------------
+
+
+def log_in(request: Request, account: Account) -> None:
+    """Start a fresh session for ``account`` (a new CSRF token: no session fixation)."""
+    session = _session(request)
+    session.clear()
+    session[SESSION_USER] = account.id
+    session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    request.state.ceatlas_account = account
+
+
+def log_out(request: Request) -> None:
+    _session(request).clear()
+    request.state.ceatlas_account = None
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """A local path to go to after logging in (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+@pass_context
+def _current_account(context: Any) -> Account | None:
+    try:
+        return _load(context["request"])
+    except WebError:
+        return None
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Session cookies, the log-in redirect and the template globals for ``app``."""
+    app.add_middleware(
+        SessionCookies, secret=settings.session_secret(), secure=settings.mode == "production"
+    )
+
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequiredError)
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
+
+    app.add_exception_handler(LoginRequiredError, on_login_required)
+    ctx: WebContext = app.state.ceatlas
+    ctx.templates.env.globals.update(csrf_field=_csrf_field, current_account=_current_account)
