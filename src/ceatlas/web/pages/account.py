@@ -1,0 +1,112 @@
+"""Sign up, log in, log out and change password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ceatlas.accounts import AccountError, Accounts, Role
+from ceatlas.accounts.ratelimit import LoginLimiter
+from ceatlas.web.auth import (
+    CurrentAccount,
+    OptionalAccount,
+    log_in,
+    log_out,
+    safe_next,
+    verify_csrf,
+)
+from ceatlas.web.context import Ctx
+from ceatlas.web.pages.common import render
+from ceatlas.web.pages.forms import home_for, read_form
+
+router = APIRouter()
+Csrf = [Depends(verify_csrf)]
+ROLES = [("therapist", "Massage therapist"), ("provider", "CE provider or school")]
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(request: Request, account: OptionalAccount) -> Response:
+    if account is not None:
+        return _see_other(home_for(account.role.value))
+    return render(
+        request, "signup.html", {"values": {"role": "therapist"}, "errors": {}, "roles": ROLES}
+    )
+
+
+@router.post("/signup", response_class=HTMLResponse, dependencies=Csrf)
+async def signup(request: Request, ctx: Ctx) -> Response:
+    form = await read_form(request)
+    values = {k: form.get(k) for k in ("display_name", "email", "role")}
+    role = Role.PROVIDER if form.get("role") == "provider" else Role.THERAPIST
+    try:
+        account = Accounts(ctx.engine).sign_up(
+            form.get("email"), form.get("password"), form.get("display_name"), role
+        )
+    except AccountError as error:
+        context = {"values": values, "errors": {error.field or "_": error.message}, "roles": ROLES}
+        return render(request, "signup.html", context, error.status)
+    log_in(request, account)
+    return _see_other(home_for(account.role.value))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, account: OptionalAccount, next: str = "") -> Response:
+    if account is not None:
+        return _see_other(safe_next(next, home_for(account.role.value)))
+    return render(request, "login.html", {"values": {"next": safe_next(next, "")}, "errors": {}})
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=Csrf)
+async def login(request: Request, ctx: Ctx) -> Response:
+    form = await read_form(request)
+    email, password = form.get("email"), form.get("password")
+    values = {"email": email, "next": safe_next(form.get("next"), "")}
+    ip = request.client.host if request.client else "unknown"
+    limiter = LoginLimiter(ctx.engine)
+    wait = limiter.retry_after(email, ip)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        message = f"too many failed attempts; try again in about {minutes} minute(s)"
+        response = render(request, "login.html", {"values": values, "errors": {"_": message}}, 429)
+        response.headers["retry-after"] = str(wait)
+        return response
+    account = Accounts(ctx.engine).authenticate(email, password)
+    if account is None:
+        limiter.failed(email, ip)
+        errors = {"password": "the e-mail address or the password is not right"}
+        return render(request, "login.html", {"values": values, "errors": errors}, 401)
+    limiter.succeeded(email, ip)
+    log_in(request, account)
+    return _see_other(safe_next(form.get("next"), home_for(account.role.value)))
+
+
+@router.post("/logout", dependencies=Csrf)
+def logout(request: Request) -> Response:
+    log_out(request)
+    return _see_other("/")
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, account: CurrentAccount) -> Response:
+    return render(request, "password.html", {"errors": {}, "done": False})
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=Csrf)
+async def change_password(request: Request, ctx: Ctx, account: CurrentAccount) -> Response:
+    form = await read_form(request)
+    if form.get("new_password") != form.get("confirm_password"):
+        errors = {"confirm_password": "the two new passwords are not the same"}
+        return render(request, "password.html", {"errors": errors, "done": False}, 400)
+    try:
+        Accounts(ctx.engine).change_password(
+            account.id, form.get("current_password"), form.get("new_password")
+        )
+    except AccountError as error:
+        errors = {error.field or "_": error.message}
+        return render(request, "password.html", {"errors": errors, "done": False}, error.status)
+    log_in(request, account)  # a fresh session (and CSRF token) after a password change
+    return render(request, "password.html", {"errors": {}, "done": True})
