@@ -1,0 +1,504 @@
+"""The CE record service: licenses, credentials, completed CE and certificates of one account.
+
+Every method takes the owner's ``user_id`` and touches only that owner's rows: another
+account's row is reported as not found. The CLI and the web app call this service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ceatlas.accounts.models import Role, User
+from ceatlas.catalog.models import Course
+from ceatlas.compliance.errors import ComplianceError
+from ceatlas.compliance.models import CeEntry, CeLicense
+from ceatlas.compliance.rules import ComplianceStatus, EntryFacts, LicenseFacts, evaluate
+from ceatlas.kb import KnowledgeBase
+from ceatlas.kb.models import APPROVER_CODES, Jurisdiction
+
+FORMATS = ("in_person", "live_online", "self_paced")
+FORMAT_ALIASES = {
+    "in-person": "in_person",
+    "live": "in_person",
+    "live-online": "live_online",
+    "online": "live_online",
+    "webinar": "live_online",
+    "self-paced": "self_paced",
+    "home-study": "self_paced",
+    "home_study": "self_paced",
+    "self_paced_online": "self_paced",
+}
+MAX_CERTIFICATE_BYTES = 10 * 1024 * 1024
+CERTIFICATE_TYPES = {
+    "application/pdf": (".pdf", b"%PDF-"),
+    "image/png": (".png", b"\x89PNG\r\n\x1a\n"),
+    "image/jpeg": (".jpg", b"\xff\xd8\xff"),
+}
+MAX_HOURS = Decimal("500")
+_STATE_APPROVER = re.compile(r"^state:[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class LicenseView:
+    id: int
+    kind: str
+    jurisdiction: str
+    number: str | None
+    cycle_start: dt.date | None
+    cycle_end: dt.date | None
+    first_renewal: bool
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: int
+    title: str
+    course_key: str | None
+    provider: str | None
+    approvals: list[dict[str, str]]
+    completed_on: dt.date
+    hours: Decimal
+    categories: dict[str, Decimal]
+    format: str
+    notes: str | None
+    certificate_name: str | None
+    certificate_type: str | None
+    certificate_size: int | None
+
+
+@dataclass
+class EntryInput:
+    """A completed CE activity as entered; validated by :meth:`CeRecords.add_entry`."""
+
+    title: str = ""
+    completed_on: dt.date | str | None = None
+    hours: Decimal | str | float | None = None
+    format: str = ""
+    course_key: str | None = None
+    provider: str | None = None
+    approvals: list[str] = field(default_factory=list)  # "NCBTMB:451234" or "NCBTMB"
+    categories: list[str] = field(default_factory=list)  # "ethics:2" or "ethics"
+    notes: str | None = None
+
+
+def _license_view(row: CeLicense) -> LicenseView:
+    return LicenseView(
+        row.id,
+        row.kind,
+        row.jurisdiction,
+        row.number,
+        row.cycle_start,
+        row.cycle_end,
+        row.first_renewal,
+    )
+
+
+def _entry_view(row: CeEntry) -> EntryView:
+    return EntryView(
+        id=row.id,
+        title=row.title,
+        course_key=row.course_key,
+        provider=row.provider,
+        approvals=[{k: str(v) for k, v in a.items() if v is not None} for a in row.approvals],
+        completed_on=row.completed_on,
+        hours=row.hours,
+        categories={str(c["id"]): Decimal(str(c["hours"])) for c in row.categories},
+        format=row.format,
+        notes=row.notes,
+        certificate_name=row.certificate_name,
+        certificate_type=row.certificate_type,
+        certificate_size=row.certificate_size,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def parse_date(value: dt.date | str | None, name: str, required: bool = True) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise ComplianceError("enter a date as YYYY-MM-DD", name)
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ComplianceError(f"{value!r} is not a date; use YYYY-MM-DD", name) from None
+
+
+def parse_hours(value: Decimal | str | float | None, name: str = "hours") -> Decimal:
+    if value is None or value == "":
+        raise ComplianceError("enter the CE hours, e.g. 3 or 1.5", name)
+    try:
+        hours = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ComplianceError(f"{value!r} is not a number of hours", name) from None
+    if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
+        raise ComplianceError(f"hours must be more than 0 and at most {MAX_HOURS}", name)
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ComplianceError("use at most two decimals", name)
+    return hours.quantize(Decimal("0.01"))
+
+
+class CeRecords:
+    """CE records in ``engine``'s database, with certificates under ``data_dir``."""
+
+    def __init__(self, engine: Engine, kb: KnowledgeBase, data_dir: Path) -> None:
+        self.engine = engine
+        self.kb = kb
+        self.data_dir = data_dir
+
+    # --- accounts --------------------------------------------------------------------
+
+    def therapist_id(self, email: str) -> int:
+        """The id of the therapist account with this e-mail (the CLI's ``--account``)."""
+        address = email.strip().lower()
+        with Session(self.engine) as session:
+            user = session.scalar(select(User).where(User.email == address))
+            if user is None:
+                raise ComplianceError(f"no account with e-mail {address!r}", "account", 404)
+            if user.role is not Role.THERAPIST:
+                raise ComplianceError("CE records belong to therapist accounts", "account")
+            return user.id
+
+    # --- licenses and credentials ------------------------------------------------------
+
+    def _jurisdiction(self, code: str, kind: str) -> str:
+        wanted = code.strip()
+        found = self.kb.jurisdictions.get(wanted.upper()) or self.kb.get("jurisdiction", wanted)
+        field_name = "jurisdiction" if kind == "license" else "credential"
+        entry = found if isinstance(found, Jurisdiction) else None
+        if entry is None:
+            raise ComplianceError(f"unknown jurisdiction {code!r}", field_name)
+        national = entry.kind == "national"
+        if kind == "license" and national:
+            raise ComplianceError(f"{entry.id} is a national credential, not a license", field_name)
+        if kind == "credential" and not national:
+            raise ComplianceError(
+                f"{entry.id} is a state; national credentials are NCBTMB and AMTA", field_name
+            )
+        return str(entry.id)
+
+    def add_license(
+        self,
+        user_id: int,
+        jurisdiction: str,
+        *,
+        kind: str = "license",
+        number: str | None = None,
+        cycle_start: dt.date | str | None = None,
+        cycle_end: dt.date | str | None = None,
+        first_renewal: bool = False,
+    ) -> LicenseView:
+        """Record a state license (``kind="license"``) or national credential."""
+        if kind not in ("license", "credential"):
+            raise ComplianceError("kind must be license or credential", "kind")
+        code = self._jurisdiction(jurisdiction, kind)
+        start = parse_date(cycle_start, "cycle_start", required=False)
+        end = parse_date(cycle_end, "cycle_end", required=False)
+        if end is None:
+            raise ComplianceError("enter the renewal (cycle end) date as YYYY-MM-DD", "cycle_end")
+        if start is not None and start >= end:
+            raise ComplianceError("the cycle must start before it ends", "cycle_start")
+        cleaned = (number or "").strip() or None
+        if cleaned is not None and len(cleaned) > 100:
+            raise ComplianceError("use at most 100 characters", "number")
+        row = CeLicense(
+            user_id=user_id,
+            kind=kind,
+            jurisdiction=code,
+            number=cleaned,
+            cycle_start=start,
+            cycle_end=end,
+            first_renewal=first_renewal,
+            created_at=_now(),
+        )
+        with Session(self.engine) as session:
+            duplicate = session.scalar(
+                select(CeLicense.id).where(
+                    CeLicense.user_id == user_id, CeLicense.jurisdiction == code
+                )
+            )
+            if duplicate is not None:
+                raise ComplianceError(
+                    f"{code} is already recorded (id {duplicate}); edit it instead",
+                    "jurisdiction",
+                    409,
+                )
+            session.add(row)
+            session.commit()
+            return _license_view(row)
+
+    def update_license(self, user_id: int, license_id: int, **changes: Any) -> LicenseView:
+        with Session(self.engine) as session:
+            row = self._own(session, CeLicense, user_id, license_id, "license")
+            if "number" in changes:
+                row.number = (changes["number"] or "").strip() or None
+            if "cycle_start" in changes:
+                row.cycle_start = parse_date(changes["cycle_start"], "cycle_start", False)
+            if "cycle_end" in changes:
+                end = parse_date(changes["cycle_end"], "cycle_end")
+                assert end is not None
+                row.cycle_end = end
+            if "first_renewal" in changes:
+                row.first_renewal = bool(changes["first_renewal"])
+            if row.cycle_start and row.cycle_end and row.cycle_start >= row.cycle_end:
+                raise ComplianceError("the cycle must start before it ends", "cycle_start")
+            session.commit()
+            return _license_view(row)
+
+    def delete_license(self, user_id: int, license_id: int) -> None:
+        with Session(self.engine) as session:
+            session.delete(self._own(session, CeLicense, user_id, license_id, "license"))
+            session.commit()
+
+    def licenses(self, user_id: int) -> list[LicenseView]:
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(CeLicense)
+                .where(CeLicense.user_id == user_id)
+                .order_by(CeLicense.kind.desc(), CeLicense.jurisdiction)
+            )
+            return [_license_view(r) for r in rows]
+
+    # --- completed CE ----------------------------------------------------------------
+
+    def _validate(self, data: EntryInput, today: dt.date) -> dict[str, Any]:
+        title = data.title.strip()
+        course_key = (data.course_key or "").strip() or None
+        provider = (data.provider or "").strip() or None
+        if course_key is not None:
+            with Session(self.engine) as session:
+                course = session.scalar(select(Course).where(Course.key == course_key))
+                if course is None:
+                    raise ComplianceError(f"no catalog course with key {course_key!r}", "course")
+                title = title or course.title
+                if provider is None and course.provider is not None:
+                    provider = course.provider.name
+        if not title or len(title) > 500:
+            raise ComplianceError("enter a title of 1 to 500 characters", "title")
+        if provider is not None and len(provider) > 300:
+            raise ComplianceError("use at most 300 characters", "provider")
+        completed = parse_date(data.completed_on, "completed_on")
+        assert completed is not None
+        if completed > today:
+            raise ComplianceError("the completion date cannot be in the future", "completed_on")
+        hours = parse_hours(data.hours)
+        fmt = data.format.strip().lower()
+        fmt = FORMAT_ALIASES.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise ComplianceError(
+                f"format must be one of {', '.join(FORMATS)}, got {data.format!r}", "format"
+            )
+        approvals = [self._approval(text) for text in data.approvals if text.strip()]
+        categories = self._categories(data.categories, hours)
+        notes = (data.notes or "").strip() or None
+        return {
+            "title": title,
+            "course_key": course_key,
+            "provider": provider,
+            "completed_on": completed,
+            "hours": hours,
+            "format": fmt,
+            "approvals": approvals,
+            "categories": categories,
+            "notes": notes,
+        }
+
+    @staticmethod
+    def _approval(text: str) -> dict[str, str]:
+        authority, _, number = text.strip().partition(":")
+        authority = authority.strip()
+        if authority.lower() == "state":  # "state:FL:1234"
+            state, _, number = number.partition(":")
+            authority = f"state:{state.strip().upper()}"
+        elif authority.upper() in APPROVER_CODES - {"other"}:
+            authority = authority.upper()
+        elif authority.lower() == "other":
+            authority = "other"
+        if authority not in APPROVER_CODES and not _STATE_APPROVER.match(authority):
+            raise ComplianceError(
+                f"unknown approver {authority!r}: use NCBTMB, FSMTB, AMTA, ABMP, AMMA, "
+                "state:XX or other, optionally followed by :NUMBER",
+                "approvals",
+            )
+        approval = {"authority": authority}
+        if number.strip():
+            approval["number"] = number.strip()[:100]
+        return approval
+
+    def _categories(self, items: list[str], hours: Decimal) -> list[dict[str, str]]:
+        found: dict[str, Decimal] = {}
+        for text in items:
+            if not text.strip():
+                continue
+            name, _, amount = text.rpartition(":") if ":" in text else (text, "", "")
+            entry = self.kb.get("category", name.strip())
+            if entry is None:
+                raise ComplianceError(f"unknown CE category {name.strip()!r}", "categories")
+            share = parse_hours(amount, "categories") if amount.strip() else hours
+            if share > hours:
+                raise ComplianceError(
+                    f"{entry.id}: {share} h is more than the entry's {hours} h", "categories"
+                )
+            found[entry.id] = share
+        return [{"id": k, "hours": str(v)} for k, v in found.items()]
+
+    def add_entry(self, user_id: int, data: EntryInput, today: dt.date | None = None) -> EntryView:
+        values = self._validate(data, today or dt.date.today())
+        row = CeEntry(user_id=user_id, created_at=_now(), **values)
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+            return _entry_view(row)
+
+    def update_entry(
+        self, user_id: int, entry_id: int, data: EntryInput, today: dt.date | None = None
+    ) -> EntryView:
+        values = self._validate(data, today or dt.date.today())
+        with Session(self.engine) as session:
+            row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.commit()
+            return _entry_view(row)
+
+    def delete_entry(self, user_id: int, entry_id: int) -> None:
+        with Session(self.engine) as session:
+            row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            path = row.certificate_path
+            session.delete(row)
+            session.commit()
+        if path:
+            (self.data_dir / path).unlink(missing_ok=True)
+
+    def entries(self, user_id: int) -> list[EntryView]:
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(CeEntry)
+                .where(CeEntry.user_id == user_id)
+                .order_by(CeEntry.completed_on, CeEntry.id)
+            )
+            return [_entry_view(r) for r in rows]
+
+    def entry(self, user_id: int, entry_id: int) -> EntryView:
+        with Session(self.engine) as session:
+            return _entry_view(self._own(session, CeEntry, user_id, entry_id, "entry"))
+
+    # --- certificates ----------------------------------------------------------------
+
+    def attach_certificate(
+        self, user_id: int, entry_id: int, filename: str, data: bytes, content_type: str | None
+    ) -> EntryView:
+        """Store a certificate (PDF, PNG or JPEG, at most 10 MB) for an entry."""
+        if not data:
+            raise ComplianceError("the certificate file is empty", "certificate")
+        if len(data) > MAX_CERTIFICATE_BYTES:
+            raise ComplianceError("the certificate must be at most 10 MB", "certificate")
+        kind = next(
+            (t for t, (_, magic) in CERTIFICATE_TYPES.items() if data.startswith(magic)), None
+        )
+        if kind is None or (
+            content_type and content_type not in (kind, "application/octet-stream")
+        ):
+            raise ComplianceError("the certificate must be a PDF, PNG or JPEG file", "certificate")
+        suffix = CERTIFICATE_TYPES[kind][0]
+        name = Path(filename).name[:255] or f"certificate{suffix}"
+        relative = (
+            Path("certificates") / str(user_id) / f"{entry_id}-{secrets.token_hex(8)}{suffix}"
+        )
+        with Session(self.engine) as session:
+            row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            target = self.data_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            old = row.certificate_path
+            row.certificate_path = str(relative)
+            row.certificate_name = name
+            row.certificate_type = kind
+            row.certificate_size = len(data)
+            session.commit()
+            view = _entry_view(row)
+        if old and old != str(relative):
+            (self.data_dir / old).unlink(missing_ok=True)
+        return view
+
+    def certificate(self, user_id: int, entry_id: int) -> tuple[str, str, bytes]:
+        """(file name, media type, bytes) of an entry's certificate."""
+        with Session(self.engine) as session:
+            row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            if not row.certificate_path:
+                raise ComplianceError("this entry has no certificate", "certificate", 404)
+            data = (self.data_dir / row.certificate_path).read_bytes()
+            return row.certificate_name or "certificate", row.certificate_type or "", data
+
+    # --- evaluation ------------------------------------------------------------------
+
+    def facts(self, user_id: int) -> tuple[list[LicenseFacts], list[EntryFacts]]:
+        """The record as the pure rules engine takes it (approvals from the catalog added)."""
+        licenses = [
+            LicenseFacts(
+                lic.jurisdiction,
+                lic.cycle_start,
+                lic.cycle_end,
+                lic.first_renewal,
+                lic.number,
+                lic.id,
+            )
+            for lic in self.licenses(user_id)
+        ]
+        entries = self.entries(user_id)
+        keys = {e.course_key for e in entries if e.course_key}
+        catalog_approvers: dict[str, set[str]] = {}
+        if keys:
+            with Session(self.engine) as session:
+                for course in session.scalars(select(Course).where(Course.key.in_(keys))):
+                    found = {a.authority for a in course.approvals}
+                    if course.provider is not None:
+                        found |= {a.authority for a in course.provider.approvals}
+                    catalog_approvers[course.key] = found
+        facts = [
+            EntryFacts(
+                id=e.id,
+                title=e.title,
+                completed_on=e.completed_on,
+                hours=e.hours,
+                format=e.format,
+                categories=e.categories,
+                approvers=frozenset(
+                    {a["authority"] for a in e.approvals}
+                    | catalog_approvers.get(e.course_key or "", set())
+                ),
+                provider=e.provider,
+            )
+            for e in entries
+        ]
+        return licenses, facts
+
+    def status(self, user_id: int, today: dt.date | None = None) -> list[ComplianceStatus]:
+        """Each license's and credential's status for its current cycle."""
+        day = today or dt.date.today()
+        licenses, entries = self.facts(user_id)
+        return [
+            evaluate(self.kb.jurisdictions[lic.jurisdiction], lic, entries, day) for lic in licenses
+        ]
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def _own(session: Session, model: Any, user_id: int, row_id: int, what: str) -> Any:
+        row = session.get(model, row_id)
+        if row is None or row.user_id != user_id:
+            raise ComplianceError(f"no {what} with id {row_id}", "id", 404)
+        return row

@@ -1,0 +1,298 @@
+"""Goals as requirements: KB pathways, compliance gaps, explicit items, a caseload. Pure.
+
+Each builder takes the knowledge base, the candidate sessions and what the therapist has
+already done, and returns requirements plus notes (what was already covered, which KB
+values are unknown and therefore not enforced).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.kb import KnowledgeBase
+from ceatlas.kb.models import Jurisdiction, known
+from ceatlas.planner.problem import Candidate, Requirement
+
+
+class GoalError(ValueError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    """What the therapist wants to reach; several goals combine."""
+
+    pathways: tuple[str, ...] = ()
+    licenses: tuple[str, ...] = ()
+    competencies: tuple[str, ...] = ()
+    techniques: tuple[str, ...] = ()
+    caseload: tuple[str, ...] = ()  # technique or condition ids (from recommendations)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.pathways or self.licenses or self.competencies or self.techniques or self.caseload
+        )
+
+
+@dataclass
+class Goals:
+    requirements: list[Requirement] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    items: set[str] = field(default_factory=set)  # cover items any requirement looks at
+    all_courses: bool = False  # an hours requirement: every course may contribute
+
+
+def _cover(
+    goal: str, label: str, item_set: Iterable[str], candidates: list[Candidate]
+) -> Requirement:
+    wanted = frozenset(item_set)
+    return Requirement(
+        id=f"{goal}|{label}",
+        goal=goal,
+        label=label,
+        need=1,
+        amounts={c.id: 1 for c in candidates if c.covers & wanted},
+    )
+
+
+def resolve_items(kb: KnowledgeBase, spec: GoalSpec) -> GoalSpec:
+    """The same spec with every name turned into a KB id (unknown names are errors)."""
+
+    def ids(kind: str, names: tuple[str, ...], where: str) -> tuple[str, ...]:
+        out = []
+        for name in names:
+            entry = kb.get(kind, name)
+            if entry is None:
+                raise GoalError(f"unknown {kind} {name!r}", where)
+            out.append(entry.id)
+        return tuple(dict.fromkeys(out))
+
+    caseload = []
+    for name in spec.caseload:
+        entry = kb.get("technique", name) or kb.get("condition", name)
+        if entry is None:
+            raise GoalError(f"{name!r} is neither a technique nor a condition", "caseload")
+        kind = "technique" if kb.get("technique", name) is not None else "condition"
+        caseload.append(f"{kind}:{entry.id}")
+    return GoalSpec(
+        pathways=ids("pathway", spec.pathways, "pathway"),
+        licenses=tuple(dict.fromkeys(code.strip().upper() for code in spec.licenses)),
+        competencies=ids("competency", spec.competencies, "competency"),
+        techniques=ids("technique", spec.techniques, "technique"),
+        caseload=tuple(dict.fromkeys(caseload)),
+    )
+
+
+def wanted_items(kb: KnowledgeBase, spec: GoalSpec) -> set[str]:
+    items: set[str] = set()
+    for pid in spec.pathways:
+        p = kb.pathways[pid]
+        items |= {f"competency:{c}" for c in p.competencies}
+        items |= {f"technique:{t}" for t in p.techniques}
+    items |= {f"competency:{c}" for c in spec.competencies}
+    items |= {f"technique:{t}" for t in spec.techniques}
+    for item in spec.caseload:
+        items.add(item)
+        kind, _, ident = item.partition(":")
+        if kind == "condition":
+            items |= {f"technique:{t}" for t in kb.conditions[ident].techniques}
+    return items
+
+
+def build_goals(
+    kb: KnowledgeBase,
+    spec: GoalSpec,
+    candidates: list[Candidate],
+    done_items: dict[str, str],
+    statuses: dict[str, ComplianceStatus],
+) -> Goals:
+    """Requirements for ``spec``. ``done_items`` maps a covered item to the course title."""
+    goals = Goals()
+    for pid in spec.pathways:
+        _pathway(kb, pid, candidates, done_items, goals)
+    for cid in spec.competencies:
+        _single(
+            f"competency:{cid}",
+            kb.competencies[cid].name,
+            "competency",
+            candidates,
+            done_items,
+            goals,
+        )
+    for tid in spec.techniques:
+        _single(
+            f"technique:{tid}", kb.techniques[tid].name, "technique", candidates, done_items, goals
+        )
+    for item in spec.caseload:
+        kind, _, ident = item.partition(":")
+        if kind == "technique":
+            _single(item, kb.techniques[ident].name, "caseload", candidates, done_items, goals)
+        else:
+            condition = kb.conditions[ident]
+            alternatives = {item} | {f"technique:{t}" for t in condition.techniques}
+            if any(a in done_items for a in alternatives):
+                goals.notes.append(f"caseload: {condition.name} already covered")
+                continue
+            goals.requirements.append(
+                _cover("caseload", f"caseload: {condition.name}", alternatives, candidates)
+            )
+            goals.items |= alternatives
+    for code in spec.licenses:
+        status = statuses.get(code)
+        if status is None:
+            raise GoalError(f"no license or credential {code!r} in your CE record", "license")
+        _license(kb.jurisdictions[code], status, candidates, goals)
+    return goals
+
+
+def _single(
+    item: str,
+    name: str,
+    goal: str,
+    candidates: list[Candidate],
+    done: dict[str, str],
+    goals: Goals,
+) -> None:
+    if item in done:
+        goals.notes.append(f"{goal} {name}: already covered by {done[item]}")
+        return
+    goals.requirements.append(_cover(goal, f"{goal}: {name}", {item}, candidates))
+    goals.items.add(item)
+
+
+def _pathway(
+    kb: KnowledgeBase,
+    pid: str,
+    candidates: list[Candidate],
+    done: dict[str, str],
+    goals: Goals,
+) -> None:
+    p = kb.pathways[pid]
+    goal = p.name
+    items = [f"competency:{c}" for c in p.competencies] + [f"technique:{t}" for t in p.techniques]
+    names = {f"competency:{c}": kb.competencies[c].name for c in p.competencies}
+    names |= {f"technique:{t}": kb.techniques[t].name for t in p.techniques}
+    for item in items:
+        if item in done:
+            goals.notes.append(f"{goal}: {names[item]} already covered by {done[item]}")
+            continue
+        goals.requirements.append(_cover(goal, f"{goal}: {names[item]}", {item}, candidates))
+    goals.items |= set(items)
+    related = [c for c in candidates if c.covers & set(items)]
+    measures: list[tuple[str, str, Callable[[Candidate], int]]] = [
+        ("min_hours", "hours", lambda c: c.hours),
+        ("in_person_min_hours", "in-person hours", lambda c: c.in_person_hours),
+        ("supervised_min_hours", "supervised hours", lambda c: c.supervised_hours),
+    ]
+    for field_name, label, amount in measures:
+        value = getattr(p, field_name)
+        hours = known(value)
+        if isinstance(hours, int) and hours > 0:
+            goals.requirements.append(
+                Requirement(
+                    id=f"{goal}|{field_name}",
+                    goal=goal,
+                    label=f"{goal}: at least {hours} {label}",
+                    need=hours * 100,
+                    amounts={c.id: amount(c) for c in related if amount(c) > 0},
+                    unit="hours",
+                )
+            )
+        elif value == "unknown":
+            goals.notes.append(
+                f"{goal}: the minimum {label} are unknown in the knowledge base (not enforced)"
+            )
+
+
+def _approved(c: Candidate, rules: Jurisdiction) -> bool:
+    accepted = rules.accepted_approvers
+    if not isinstance(accepted, list):
+        return False
+    return bool(c.approvers & {a for a in accepted if a != "other"})
+
+
+def _license(
+    rules: Jurisdiction, status: ComplianceStatus, candidates: list[Candidate], goals: Goals
+) -> None:
+    goal = f"{rules.id} renewal"
+    if status.status in ("met", "not-required", "exempt"):
+        goals.notes.append(f"{goal}: nothing missing ({status.summary})")
+        return
+    if not isinstance(rules.accepted_approvers, list):
+        goals.notes.append(
+            f"{goal}: accepted approvers are unknown in the knowledge base; no session can be "
+            "planned as certainly counting"
+        )
+    elif "other" in rules.accepted_approvers:
+        named = ", ".join(a for a in rules.accepted_approvers if a != "other")
+        goals.notes.append(
+            f"{goal}: only sessions from named approvers ({named}) are planned as counting"
+        )
+    approved = [c for c in candidates if _approved(c, rules)]
+    cap_unknown = not status.online_cap_known
+    if cap_unknown:
+        goals.notes.append(
+            f"{goal}: the online limit is unknown, so online sessions are not counted towards it"
+        )
+        approved = [c for c in approved if not c.online]
+    capped = (
+        frozenset(c.id for c in approved if c.online)
+        if status.online_cap is not None
+        else frozenset()
+    )
+    remaining_cap = (
+        int(status.online_remaining * 100) if status.online_remaining is not None else None
+    )
+    for req in status.requirements:
+        missing = req.missing
+        if req.status != "missing" or missing is None or missing <= 0:
+            if req.status == "unknown":
+                goals.notes.append(f"{goal}: {req.label}: unknown, not planned for")
+            continue
+        need = int(missing * 100)
+        if req.key == "total":
+            amounts = {c.id: c.hours for c in approved}
+            goals.all_courses = True
+        elif req.key.startswith("topic:"):
+            topic = req.key[6:]
+            pool = [c for c in approved if f"category:{topic}" in c.covers]
+            if topic == "hands-on":
+                pool = [c for c in pool if c.mode == "in_person"]
+            amounts = {c.id: c.hours for c in pool}
+            goals.items.add(f"category:{topic}")
+        elif req.key == "live":
+            amounts = {c.id: c.hours for c in approved if c.mode in ("in_person", "live_online")}
+            goals.all_courses = True
+        elif req.key == "hands-on":
+            amounts = {
+                c.id: c.hours
+                for c in approved
+                if c.mode == "in_person" and "category:hands-on" in c.covers
+            }
+            goals.items.add("category:hands-on")
+        else:
+            # a required certification (e.g. CPR): one session in that category
+            cert = req.key.partition(":")[2]
+            goals.requirements.append(
+                _cover(goal, f"{goal}: {req.label}", {f"category:{cert}"}, approved)
+            )
+            goals.items.add(f"category:{cert}")
+            continue
+        goals.requirements.append(
+            Requirement(
+                id=f"{goal}|{req.key}",
+                goal=goal,
+                label=f"{goal}: {missing.normalize():f} h {req.label.lower()}",
+                need=need,
+                amounts=amounts,
+                unit="hours",
+                capped=capped & set(amounts) if req.key in ("total",) else frozenset(),
+                cap=remaining_cap if req.key == "total" else None,
+            )
+        )

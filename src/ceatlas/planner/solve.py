@@ -1,0 +1,376 @@
+"""Solve a planning problem: prune, build, solve with CP-SAT, alternatives, explanations."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from ceatlas.planner.model import Built, build
+from ceatlas.planner.problem import (
+    MODES,
+    Candidate,
+    Constraints,
+    Objective,
+    Problem,
+    Requirement,
+)
+from ceatlas.planner.prune import prune
+
+LABELS: dict[str, str] = {
+    "cost": "cheapest",
+    "finish": "earliest finish",
+    "trips": "fewest trips",
+    "mix": "best mix",
+}
+MODE_LABELS = {
+    "in_person": "in-person",
+    "hybrid": "hybrid",
+    "live_online": "live-online",
+    "self_paced_online": "self-paced",
+}
+MAX_WORKERS = 2
+
+
+def money(cents: int) -> str:
+    return f"${cents / 100:,.0f}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
+
+
+def hours_text(hundredths: int) -> str:
+    return f"{hundredths / 100:g} h"
+
+
+@dataclass
+class PlannedSession:
+    candidate: Candidate
+    serves: list[str]
+    why: str
+
+
+@dataclass
+class Plan:
+    label: str
+    objective: Objective
+    sessions: list[PlannedSession]
+    cost: int
+    hours: int
+    days_away: int
+    distance_km: float
+    trips: int
+    finish: dt.date | None
+    optimal: bool
+    gap: float | None
+    value: int
+    bound: int
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(s.candidate.id for s in self.sessions)
+
+
+@dataclass
+class PlanResult:
+    status: Literal["optimal", "feasible", "infeasible", "nothing-to-do"]
+    plan: Plan | None
+    alternatives: list[Plan] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _capacity(r: Requirement, candidates: list[Candidate]) -> int:
+    """The most a requirement can get from ``candidates`` (one session per course)."""
+    best: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for c in candidates:
+        n = r.amounts.get(c.id, 0)
+        if n <= 0:
+            continue
+        plain, capped = best[c.course]
+        if c.id in r.capped:
+            best[c.course] = (plain, max(capped, n)) if n > plain + capped else (plain, capped)
+        elif n > plain + capped:
+            best[c.course] = (n, 0)
+    plain_total = sum(p for p, _ in best.values())
+    capped_total = sum(c for _, c in best.values())
+    if r.cap is not None:
+        capped_total = min(capped_total, r.cap)
+    return plain_total + capped_total
+
+
+def _shortfalls(requirements: list[Requirement], candidates: list[Candidate]) -> list[str]:
+    out = []
+    for r in requirements:
+        have = _capacity(r, candidates)
+        if have < r.need:
+            if r.unit == "hours":
+                out.append(
+                    f"{r.label}: at most {hours_text(have)} of {hours_text(r.need)} available"
+                )
+            else:
+                out.append(f"{r.label}: no session available")
+    return out
+
+
+def _solver(time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = MAX_WORKERS
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    return solver
+
+
+def _run(
+    candidates: list[Candidate],
+    requirements: list[Requirement],
+    constraints: Constraints,
+    objective: Objective,
+    problem: Problem,
+    time_limit: float,
+    exclude: list[frozenset[str]] | None = None,
+) -> Plan | None:
+    built = build(candidates, requirements, constraints, objective, problem.weights)
+    for ids in exclude or []:
+        chosen = [built.chosen[i] for i in ids if i in built.chosen]
+        if len(chosen) == len(ids):
+            built.model.add(sum(chosen) <= len(ids) - 1)
+    solver = _solver(time_limit)
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _plan(built, solver, status == cp_model.OPTIMAL, requirements, objective)
+
+
+def _plan(
+    built: Built,
+    solver: cp_model.CpSolver,
+    optimal: bool,
+    requirements: list[Requirement],
+    objective: Objective,
+) -> Plan:
+    picked = [c for c in built.candidates if solver.boolean_value(built.chosen[c.id])]
+    picked.sort(
+        key=lambda c: (c.first_day or built.origin, c.meetings[0].start if c.meetings else 0)
+    )
+    chosen_courses = {c.course: c for c in picked}
+    sessions: list[PlannedSession] = []
+    for c in picked:
+        serves = [r.label for r in requirements if r.amounts.get(c.id, 0) > 0]
+        dependents = [d.title for d in picked if c.course in d.prerequisites]
+        why_parts = []
+        if serves:
+            why_parts.append("needed for " + "; ".join(serves))
+        if dependents:
+            why_parts.append("prerequisite of " + ", ".join(dependents))
+        if not c.meetings:
+            why_parts.append("self-paced: finish it before the dated sessions that need it")
+        sessions.append(PlannedSession(c, serves, "; ".join(why_parts)))
+    del chosen_courses
+    value = round(solver.objective_value)
+    bound = round(solver.best_objective_bound)
+    primary, primary_bound = value // built.scale, bound // built.scale
+    gap = None if optimal else (primary - primary_bound) / max(1, abs(primary))
+    days = [c.last_day for c in picked if c.last_day]
+    return Plan(
+        label=LABELS[objective],
+        objective=objective,
+        sessions=sessions,
+        cost=sum(c.price for c in picked),
+        hours=sum(c.hours for c in picked),
+        days_away=sum(c.days_away for c in picked),
+        distance_km=round(sum(2 * (c.distance_km or 0.0) for c in picked if c.is_trip), 1),
+        trips=sum(1 for c in picked if c.is_trip),
+        finish=max(days) if days else None,
+        optimal=optimal,
+        gap=gap,
+        value=primary,
+        bound=primary_bound,
+    )
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    alternatives: int = 2,
+    explain: bool = True,
+    max_per_course: int | None = None,
+) -> PlanResult:
+    """The best plan for ``problem``, up to ``alternatives`` different ones, or why none."""
+    started = time.perf_counter()
+    everything = list(problem.candidates)
+    unmet: list[str] = []
+    requirements: list[Requirement] = []
+    completed_free = [
+        c for c in everything if c.course not in problem.constraints.completed_courses
+    ]
+    for r in problem.requirements:
+        if r.need <= 0:
+            continue
+        if _capacity(r, completed_free) < r.need:
+            unmet.append(
+                f"{r.label}: the catalog has no session that covers it"
+                if r.unit == "sessions"
+                else f"{r.label}: the catalog offers only "
+                f"{hours_text(_capacity(r, completed_free))} of {hours_text(r.need)}"
+            )
+        else:
+            requirements.append(r)
+    notes = list(problem.notes)
+    if unmet:
+        notes.append("planned without the requirements the catalog cannot meet (listed as unmet)")
+    if not requirements:
+        return PlanResult(
+            "nothing-to-do" if not unmet else "infeasible",
+            None,
+            unmet=unmet,
+            notes=notes,
+            stats={"candidates": len(everything), "seconds": time.perf_counter() - started},
+        )
+    pruned = prune(everything, requirements, problem.constraints, max_per_course)
+    if pruned.reduced:
+        notes.append(
+            f"the candidate pool was cut to {max_per_course} sessions per course; "
+            "optimal means optimal over that pool"
+        )
+    stats: dict[str, Any] = {
+        "candidates": len(everything),
+        "after_pruning": len(pruned.candidates),
+        "dropped": pruned.dropped,
+    }
+    shortfalls = _shortfalls(requirements, pruned.candidates)
+    plan = None
+    if not shortfalls:
+        plan = _run(
+            pruned.candidates,
+            requirements,
+            problem.constraints,
+            problem.objective,
+            problem,
+            time_limit,
+        )
+    if plan is None:
+        explanation = []
+        if shortfalls:
+            explanation += [f"within your constraints, {s}" for s in shortfalls]
+        if explain:
+            explanation += _explain(problem, requirements, max_per_course, time_limit)
+        stats["seconds"] = time.perf_counter() - started
+        return PlanResult("infeasible", None, [], explanation, unmet, notes, stats)
+    found = [plan]
+    order: tuple[Objective, ...] = ("cost", "finish", "trips")
+    wanted = [o for o in order if o != problem.objective]
+    for objective in wanted[:alternatives]:
+        alt = _run(
+            pruned.candidates,
+            requirements,
+            problem.constraints,
+            objective,
+            problem,
+            time_limit / 2,
+        )
+        if alt is not None and any(alt.ids == p.ids for p in found):
+            alt = _run(
+                pruned.candidates,
+                requirements,
+                problem.constraints,
+                objective,
+                problem,
+                time_limit / 2,
+                exclude=[p.ids for p in found],
+            )
+            if alt is not None:
+                alt.label += " (different sessions)"
+        if alt is not None and all(alt.ids != p.ids for p in found):
+            found.append(alt)
+    stats["seconds"] = time.perf_counter() - started
+    return PlanResult(
+        "optimal" if plan.optimal else "feasible",
+        plan,
+        found[1:],
+        [],
+        unmet,
+        notes,
+        stats,
+    )
+
+
+def _relaxations(k: Constraints) -> list[tuple[str, Constraints, str]]:
+    out: list[tuple[str, Constraints, str]] = []
+    if k.modes is not None and set(k.modes) != set(MODES):
+        extra = [MODE_LABELS[m] for m in MODES if m not in k.modes]
+        out.append(
+            (
+                "modes",
+                dataclasses.replace(k, modes=None),
+                f"allowing {' and '.join(extra)} sessions",
+            )
+        )
+    if k.max_km is not None:
+        out.append(("distance", dataclasses.replace(k, max_km=None), "travelling any distance"))
+    if k.days is not None:
+        out.append(("days", dataclasses.replace(k, days=None), "allowing every day of the week"))
+    if k.times is not None:
+        out.append(("times", dataclasses.replace(k, times=None), "allowing any time of day"))
+    if k.per_month is not None:
+        out.append(
+            (
+                "per_month",
+                dataclasses.replace(k, per_month=None),
+                "dropping the sessions-per-month limit",
+            )
+        )
+    if k.date_to is not None:
+        out.append(
+            (
+                "window",
+                dataclasses.replace(k, date_to=None),
+                f"finishing after {k.date_to.isoformat()}",
+            )
+        )
+    return out
+
+
+def _explain(
+    problem: Problem,
+    requirements: list[Requirement],
+    max_per_course: int | None,
+    time_limit: float,
+) -> list[str]:
+    k = problem.constraints
+    limit = max(0.5, time_limit / 4)
+
+    def cheapest(constraints: Constraints) -> Plan | None:
+        pool = prune(problem.candidates, requirements, constraints, max_per_course).candidates
+        if _shortfalls(requirements, pool):
+            return None
+        return _run(pool, requirements, constraints, "cost", problem, limit)
+
+    lines: list[str] = []
+    head = "no plan"
+    if k.budget is not None:
+        head = f"no plan under {money(k.budget)}"
+        unbudgeted = cheapest(dataclasses.replace(k, budget=None))
+        if unbudgeted is not None:
+            lines.append(f"{head}: the cheapest needs {money(unbudgeted.cost)}")
+        else:
+            lines.append(f"{head}, and none even without the budget limit")
+    for _name, relaxed, words in _relaxations(k):
+        plan = cheapest(relaxed)
+        if plan is not None:
+            lines.append(f"{words} gives one at {money(plan.cost)}")
+    if len(lines) <= (1 if k.budget is not None else 0):
+        everything = Constraints(completed_courses=k.completed_courses)
+        plan = cheapest(everything)
+        if plan is not None:
+            lines.append(
+                "no single change is enough; without any limit the cheapest plan costs "
+                f"{money(plan.cost)}"
+            )
+        elif not lines:
+            lines.append(f"{head}: the catalog's sessions cannot be combined to meet every goal")
+    return lines
