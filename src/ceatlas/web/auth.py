@@ -18,10 +18,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import Role
 from ceatlas.accounts.service import Account, Accounts
 from ceatlas.accounts.tokens import ApiTokens
@@ -214,6 +215,18 @@ def safe_next(value: str | None, default: str = "/") -> str:
 
 
 @pass_context
+def _saved_session_ids(context: Any) -> frozenset[int]:
+    """Sessions in the signed-in therapist's plan (empty for anyone else)."""
+    from ceatlas.accounts.profile import Plans
+
+    account = _current_account(context)
+    if account is None or account.role is not Role.THERAPIST:
+        return frozenset()
+    engine = get_context(context["request"]).engine
+    return frozenset(Plans(engine).session_ids(account.id))
+
+
+@pass_context
 def _current_account(context: Any) -> Account | None:
     try:
         return _load(context["request"])
@@ -231,6 +244,20 @@ def install(app: FastAPI, settings: Settings) -> None:
         assert isinstance(exc, LoginRequiredError)
         return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
 
+    async def on_account_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AccountError)
+        error = WebError(exc.status, exc.message, exc.field)
+        if wants_json(request):
+            return JSONResponse(error.body(), status_code=error.status)
+        from ceatlas.web.pages.common import error_page
+
+        return error_page(request, error)
+
     app.add_exception_handler(LoginRequiredError, on_login_required)
+    app.add_exception_handler(AccountError, on_account_error)
     ctx: WebContext = app.state.ceatlas
-    ctx.templates.env.globals.update(csrf_field=_csrf_field, current_account=_current_account)
+    ctx.templates.env.globals.update(
+        csrf_field=_csrf_field,
+        current_account=_current_account,
+        saved_session_ids=_saved_session_ids,
+    )

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.api import catalog, kb, search
+from ceatlas.web.api import catalog, kb, me, search
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(search.router)
 router.include_router(catalog.router)
 router.include_router(kb.router)
+router.include_router(me.router)
 
 __all__ = ["router"]

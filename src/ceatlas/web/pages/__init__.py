@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.pages import account, catalog, kb, search
+from ceatlas.web.pages import account, catalog, kb, search, therapist
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)
 router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(account.router)
+router.include_router(therapist.router)
 
 __all__ = ["router"]

@@ -1,0 +1,240 @@
+"""A therapist's profile (what to plan with) and saved sessions ("my plan"), private to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import zipcodes
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ceatlas.accounts.errors import AccountError
+from ceatlas.accounts.models import SavedSession, TherapistProfile
+from ceatlas.accounts.service import _now
+from ceatlas.catalog.models import Course, CourseSession
+
+KM_PER_MILE = 1.609344
+MAX_PLAN = 200
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+TimeOfDay = Literal["morning", "afternoon", "evening"]
+Mode = Literal["self_paced_online", "live_online", "in_person", "hybrid"]
+_ZIP = re.compile(r"^\d{5}$")
+
+
+class ProfileIn(BaseModel):
+    """The editable profile; every field may be left empty."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    home_postal_code: str | None = Field(None, description="US ZIP code (5 digits).")
+    max_travel_miles: int | None = Field(None, ge=1, le=3000)
+    budget: Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2)] | None = Field(
+        None, description="Yearly CE budget in US dollars."
+    )
+    available_days: list[Weekday] = Field(default_factory=list, max_length=7)
+    available_times: list[TimeOfDay] = Field(default_factory=list, max_length=3)
+    preferred_modes: list[Mode] = Field(default_factory=list, max_length=4)
+
+    @field_validator("home_postal_code", mode="before")
+    @classmethod
+    def _zip(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not _ZIP.match(value.strip()):
+            raise ValueError("enter a 5-digit US ZIP code")
+        code = value.strip()
+        if not zipcodes.matching(code):  # type: ignore[no-untyped-call]
+            raise ValueError(f"{code} is not a known US ZIP code")
+        return code
+
+    @field_validator("max_travel_miles", "budget", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("available_days", "available_times", "preferred_modes")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class ProfileOut(ProfileIn):
+    model_config = ConfigDict(extra="forbid")
+    currency: str = "USD"
+
+
+def _miles(km: int | None) -> int | None:
+    return None if km is None else round(km / KM_PER_MILE)
+
+
+class Profiles:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, user_id: int) -> ProfileOut:
+        with Session(self.engine) as session:
+            row = session.get(TherapistProfile, user_id)
+            if row is None:
+                return ProfileOut()
+            return ProfileOut.model_validate(
+                {
+                    "home_postal_code": row.home_postal_code,
+                    "max_travel_miles": _miles(row.max_travel_km),
+                    "budget": row.budget,
+                    "available_days": row.available_days,
+                    "available_times": row.available_times,
+                    "preferred_modes": row.preferred_modes,
+                    "currency": row.currency,
+                }
+            )
+
+    def save(self, user_id: int, data: ProfileIn) -> ProfileOut:
+        with Session(self.engine) as session:
+            row = session.get(TherapistProfile, user_id)
+            if row is None:
+                row = TherapistProfile(user_id=user_id, currency="USD")
+                session.add(row)
+            row.home_postal_code = data.home_postal_code
+            miles = data.max_travel_miles
+            row.max_travel_km = None if miles is None else round(miles * KM_PER_MILE)
+            row.budget = data.budget
+            row.available_days = list(data.available_days)
+            row.available_times = list(data.available_times)
+            row.preferred_modes = list(data.preferred_modes)
+            session.commit()
+        return self.get(user_id)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    session_id: int
+    course_id: int
+    course_title: str
+    provider_name: str | None
+    mode: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    city: str | None
+    region: str | None
+    price: Decimal | None
+    currency: str
+    ce_hours: Decimal | None
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Plan:
+    items: list[PlanItem]
+    # Total price per currency (sessions without a price count as 0 and are listed).
+    total_cost: dict[str, Decimal] = field(default_factory=dict)
+    # CE hours, each course counted once even when several of its sessions are saved.
+    total_hours: Decimal = Decimal(0)
+    unpriced: int = 0
+
+
+class Plans:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, user_id: int) -> Plan:
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(SavedSession, CourseSession, Course)
+                .join(CourseSession, CourseSession.id == SavedSession.session_id)
+                .join(Course, Course.id == CourseSession.course_id)
+                .where(SavedSession.user_id == user_id)
+                .order_by(CourseSession.start_date, SavedSession.id)
+            ).all()
+            items = [
+                PlanItem(
+                    session_id=s.id,
+                    course_id=c.id,
+                    course_title=c.title,
+                    provider_name=c.provider.name if c.provider else None,
+                    mode=s.mode,
+                    start_date=s.start_date,
+                    end_date=s.end_date,
+                    city=s.city,
+                    region=s.region,
+                    price=s.price,
+                    currency=s.currency or "USD",
+                    ce_hours=c.ce_hours,
+                    added_at=saved.added_at,
+                )
+                for saved, s, c in rows
+            ]
+        totals: dict[str, Decimal] = {}
+        for item in items:
+            totals[item.currency] = totals.get(item.currency, Decimal(0)) + (item.price or 0)
+        hours = {i.course_id: i.ce_hours or Decimal(0) for i in items}
+        return Plan(
+            items=items,
+            total_cost={k: v.quantize(Decimal("0.01")) for k, v in totals.items()},
+            total_hours=sum(hours.values(), Decimal(0)).quantize(Decimal("0.01")),
+            unpriced=sum(1 for i in items if i.price is None),
+        )
+
+    def session_ids(self, user_id: int) -> list[int]:
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(
+                    select(SavedSession.session_id).where(SavedSession.user_id == user_id)
+                )
+            )
+
+    def add(self, user_id: int, session_id: int) -> bool:
+        """Save a session; ``False`` when it was already saved."""
+        with Session(self.engine) as session:
+            if session.get(CourseSession, session_id) is None:
+                raise AccountError("no session with this id", "session_id", 404)
+            exists = session.scalar(
+                select(SavedSession.id).where(
+                    SavedSession.user_id == user_id, SavedSession.session_id == session_id
+                )
+            )
+            if exists is not None:
+                return False
+            mine = select(SavedSession.id).where(SavedSession.user_id == user_id)
+            if len(session.scalars(mine).all()) >= MAX_PLAN:
+                raise AccountError(f"a plan holds at most {MAX_PLAN} sessions", "session_id", 409)
+            session.add(SavedSession(user_id=user_id, session_id=session_id, added_at=_now()))
+            try:
+                session.commit()
+            except IntegrityError:  # saved twice at the same moment
+                return False
+            return True
+
+    def remove(self, user_id: int, session_id: int) -> None:
+        with Session(self.engine) as session:
+            gone = session.execute(
+                delete(SavedSession).where(
+                    SavedSession.user_id == user_id, SavedSession.session_id == session_id
+                )
+            )
+            session.commit()
+            if not getattr(gone, "rowcount", 0):
+                raise AccountError("this session is not in your plan", "session_id", 404)
+
+    def replace(self, user_id: int, session_ids: list[int]) -> None:
+        wanted = list(dict.fromkeys(session_ids))
+        if len(wanted) > MAX_PLAN:
+            raise AccountError(f"a plan holds at most {MAX_PLAN} sessions", "session_ids", 422)
+        with Session(self.engine) as session:
+            known = set(
+                session.scalars(select(CourseSession.id).where(CourseSession.id.in_(wanted)))
+            )
+            missing = [i for i in wanted if i not in known]
+            if missing:
+                raise AccountError(f"no session with id {missing[0]}", "session_ids", 422)
+            session.execute(delete(SavedSession).where(SavedSession.user_id == user_id))
+            now = _now()
+            session.add_all(
+                SavedSession(user_id=user_id, session_id=i, added_at=now) for i in wanted
+            )
+            session.commit()

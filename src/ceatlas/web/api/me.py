@@ -1,0 +1,140 @@
+"""The signed-in account, and a therapist's own profile and plan (visible to them alone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import BaseModel, Field
+
+from ceatlas.accounts.profile import Plan, Plans, ProfileIn, ProfileOut, Profiles
+from ceatlas.web.auth import CurrentAccount, Therapist, csrf_token, verify_csrf
+from ceatlas.web.context import Ctx
+from ceatlas.web.schemas import ErrorResponse
+
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not logged in"},
+    403: {"model": ErrorResponse, "description": "Not a therapist account, or no CSRF token"},
+    422: {"model": ErrorResponse, "description": "A field is invalid (see error.field)"},
+}
+router = APIRouter(prefix="/me", tags=["me"], responses=AUTH_RESPONSES)
+Csrf = Annotated[None, Depends(verify_csrf)]
+SessionId = Annotated[int, Path(ge=1, le=2**62, description="A session id.")]
+
+
+class Me(BaseModel):
+    id: int
+    email: str
+    role: str
+    display_name: str
+    provider_id: int | None
+    approved: bool
+    csrf_token: str = Field(description="Send as X-CSRF-Token on writes that use the cookie.")
+
+
+class PlanItemOut(BaseModel):
+    session_id: int
+    course_id: int
+    course_title: str
+    provider_name: str | None
+    mode: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    city: str | None
+    region: str | None
+    price: Decimal | None
+    currency: str
+    ce_hours: Decimal | None
+    added_at: dt.datetime
+
+
+class PlanOut(BaseModel):
+    items: list[PlanItemOut]
+    total_cost: dict[str, Decimal] = Field(description="Sum of prices per currency.")
+    total_hours: Decimal = Field(description="CE hours, each course counted once.")
+    unpriced: int = Field(description="Saved sessions without a price (not in the total).")
+
+
+class PlanAdd(BaseModel):
+    session_id: int = Field(ge=1, le=2**62)
+
+
+class PlanReplace(BaseModel):
+    session_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(max_length=200)
+
+
+def _plan(plan: Plan) -> PlanOut:
+    return PlanOut(
+        items=[PlanItemOut(**vars(item)) for item in plan.items],
+        total_cost=plan.total_cost,
+        total_hours=plan.total_hours,
+        unpriced=plan.unpriced,
+    )
+
+
+@router.get("", response_model=Me, summary="The signed-in account")
+def me(request: Request, account: CurrentAccount) -> Me:
+    return Me(
+        id=account.id,
+        email=account.email,
+        role=account.role.value,
+        display_name=account.display_name,
+        provider_id=account.provider_id,
+        approved=account.approved,
+        csrf_token=csrf_token(request),
+    )
+
+
+@router.get("/profile", response_model=ProfileOut, summary="My profile")
+def get_profile(ctx: Ctx, account: Therapist) -> ProfileOut:
+    return Profiles(ctx.engine).get(account.id)
+
+
+@router.put("/profile", response_model=ProfileOut, summary="Replace my profile")
+def put_profile(ctx: Ctx, account: Therapist, _csrf: Csrf, body: ProfileIn) -> ProfileOut:
+    return Profiles(ctx.engine).save(account.id, body)
+
+
+@router.get("/plan", response_model=PlanOut, summary="My plan: saved sessions and totals")
+def get_plan(ctx: Ctx, account: Therapist) -> PlanOut:
+    return _plan(Plans(ctx.engine).get(account.id))
+
+
+@router.put("/plan", response_model=PlanOut, summary="Replace my plan's sessions")
+def put_plan(ctx: Ctx, account: Therapist, _csrf: Csrf, body: PlanReplace) -> PlanOut:
+    plans = Plans(ctx.engine)
+    plans.replace(account.id, body.session_ids)
+    return _plan(plans.get(account.id))
+
+
+@router.post(
+    "/plan",
+    response_model=PlanOut,
+    status_code=201,
+    summary="Save a session to my plan",
+    responses={
+        200: {"model": PlanOut, "description": "Already saved"},
+        404: {"model": ErrorResponse, "description": "No such session"},
+    },
+)
+def add_to_plan(
+    ctx: Ctx, account: Therapist, _csrf: Csrf, body: PlanAdd, response: Response
+) -> PlanOut:
+    plans = Plans(ctx.engine)
+    if not plans.add(account.id, body.session_id):
+        response.status_code = 200
+    return _plan(plans.get(account.id))
+
+
+@router.delete(
+    "/plan/{session_id}",
+    response_model=PlanOut,
+    summary="Remove a session from my plan",
+    responses={404: {"model": ErrorResponse, "description": "Not in the plan"}},
+)
+def remove_from_plan(ctx: Ctx, account: Therapist, _csrf: Csrf, session_id: SessionId) -> PlanOut:
+    plans = Plans(ctx.engine)
+    plans.remove(account.id, session_id)
+    return _plan(plans.get(account.id))

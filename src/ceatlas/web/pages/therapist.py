@@ -1,0 +1,97 @@
+"""The therapist area: profile and "my plan" (private to the signed-in therapist)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from ceatlas.accounts import AccountError
+from ceatlas.accounts.profile import Plans, ProfileIn, Profiles
+from ceatlas.search.query import WEEKDAYS
+from ceatlas.web import labels
+from ceatlas.web.auth import Therapist, safe_next, verify_csrf
+from ceatlas.web.context import Ctx
+from ceatlas.web.pages.common import render
+from ceatlas.web.pages.forms import read_form
+
+router = APIRouter()
+Csrf = [Depends(verify_csrf)]
+DAYS = [(d, d.capitalize()) for d in (*WEEKDAYS[1:], WEEKDAYS[0])]
+TIMES = [("morning", "Mornings"), ("afternoon", "Afternoons"), ("evening", "Evenings")]
+MODES = list(labels.MODE_LABELS.items())
+LIST_FIELDS = ("available_days", "available_times", "preferred_modes")
+
+
+def _area(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return render(request, name, {"nav": "area"} | context, status)
+
+
+@router.get("/me")
+def me_home(account: Therapist) -> Response:
+    return RedirectResponse("/me/plan", status_code=303)
+
+
+@router.get("/me/profile", response_class=HTMLResponse)
+def profile_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    profile = Profiles(ctx.engine).get(account.id)
+    values = profile.model_dump(mode="json")
+    return _area(request, "me_profile.html", _profile_context(values, {}, saved=False))
+
+
+def _profile_context(values: dict[str, Any], errors: dict[str, str], saved: bool) -> dict[str, Any]:
+    shown = {k: "" if v is None else v for k, v in values.items()}
+    return {
+        "area": "profile",
+        "values": shown,
+        "errors": errors,
+        "saved": saved,
+        "days": DAYS,
+        "times": TIMES,
+        "modes": MODES,
+    }
+
+
+@router.post("/me/profile", response_class=HTMLResponse, dependencies=Csrf)
+async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    form = await read_form(request)
+    raw: dict[str, Any] = {
+        "home_postal_code": form.get("home_postal_code"),
+        "max_travel_miles": form.get("max_travel_miles"),
+        "budget": form.get("budget"),
+    } | {name: form.getlist(name) for name in LIST_FIELDS}
+    try:
+        data = ProfileIn.model_validate(raw)
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for item in error.errors():
+            field = str(item["loc"][0]) if item["loc"] else "_"
+            errors.setdefault(field, str(item["msg"]).removeprefix("Value error, "))
+        return _area(request, "me_profile.html", _profile_context(raw, errors, False), 400)
+    saved = Profiles(ctx.engine).save(account.id, data)
+    context = _profile_context(saved.model_dump(mode="json"), {}, saved=True)
+    return _area(request, "me_profile.html", context)
+
+
+@router.get("/me/plan", response_class=HTMLResponse)
+def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    plan = Plans(ctx.engine).get(account.id)
+    return _area(request, "me_plan.html", {"area": "plan", "plan": plan})
+
+
+@router.post("/me/plan", dependencies=Csrf)
+async def save_session(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    form = await read_form(request)
+    value = form.get("session_id")
+    if not value.isdigit() or not 0 < int(value) < 2**62:
+        raise AccountError("choose a session to save", "session_id", 422)
+    Plans(ctx.engine).add(account.id, int(value))
+    return RedirectResponse(safe_next(form.get("next"), "/me/plan"), status_code=303)
+
+
+@router.post("/me/plan/{session_id}/delete", dependencies=Csrf)
+def remove_session(ctx: Ctx, account: Therapist, session_id: int) -> Response:
+    Plans(ctx.engine).remove(account.id, session_id)
+    return RedirectResponse("/me/plan", status_code=303)

@@ -1,0 +1,137 @@
+"""The therapist area: profile and "my plan", through pages and the API; private to its owner."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ceatlas.accounts import Accounts, Role
+from ceatlas.catalog.models import Course, CourseSession
+from web.forms import csrf, log_in, post_form, sign_up
+
+
+def _priced_sessions(engine: Engine, n: int) -> list[tuple[int, Decimal, int, Decimal]]:
+    """(session id, price, course id, course CE hours) of ``n`` priced sessions."""
+    with Session(engine) as db:
+        rows = db.execute(
+            select(CourseSession.id, CourseSession.price, Course.id, Course.ce_hours)
+            .join(Course)
+            .where(CourseSession.price.is_not(None), Course.ce_hours.is_not(None))
+            .order_by(CourseSession.id)
+        ).all()
+    by_course: dict[int, tuple[int, Decimal, int, Decimal]] = {}
+    for sid, price, cid, hours in rows:
+        by_course.setdefault(cid, (sid, price, cid, hours))
+    return list(by_course.values())[:n]
+
+
+def _api_headers(client: TestClient) -> dict[str, str]:
+    return {"X-CSRF-Token": client.get("/api/v1/me").json()["csrf_token"]}
+
+
+def test_profile_form_saves_and_names_bad_fields(fresh_client: TestClient) -> None:
+    sign_up(fresh_client, "ana@example.org")
+    page = fresh_client.get("/me/profile")
+    assert page.status_code == 200
+    assert 'href="/me/ce"' in page.text  # the compliance area's slot
+    bad = post_form(
+        fresh_client,
+        "/me/profile",
+        {"home_postal_code": "1234x", "max_travel_miles": "-3", "budget": "lots"},
+    )
+    assert bad.status_code == 400
+    for field in ("home_postal_code", "max_travel_miles", "budget"):
+        assert f'id="{field}-error"' in bad.text
+    assert 'value="1234x"' in bad.text
+    good = post_form(
+        fresh_client,
+        "/me/profile",
+        {
+            "home_postal_code": "33602",
+            "max_travel_miles": "50",
+            "budget": "400",
+            "available_days": ["saturday", "sunday"],
+            "preferred_modes": ["in_person"],
+        },
+    )
+    assert good.status_code == 200
+    assert "has been saved" in good.text
+    profile = fresh_client.get("/api/v1/me/profile").json()
+    assert profile["home_postal_code"] == "33602"
+    assert profile["max_travel_miles"] == 50
+    assert Decimal(profile["budget"]) == 400
+    assert profile["available_days"] == ["saturday", "sunday"]
+
+
+def test_plan_pages_total_cost_and_hours(fresh_client: TestClient, engine: Engine) -> None:
+    sessions = _priced_sessions(engine, 2)
+    sign_up(fresh_client, "ana@example.org")
+    for sid, _, cid, _ in sessions:
+        added = post_form(
+            fresh_client,
+            "/me/plan",
+            {"session_id": str(sid), "next": f"/courses/{cid}"},
+            page=f"/courses/{cid}",
+        )
+        assert (added.status_code, added.headers["location"]) == (303, f"/courses/{cid}")
+    assert 'In <a href="/me/plan">my plan</a>' in fresh_client.get(f"/courses/{cid}").text
+    plan = fresh_client.get("/api/v1/me/plan").json()
+    assert {i["session_id"] for i in plan["items"]} == {s[0] for s in sessions}
+    assert Decimal(plan["total_cost"]["USD"]) == sum(s[1] for s in sessions)
+    assert Decimal(plan["total_hours"]) == sum(s[3] for s in sessions)
+    page = fresh_client.get("/me/plan")
+    assert page.text.count("Remove<span") == 2
+    removed = post_form(fresh_client, f"/me/plan/{sessions[0][0]}/delete", {}, page="/me/plan")
+    assert removed.status_code == 303
+    assert len(fresh_client.get("/api/v1/me/plan").json()["items"]) == 1
+
+
+def test_plan_api(fresh_client: TestClient, engine: Engine) -> None:
+    (sid, price, _, _), (other, _, _, _) = _priced_sessions(engine, 2)
+    sign_up(fresh_client, "ana@example.org")
+    headers = _api_headers(fresh_client)
+    assert fresh_client.post("/api/v1/me/plan", json={"session_id": sid}).status_code == 403
+    made = fresh_client.post("/api/v1/me/plan", json={"session_id": sid}, headers=headers)
+    assert made.status_code == 201
+    assert Decimal(made.json()["total_cost"]["USD"]) == price
+    again = fresh_client.post("/api/v1/me/plan", json={"session_id": sid}, headers=headers)
+    assert again.status_code == 200
+    missing = fresh_client.post("/api/v1/me/plan", json={"session_id": 999999}, headers=headers)
+    assert (missing.status_code, missing.json()["error"]["field"]) == (404, "session_id")
+    bad = fresh_client.post("/api/v1/me/plan", json={"session_id": "x"}, headers=headers)
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "session_id")
+    replaced = fresh_client.put("/api/v1/me/plan", json={"session_ids": [other]}, headers=headers)
+    assert [i["session_id"] for i in replaced.json()["items"]] == [other]
+    gone = fresh_client.delete(f"/api/v1/me/plan/{other}", headers=headers)
+    assert gone.json()["items"] == []
+    assert fresh_client.delete(f"/api/v1/me/plan/{other}", headers=headers).status_code == 404
+    put = fresh_client.put(
+        "/api/v1/me/profile", json={"home_postal_code": "00000"}, headers=headers
+    )
+    assert (put.status_code, put.json()["error"]["field"]) == (422, "home_postal_code")
+
+
+def test_plan_and_profile_are_private(fresh_client: TestClient, engine: Engine) -> None:
+    (sid, _, _, _), *_ = _priced_sessions(engine, 1)
+    accounts = Accounts(engine)
+    accounts.sign_up("ana@example.org", "correct horse battery", "Ana")
+    accounts.sign_up("bo@example.org", "correct horse battery", "Bo")
+    accounts.sign_up("school@example.org", "correct horse battery", "School", Role.PROVIDER)
+    log_in(fresh_client, "ana@example.org")
+    fresh_client.post(
+        "/api/v1/me/plan", json={"session_id": sid}, headers=_api_headers(fresh_client)
+    )
+    post_form(fresh_client, "/logout", {}, page="/")
+    log_in(fresh_client, "bo@example.org")
+    assert fresh_client.get("/api/v1/me/plan").json()["items"] == []
+    post_form(fresh_client, "/logout", {}, page="/")
+    log_in(fresh_client, "school@example.org")
+    assert fresh_client.get("/api/v1/me/plan").status_code == 403
+    assert fresh_client.get("/me/plan").status_code == 403
+    post_form(fresh_client, "/logout", {}, page="/")
+    assert fresh_client.get("/api/v1/me/profile").status_code == 401
+    assert fresh_client.get("/me/plan", follow_redirects=False).status_code == 303
+    assert csrf(fresh_client, "/login")
