@@ -8,7 +8,7 @@ are created by the migration only: they are backend-specific and cascade with ``
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Table
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Table
 
 from ceatlas.catalog.store import SESSIONS
 from ceatlas.orm import Base
@@ -24,6 +24,15 @@ SESSION_FACTS = Table(
     ),
     Column("days_mask", Integer, nullable=False, default=0),
     Column("start_minute", Integer, nullable=True),
+)
+
+# One row (id 1): bumped by triggers on every write to the tables search reads (migration
+# 0007), so each process's in-memory accelerator knows when to reload.
+CATALOG_VERSION = Table(
+    "search_catalog_version",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
 )
 
 # B-tree indexes on the session facets that search filters and sorts on.

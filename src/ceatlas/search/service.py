@@ -20,6 +20,7 @@ import zipcodes
 from sqlalchemy import Connection, Engine
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Exists, ScalarSelect, SelectBase
 
 from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES
 from ceatlas.catalog.store import (
@@ -390,7 +391,7 @@ class SearchService:
         """
         tables: set[Any] = set()
         for element in used:
-            tables.update(sql_util.find_tables(element, check_columns=True))
+            tables.update(_outer_tables(element))
         joined: sa.FromClause = S
         if C in tables or P in tables:
             joined = joined.join(C, C.c.id == S.c.course_id)
@@ -800,6 +801,26 @@ def search(
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _outer_tables(element: Any) -> set[Any]:
+    """Tables whose columns ``element`` uses outside any subquery.
+
+    A course-level filter is ``course_id IN (SELECT ... FROM course ...)``: the subquery's
+    tables need no join in the outer statement (``find_tables`` would report them, and the
+    outer statement then joined ``course`` for every session row for nothing).
+    """
+    found: set[Any] = set()
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (SelectBase, ScalarSelect, Exists, sa.Subquery)):
+            continue
+        if isinstance(item, sa.Column) and item.table is not None:
+            found.add(item.table)
+            continue
+        stack.extend(item.get_children())
+    return found
 
 
 def resolve_place(
