@@ -158,11 +158,37 @@ def run_baseline(url: str, feed: Path, sessions: int) -> dict[str, Any]:
     return {"seconds": round(timed, 2), "sessions_per_second": round(sessions / timed)}
 
 
+def save(results: dict[str, Any]) -> Path:
+    """Merge ``results`` into ``import-<date>.json`` and re-render the ``.md`` (after every
+    step, so a run cut short still leaves its finished numbers; two processes may each
+    measure one backend)."""
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"import-{results['date']}"
+    path = stem.with_suffix(".json")
+    merged: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    if merged.get("sessions") != results["sessions"]:
+        merged = {}
+    for key, value in results.items():
+        if key in ("sqlite", "postgresql") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    path.write_text(json.dumps(merged, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(render(merged))
+    return stem.with_suffix(".md")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", help="PostgreSQL URL to measure as well")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one backend")
+    parser.add_argument(
+        "--keep-import",
+        action="store_true",
+        help="run the bare executemany first, so the database is left with the import",
+    )
     args = parser.parse_args()
 
     feed = ensure_feed(args.sessions, args.seed)
@@ -180,24 +206,26 @@ def main() -> None:
         },
     }
     backends = [("sqlite", sqlite_url)] + ([("postgresql", args.postgres)] if args.postgres else [])
+    if args.only:
+        backends = [(n, u) for n, u in backends if n == args.only]
     for name, url in backends:
-        print(f"{name}: import ...", file=sys.stderr)
-        imported = run_import(url, feed, args.sessions)
-        print(f"{name}: bare executemany ...", file=sys.stderr)
-        bare = run_baseline(url, feed, args.sessions)
-        results[name] = {
-            "import": imported,
-            "bare_executemany": bare,
-            "ratio_to_bare_executemany": round(
-                imported["sessions_per_second"] / bare["sessions_per_second"], 3
-            ),
-        }
-        print(json.dumps(results[name]), file=sys.stderr)
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"import-{results['date']}"
-    stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
-    stem.with_suffix(".md").write_text(render(results))
-    print(stem.with_suffix(".md").read_text())
+        steps: list[tuple[str, Any]] = [("import", run_import), ("bare_executemany", run_baseline)]
+        if args.keep_import:
+            steps.reverse()
+        out: dict[str, Any] = {"load_average_at_start": os.getloadavg()}
+        for step, run in steps:
+            print(f"{name}: {step} ...", file=sys.stderr)
+            out[step] = run(url, feed, args.sessions)
+            out[f"load_average_after_{step}"] = os.getloadavg()
+            if "import" in out and "bare_executemany" in out:
+                out["ratio_to_bare_executemany"] = round(
+                    out["import"]["sessions_per_second"]
+                    / out["bare_executemany"]["sessions_per_second"],
+                    3,
+                )
+            save({**results, name: out})
+        print(json.dumps(out), file=sys.stderr)
+    print(save(results).read_text())
 
 
 def render(results: dict[str, Any]) -> str:
@@ -217,10 +245,15 @@ def render(results: dict[str, Any]) -> str:
     for name in ("sqlite", "postgresql"):
         if name in results:
             r = results[name]
+            imp = r.get("import", {})
+            bare = r.get("bare_executemany", {})
+            ratio = r.get("ratio_to_bare_executemany")
             lines.append(
-                f"| {name} | {r['import']['seconds']} | {r['import']['sessions_per_second']:,} | "
-                f"{r['bare_executemany']['sessions_per_second']:,} | "
-                f"{r['ratio_to_bare_executemany']:.2f} | {r['import']['peak_rss_mib']} |"
+                f"| {name} | {imp.get('seconds', 'n/a')} "
+                f"| {imp.get('sessions_per_second', 0):,} "
+                f"| {bare.get('sessions_per_second', 0):,} "
+                f"| {'n/a' if ratio is None else f'{ratio:.2f}'} "
+                f"| {imp.get('peak_rss_mib', 'n/a')} |"
             )
     lines.append("")
     return "\n".join(lines)
