@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import catalog, generate, kb, search, serve
+from ceatlas.cli import catalog, ce, generate, kb, plan, search, serve
 
 app = typer.Typer(
     name="ceatlas",
@@ -21,6 +21,8 @@ app.command("generate")(generate.generate)
 app.command("search")(search.search)
 app.command("serve")(serve.serve)
 app.add_typer(kb.app, name="kb")
+app.add_typer(ce.app, name="ce")
+app.command("plan")(plan.plan)
 
 
 def main() -> None:

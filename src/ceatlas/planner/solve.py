@@ -166,8 +166,8 @@ def _plan(
             why_parts.append("needed for " + "; ".join(serves))
         if dependents:
             why_parts.append("prerequisite of " + ", ".join(dependents))
-        if not c.meetings:
-            why_parts.append("self-paced: finish it before the dated sessions that need it")
+        if not c.meetings and dependents:
+            why_parts.append("self-paced: finish it before the sessions that need it")
         sessions.append(PlannedSession(c, serves, "; ".join(why_parts)))
     del chosen_courses
     value = round(solver.objective_value)

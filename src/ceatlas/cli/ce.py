@@ -1,0 +1,460 @@
+"""``ceatlas ce``: a therapist's CE record (licenses, credentials, completed CE) and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ceatlas.cli.common import fail, out, print_json, services
+from ceatlas.compliance import CeRecords, ComplianceError, ComplianceStatus, EntryInput
+from ceatlas.compliance.service import EntryView, LicenseView
+from ceatlas.db import migrate
+
+app = typer.Typer(
+    help="Your CE record: licenses, credentials, completed CE, status.", no_args_is_help=True
+)
+license_app = typer.Typer(help="Your state licenses.", no_args_is_help=True)
+credential_app = typer.Typer(help="Your national credentials (NCBTMB, AMTA).", no_args_is_help=True)
+app.add_typer(license_app, name="license")
+app.add_typer(credential_app, name="credential")
+
+Account = Annotated[str, typer.Option("--account", help="The therapist's account e-mail.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Today = Annotated[str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD.")]
+
+
+@dataclass
+class Context:
+    records: CeRecords
+    user_id: int
+    name: str
+    email: str
+
+
+@contextmanager
+def record(account: str) -> Iterator[Context]:
+    with services() as built:
+        migrate(built.engine)
+        records = CeRecords(built.engine, built.kb, built.settings.data_dir)
+        try:
+            user_id = records.therapist_id(account)
+            from ceatlas.accounts.service import Accounts
+
+            user = Accounts(built.engine).get(user_id)
+            yield Context(records, user_id, user.display_name if user else account, account)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+
+
+def _today(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"today: {value!r} is not a date; use YYYY-MM-DD", 1) from None
+
+
+def license_json(lic: LicenseView) -> dict[str, Any]:
+    return {
+        "id": lic.id,
+        "kind": lic.kind,
+        "jurisdiction": lic.jurisdiction,
+        "number": lic.number,
+        "cycle_start": lic.cycle_start,
+        "cycle_end": lic.cycle_end,
+        "first_renewal": lic.first_renewal,
+    }
+
+
+def entry_json(e: EntryView) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "course_key": e.course_key,
+        "provider": e.provider,
+        "approvals": e.approvals,
+        "completed_on": e.completed_on,
+        "hours": str(e.hours),
+        "categories": {k: str(v) for k, v in e.categories.items()},
+        "format": e.format,
+        "notes": e.notes,
+        "certificate": (
+            {"name": e.certificate_name, "type": e.certificate_type, "size": e.certificate_size}
+            if e.certificate_name
+            else None
+        ),
+    }
+
+
+def status_json(s: ComplianceStatus) -> dict[str, Any]:
+    return {
+        "jurisdiction": s.jurisdiction,
+        "name": s.name,
+        "license_id": s.license_id,
+        "license_number": s.license_number,
+        "cycle_start": s.cycle_start,
+        "cycle_end": s.cycle_end,
+        "days_left": s.days_left,
+        "status": s.status,
+        "summary": s.summary,
+        "requirements": [
+            {
+                "key": r.key,
+                "label": r.label,
+                "required": None if r.required is None else str(r.required),
+                "counted": str(r.counted),
+                "uncertain": str(r.uncertain),
+                "missing": None if r.missing is None else str(r.missing),
+                "status": r.status,
+                "note": r.note,
+            }
+            for r in s.requirements
+        ],
+        "entries": [
+            {
+                "id": v.entry_id,
+                "title": v.title,
+                "completed_on": v.completed_on,
+                "hours": str(v.hours),
+                "counted": str(v.counted),
+                "uncertain": str(v.uncertain),
+                "verdict": v.verdict,
+                "reasons": v.reasons,
+            }
+            for v in s.entries
+        ],
+        "online_cap": None if s.online_cap is None else str(s.online_cap),
+        "online_cap_known": s.online_cap_known,
+        "accepted_approvers": s.accepted_approvers,
+        "unknowns": s.unknowns,
+        "notes": s.notes,
+        "sources": s.sources,
+    }
+
+
+def _add(
+    kind: str,
+    account: str,
+    code: str,
+    number: str | None,
+    cycle_start: str | None,
+    renewal: str | None,
+    first_renewal: bool,
+    as_json: bool,
+) -> None:
+    with record(account) as ctx:
+        try:
+            lic = ctx.records.add_license(
+                ctx.user_id,
+                code,
+                kind=kind,
+                number=number,
+                cycle_start=cycle_start,
+                cycle_end=renewal,
+                first_renewal=first_renewal,
+            )
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    if as_json:
+        print_json(license_json(lic))
+    else:
+        out.print(f"added {lic.kind} {lic.jurisdiction} (id {lic.id}), renewal {lic.cycle_end}")
+
+
+Number = Annotated[str | None, typer.Option("--number", help="License or certificate number.")]
+CycleStart = Annotated[str | None, typer.Option("--cycle-start", help="Cycle start (YYYY-MM-DD).")]
+Renewal = Annotated[
+    str | None, typer.Option("--renewal", "--cycle-end", help="Renewal date (YYYY-MM-DD).")
+]
+First = Annotated[bool, typer.Option("--first-renewal", help="This is the first renewal.")]
+
+
+@license_app.command("add")
+def license_add(
+    account: Account,
+    state: Annotated[str, typer.Option("--state", help="State code, e.g. FL.")],
+    number: Number = None,
+    cycle_start: CycleStart = None,
+    renewal: Renewal = None,
+    first_renewal: First = False,
+    as_json: AsJson = False,
+) -> None:
+    """Record a state license."""
+    _add("license", account, state, number, cycle_start, renewal, first_renewal, as_json)
+
+
+@credential_app.command("add")
+def credential_add(
+    account: Account,
+    credential: Annotated[str, typer.Argument(help="NCBTMB or AMTA.")],
+    number: Number = None,
+    cycle_start: CycleStart = None,
+    renewal: Renewal = None,
+    first_renewal: First = False,
+    as_json: AsJson = False,
+) -> None:
+    """Record a national credential."""
+    _add("credential", account, credential, number, cycle_start, renewal, first_renewal, as_json)
+
+
+@license_app.command("list")
+def license_list(account: Account, as_json: AsJson = False) -> None:
+    """List licenses and credentials."""
+    with record(account) as ctx:
+        licenses = ctx.records.licenses(ctx.user_id)
+    if as_json:
+        print_json([license_json(lic) for lic in licenses])
+        return
+    for lic in licenses:
+        out.print(
+            f"{lic.id}  {lic.kind:10} {lic.jurisdiction:6} {lic.number or '-'}  "
+            f"{lic.cycle_start or '?'} .. {lic.cycle_end}",
+            markup=False,
+        )
+
+
+@license_app.command("remove")
+def license_remove(account: Account, license_id: Annotated[int, typer.Argument()]) -> None:
+    """Remove a license or credential by id."""
+    with record(account) as ctx:
+        try:
+            ctx.records.delete_license(ctx.user_id, license_id)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    out.print(f"removed {license_id}")
+
+
+def _entry_input(
+    title: str | None,
+    course: str | None,
+    provider: str | None,
+    approval: list[str] | None,
+    date: str | None,
+    hours: str | None,
+    category: list[str] | None,
+    fmt: str | None,
+    notes: str | None,
+) -> EntryInput:
+    return EntryInput(
+        title=title or "",
+        completed_on=date,
+        hours=hours,
+        format=fmt or "",
+        course_key=course,
+        provider=provider,
+        approvals=approval or [],
+        categories=category or [],
+        notes=notes,
+    )
+
+
+Title = Annotated[str | None, typer.Option("--title", help="Course title (free text).")]
+CourseKey = Annotated[str | None, typer.Option("--course", help="Catalog course key.")]
+ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Provider name.")]
+ApprovalOpt = Annotated[
+    list[str] | None, typer.Option("--approval", help="AUTHORITY[:NUMBER], repeatable.")
+]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Completion date (YYYY-MM-DD).")]
+HoursOpt = Annotated[str | None, typer.Option("--hours", help="CE hours.")]
+CategoryOpt = Annotated[
+    list[str] | None, typer.Option("--category", help="CATEGORY[:HOURS], repeatable.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="in_person, live_online or self_paced.")
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Notes.")]
+CertOpt = Annotated[
+    Path | None, typer.Option("--certificate", help="Certificate file (PDF, PNG, JPEG; <= 10 MB).")
+]
+
+
+def _attach(ctx: Context, entry_id: int, certificate: Path | None) -> EntryView | None:
+    if certificate is None:
+        return None
+    try:
+        data = certificate.read_bytes()
+    except OSError as error:
+        raise fail(f"certificate: cannot read {certificate}: {error.strerror}", 1) from None
+    kind = mimetypes.guess_type(certificate.name)[0]
+    return ctx.records.attach_certificate(ctx.user_id, entry_id, certificate.name, data, kind)
+
+
+@app.command("add")
+def add(
+    account: Account,
+    title: Title = None,
+    course: CourseKey = None,
+    provider: ProviderOpt = None,
+    approval: ApprovalOpt = None,
+    date: DateOpt = None,
+    hours: HoursOpt = None,
+    category: CategoryOpt = None,
+    fmt: FormatOpt = None,
+    notes: NotesOpt = None,
+    certificate: CertOpt = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record completed CE."""
+    day = _today(today)
+    with record(account) as ctx:
+        try:
+            entry = ctx.records.add_entry(
+                ctx.user_id,
+                _entry_input(title, course, provider, approval, date, hours, category, fmt, notes),
+                day,
+            )
+            entry = _attach(ctx, entry.id, certificate) or entry
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    if as_json:
+        print_json(entry_json(entry))
+    else:
+        out.print(f"added CE entry {entry.id}: {entry.title} ({entry.hours} h)", markup=False)
+
+
+@app.command("edit")
+def edit(
+    account: Account,
+    entry_id: Annotated[int, typer.Argument()],
+    title: Title = None,
+    course: CourseKey = None,
+    provider: ProviderOpt = None,
+    approval: ApprovalOpt = None,
+    date: DateOpt = None,
+    hours: HoursOpt = None,
+    category: CategoryOpt = None,
+    fmt: FormatOpt = None,
+    notes: NotesOpt = None,
+    certificate: CertOpt = None,
+    today: Today = None,
+    as_json: AsJson = False,
+) -> None:
+    """Change a CE entry (options not given keep their value)."""
+    day = _today(today)
+    with record(account) as ctx:
+        try:
+            old = ctx.records.entry(ctx.user_id, entry_id)
+            data = EntryInput(
+                title=title if title is not None else old.title,
+                completed_on=date or old.completed_on,
+                hours=hours or old.hours,
+                format=fmt or old.format,
+                course_key=course if course is not None else old.course_key,
+                provider=provider if provider is not None else old.provider,
+                approvals=approval
+                if approval is not None
+                else [
+                    a["authority"] + (f":{a['number']}" if a.get("number") else "")
+                    for a in old.approvals
+                ],
+                categories=category
+                if category is not None
+                else [f"{k}:{v}" for k, v in old.categories.items()],
+                notes=notes if notes is not None else old.notes,
+            )
+            entry = ctx.records.update_entry(ctx.user_id, entry_id, data, day)
+            entry = _attach(ctx, entry.id, certificate) or entry
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    if as_json:
+        print_json(entry_json(entry))
+    else:
+        out.print(f"updated CE entry {entry.id}", markup=False)
+
+
+@app.command("remove")
+def remove(account: Account, entry_id: Annotated[int, typer.Argument()]) -> None:
+    """Delete a CE entry (and its certificate)."""
+    with record(account) as ctx:
+        try:
+            ctx.records.delete_entry(ctx.user_id, entry_id)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    out.print(f"removed CE entry {entry_id}")
+
+
+@app.command("list")
+def list_(account: Account, as_json: AsJson = False) -> None:
+    """List completed CE."""
+    with record(account) as ctx:
+        entries = ctx.records.entries(ctx.user_id)
+    if as_json:
+        print_json([entry_json(e) for e in entries])
+        return
+    for e in entries:
+        out.print(
+            f"{e.id}  {e.completed_on}  {e.hours:>6} h  {e.format:11} {e.title}", markup=False
+        )
+
+
+@app.command("status")
+def status(account: Account, today: Today = None, as_json: AsJson = False) -> None:
+    """What counts and what is missing for each license and credential this cycle."""
+    day = _today(today)
+    with record(account) as ctx:
+        statuses = ctx.records.status(ctx.user_id, day)
+    if as_json:
+        print_json([status_json(s) for s in statuses])
+        return
+    if not statuses:
+        out.print("no licenses or credentials recorded: add one with `ceatlas ce license add`")
+    for s in statuses:
+        out.print(
+            f"{s.name} ({s.jurisdiction}) {s.cycle_start or '?'} .. {s.cycle_end or '?'}: "
+            f"{s.status.upper()}",
+            markup=False,
+        )
+        out.print(f"  {s.summary}", markup=False, soft_wrap=True)
+        for r in s.requirements:
+            required = f"{r.required.normalize():f}" if r.required is not None else "unknown"
+            extra = f" (+{r.uncertain.normalize():f} uncertain)" if r.uncertain else ""
+            out.print(
+                f"  - {r.label}: {r.counted.normalize():f} of {required}{extra} [{r.status}]"
+                + (f" {r.note}" if r.note else ""),
+                markup=False,
+                soft_wrap=True,
+            )
+        for v in s.entries:
+            out.print(
+                f"    {v.title}: {v.verdict} - " + "; ".join(v.reasons),
+                markup=False,
+                soft_wrap=True,
+            )
+        for line in s.unknowns + s.notes:
+            out.print(f"  note: {line}", markup=False, soft_wrap=True)
+        out.print("  sources: " + " ".join(s.sources), markup=False, soft_wrap=True)
+
+
+@app.command("transcript")
+def transcript(
+    account: Account,
+    out_file: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    today: Today = None,
+) -> None:
+    """Write a printable CE transcript (PDF) for audits."""
+    from ceatlas.compliance.transcript import transcript_pdf
+
+    day = _today(today)
+    with record(account) as ctx:
+        data = transcript_pdf(
+            ctx.name,
+            ctx.email,
+            ctx.records.licenses(ctx.user_id),
+            ctx.records.entries(ctx.user_id),
+            ctx.records.status(ctx.user_id, day),
+            day,
+        )
+    try:
+        out_file.write_bytes(data)
+    except OSError as error:
+        raise fail(f"out: cannot write {out_file}: {error.strerror}", 1) from None
+    out.print(f"wrote {out_file} ({len(data)} bytes)", markup=False)
