@@ -16,6 +16,7 @@ from ceatlas.web.schemas import ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("ceatlas.web")
 _WORD = re.compile(r"[a-z_]+")
+_NAMED = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
 
 
 class WebError(Exception):
@@ -55,6 +56,10 @@ def validation_error(
         if field is None and known_fields:
             # Model-level checks ("date_from is after date_to") name their fields in words.
             field = next((w for w in _WORD.findall(message) if w in known_fields), None)
+        named = _NAMED.match(message)
+        if field is None and named:
+            # A model-level rule that names its field ("start_date: needs a date").
+            field, message = named.group(1), named.group(2)
         if item.get("type") == "extra_forbidden":
             message = "unknown parameter"
         details.append(ErrorDetail(message=message, field=field))

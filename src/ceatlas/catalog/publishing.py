@@ -1,0 +1,668 @@
+"""A provider publishing its own listings: courses, sessions and programs, one at a time or
+as an uploaded file.
+
+Every write goes through the catalog library, the same way an import does: the input is
+turned into schema.org JSON-LD, read and checked by ``SchemaOrgReader`` (whose errors name
+the field), scoped to the provider, and written by ``CatalogWriter`` (so the search tables'
+triggers see ordinary upserts). Scoping is the security boundary: every record is attached
+to the provider's own catalog entry, and a record whose key already belongs to another
+provider's course, session or program is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import tempfile
+import zoneinfo
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import zipcodes
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from ceatlas.catalog.importer import Importer, ImportReport
+from ceatlas.catalog.models import Course, CourseSession, Program, Provider
+from ceatlas.catalog.records import (
+    CourseRecord,
+    ProgramRecord,
+    ProviderRecord,
+    Record,
+    RecordError,
+    SessionRecord,
+)
+from ceatlas.catalog.schemaorg_read import SchemaOrgReader
+from ceatlas.catalog.sources import SUFFIXES, Where
+from ceatlas.catalog.store import APPROVAL_COLUMNS, COURSE_COLUMNS, CatalogWriter
+from ceatlas.catalog.vocabulary import Resolver, TermMapper
+
+Mode = Literal["in_person", "live_online", "self_paced_online", "hybrid"]
+MAX_UPLOAD = 20 * 1024 * 1024
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class PublishError(Exception):
+    """A write cannot be done: ``field`` names the input at fault, ``status`` the HTTP status."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+# --- input models (the API's bodies; the forms fill the same models) ------------------------
+
+
+def _blank_to_none(values: Any) -> Any:
+    if isinstance(values, dict):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in values.items()}
+    return values
+
+
+def _word_list(value: Any) -> Any:
+    """A list, or one string of items separated by commas or new lines."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    return value
+
+
+def _web_url(value: str | None) -> str | None:
+    if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
+        raise ValueError("enter a web address starting with https://")
+    return value
+
+
+Term = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CourseIn(BaseModel):
+    """A course as a provider writes it (sessions are written separately)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=20_000)
+    course_code: str | None = Field(None, max_length=100)
+    ce_hours: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)
+    level: str | None = Field(None, max_length=40)
+    language: str | None = Field(None, max_length=20, description="e.g. en, es")
+    techniques: list[Term] = Field(default_factory=list, max_length=50)
+    conditions: list[Term] = Field(default_factory=list, max_length=50)
+    credential_awarded: str | None = Field(None, max_length=500)
+    url: str | None = Field(None, max_length=1000, description="The course's page (https://).")
+
+    _blanks = model_validator(mode="before")(_blank_to_none)
+
+    @field_validator("techniques", "conditions", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _word_list(value)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _web_url(value)
+
+
+class SessionIn(BaseModel):
+    """One dated (or self-paced) offering of a course."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    mode: Mode
+    start_date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_date: dt.date | None = None
+    end_time: dt.time | None = None
+    timezone: str | None = Field(None, max_length=64, description="e.g. America/New_York")
+    venue: str | None = Field(None, max_length=300)
+    street: str | None = Field(None, max_length=300)
+    city: str | None = Field(None, max_length=120)
+    region: str | None = Field(None, max_length=120, description="State, e.g. FL")
+    postal_code: str | None = Field(None, max_length=10, description="US ZIP code")
+    price: Decimal | None = Field(None, ge=0, le=100_000, decimal_places=2)
+    currency: str = Field("USD", min_length=3, max_length=3)
+    seats_total: int | None = Field(None, ge=0, le=100_000)
+    seats_remaining: int | None = Field(None, ge=0, le=100_000)
+    registration_url: str | None = Field(None, max_length=1000)
+    instructors: list[Term] = Field(default_factory=list, max_length=20)
+
+    _blanks = model_validator(mode="before")(_blank_to_none)
+
+    @field_validator("instructors", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _word_list(value)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, value: Any) -> Any:
+        if value is None:
+            return "USD"
+        if isinstance(value, str) and not _CURRENCY.match(value.strip().upper()):
+            raise ValueError("enter a 3-letter currency code such as USD")
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("enter a time zone such as America/New_York") from None
+        return value
+
+    @field_validator("postal_code")
+    @classmethod
+    def _zip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _ZIP.match(value) or not zipcodes.matching(value[:5]):  # type: ignore[no-untyped-call]
+            raise ValueError("enter a known 5-digit US ZIP code")
+        return value
+
+    @field_validator("registration_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _web_url(value)
+
+    @model_validator(mode="after")
+    def _rules(self) -> SessionIn:
+        if self.mode in ("in_person", "hybrid") and self.postal_code is None:
+            raise _field_error("postal_code", "an in-person session needs its venue's ZIP code")
+        if self.mode != "self_paced_online" and self.start_date is None:
+            raise _field_error("start_date", "a scheduled session needs a start date")
+        return self
+
+
+class ProgramGroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(None, max_length=300)
+    choose: int | None = Field(None, ge=1, le=500, description="How many are required (all).")
+    courses: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(min_length=1, max_length=500)
+
+
+class ProgramIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=20_000)
+    total_hours: Decimal | None = Field(None, ge=0, le=100_000, decimal_places=2)
+    credential_awarded: str | None = Field(None, max_length=500)
+    url: str | None = Field(None, max_length=1000)
+    groups: list[ProgramGroupIn] = Field(default_factory=list, max_length=50)
+
+    _blanks = model_validator(mode="before")(_blank_to_none)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _web_url(value)
+
+
+class _FieldError(ValueError):
+    pass
+
+
+def _field_error(field: str, message: str) -> ValueError:
+    # A model-level rule that names its field: pydantic reports it at the model, so the
+    # message starts with the field name for ``field_of_message`` to find.
+    return _FieldError(f"{field}: {message}")
+
+
+def field_of_message(message: str) -> tuple[str | None, str]:
+    """Split "field: message" made by a model-level rule."""
+    text = message.removeprefix("Value error, ")
+    name, sep, rest = text.partition(": ")
+    if sep and re.fullmatch(r"[a-z_]+", name):
+        return name, rest
+    return None, text
+
+
+# --- JSON-LD builders (pure) ----------------------------------------------------------------
+
+_COURSE_PATHS = {
+    "name": "title",
+    "description": "description",
+    "courseCode": "course_code",
+    "numberOfCredits": "ce_hours",
+    "educationalLevel": "level",
+    "inLanguage": "language",
+    "technique": "techniques",
+    "condition": "conditions",
+    "educationalCredentialAwarded": "credential_awarded",
+    "url": "url",
+}
+_SESSION_PATHS = {
+    "courseMode": "mode",
+    "startDate": "start_date",
+    "endDate": "end_date",
+    "timezone": "timezone",
+    "location.name": "venue",
+    "streetAddress": "street",
+    "addressLocality": "city",
+    "addressRegion": "region",
+    "postalCode": "postal_code",
+    "location": "postal_code",
+    "offers.price": "price",
+    "offers.priceCurrency": "currency",
+    "offers.url": "registration_url",
+    "maximumAttendeeCapacity": "seats_total",
+    "remainingAttendeeCapacity": "seats_remaining",
+    "instructor": "instructors",
+}
+_PROGRAM_PATHS = {
+    "name": "name",
+    "description": "description",
+    "numberOfCredits": "total_hours",
+    "educationalCredentialAwarded": "credential_awarded",
+    "url": "url",
+}
+
+
+def _our_field(path: str, table: dict[str, str]) -> str | None:
+    path = re.sub(r"^hasCourseInstance\[\d+\]\.?", "", path)
+    path = re.sub(r"^requirementGroup\[\d+\].*", "groups", path)
+    if path == "groups":
+        return "groups"
+    for suffix in sorted(table, key=len, reverse=True):
+        if path == suffix or path.endswith("." + suffix) or path.startswith(suffix + "."):
+            return table[suffix]
+    return None
+
+
+def course_jsonld(data: CourseIn, provider_key: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "@type": "Course",
+        "name": data.title,
+        "provider": {"@id": provider_key},
+        "technique": data.techniques,
+        "condition": data.conditions,
+    }
+    optional = {
+        "description": data.description,
+        "courseCode": data.course_code,
+        "numberOfCredits": str(data.ce_hours) if data.ce_hours is not None else None,
+        "educationalLevel": data.level,
+        "inLanguage": data.language,
+        "educationalCredentialAwarded": data.credential_awarded,
+        "url": data.url,
+    }
+    doc.update({k: v for k, v in optional.items() if v is not None})
+    return doc
+
+
+def _moment(day: dt.date | None, time: dt.time | None) -> str | None:
+    if day is None:
+        return None
+    return f"{day.isoformat()}T{time.isoformat(timespec='minutes')}" if time else day.isoformat()
+
+
+def session_jsonld(data: SessionIn) -> dict[str, Any]:
+    doc: dict[str, Any] = {"@type": "CourseInstance", "courseMode": data.mode}
+    end_date = data.end_date or (data.start_date if data.end_time else None)
+    optional: dict[str, Any] = {
+        "startDate": _moment(data.start_date, data.start_time),
+        "endDate": _moment(end_date, data.end_time),
+        "timezone": data.timezone,
+        "maximumAttendeeCapacity": data.seats_total,
+        "remainingAttendeeCapacity": data.seats_remaining,
+    }
+    doc.update({k: v for k, v in optional.items() if v is not None})
+    if data.instructors:
+        doc["instructor"] = [{"@type": "Person", "name": n} for n in data.instructors]
+    if data.price is not None or data.registration_url:
+        offer: dict[str, Any] = {"@type": "Offer", "priceCurrency": data.currency}
+        if data.price is not None:
+            offer["price"] = str(data.price)
+        if data.registration_url:
+            offer["url"] = data.registration_url
+        doc["offers"] = offer
+    if data.mode in ("in_person", "hybrid") and data.postal_code:
+        address = {
+            "@type": "PostalAddress",
+            "streetAddress": data.street,
+            "addressLocality": data.city,
+            "addressRegion": data.region,
+            "postalCode": data.postal_code,
+            "addressCountry": "US",
+        }
+        place: dict[str, Any] = {
+            "@type": "Place",
+            "address": {k: v for k, v in address.items() if v is not None},
+        }
+        if data.venue:
+            place["name"] = data.venue
+        found = zipcodes.matching(data.postal_code[:5])  # type: ignore[no-untyped-call]
+        if found and found[0].get("lat") and found[0].get("long"):
+            place["geo"] = {"latitude": found[0]["lat"], "longitude": found[0]["long"]}
+            address = place["address"]
+            address.setdefault("addressLocality", found[0]["city"].title())
+            address.setdefault("addressRegion", found[0]["state"])
+        doc["location"] = place
+    return doc
+
+
+def program_jsonld(
+    data: ProgramIn, provider_key: str, course_keys: list[list[str]]
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "@type": "EducationalOccupationalProgram",
+        "name": data.name,
+        "provider": {"@id": provider_key},
+        "requirementGroup": [
+            {
+                "name": group.title,
+                "choose": group.choose,
+                "hasCourse": [{"@id": key} for key in keys],
+            }
+            for group, keys in zip(data.groups, course_keys, strict=True)
+        ],
+    }
+    optional = {
+        "description": data.description,
+        "numberOfCredits": str(data.total_hours) if data.total_hours is not None else None,
+        "educationalCredentialAwarded": data.credential_awarded,
+        "url": data.url,
+    }
+    doc.update({k: v for k, v in optional.items() if v is not None})
+    return doc
+
+
+# --- the publisher --------------------------------------------------------------------------
+
+
+class Publisher:
+    """Writes the listings of one catalog provider, and only those."""
+
+    def __init__(self, engine: Engine, resolver: Resolver | None, provider_id: int) -> None:
+        self.engine = engine
+        self.resolver = resolver
+        self.terms = TermMapper(resolver)
+        self.provider_id = provider_id
+        with Session(engine) as db:
+            key = db.scalar(select(Provider.key).where(Provider.id == provider_id))
+        if key is None:
+            raise PublishError("the provider of this account is not in the catalog", None, 404)
+        self.provider_key = key
+
+    # --- ownership ----------------------------------------------------------------------
+
+    def _ref(self) -> ProviderRecord:
+        return ProviderRecord(self.provider_key, {}, ref_only=True)
+
+    def own_course(self, db: Session, course_id: int) -> Course:
+        course = db.get(Course, course_id)
+        if course is None:
+            raise PublishError("course not found", "course_id", 404)
+        if course.provider_id != self.provider_id:
+            raise PublishError("this course belongs to another provider", "course_id", 403)
+        return course
+
+    def own_session(self, db: Session, session_id: int) -> CourseSession:
+        found = db.get(CourseSession, session_id)
+        if found is None:
+            raise PublishError("session not found", "session_id", 404)
+        self.own_course(db, found.course_id)
+        return found
+
+    def own_program(self, db: Session, program_id: int) -> Program:
+        program = db.get(Program, program_id)
+        if program is None:
+            raise PublishError("program not found", "program_id", 404)
+        if program.provider_id != self.provider_id:
+            raise PublishError("this program belongs to another provider", "program_id", 403)
+        return program
+
+    def scope(self, record: Record) -> RecordError | None:
+        """Attach ``record`` to this provider; an error if it would touch another's listing."""
+        with Session(self.engine) as db:
+            return self._scope(db, record)
+
+    def _scope(self, db: Session, record: Record) -> RecordError | None:
+        if isinstance(record, ProviderRecord):
+            if record.key != self.provider_key:
+                return RecordError("@id", "you can only publish your own provider's details")
+            return None
+        if isinstance(record, CourseRecord):
+            record.provider = self._ref()
+            owner = db.scalar(select(Course.provider_id).where(Course.key == record.key))
+            if owner is not None and owner != self.provider_id:
+                return RecordError("@id", f"course {record.key!r} belongs to another provider")
+            for i, session in enumerate(record.sessions):
+                other = db.scalar(
+                    select(Course.provider_id)
+                    .join(CourseSession, CourseSession.course_id == Course.id)
+                    .where(CourseSession.key == session.key)
+                )
+                if other is not None and other != self.provider_id:
+                    return RecordError(
+                        f"hasCourseInstance[{i}].@id",
+                        f"session {session.key!r} belongs to another provider",
+                    )
+            return None
+        record.provider = self._ref()
+        owner = db.scalar(select(Program.provider_id).where(Program.key == record.key))
+        if owner is not None and owner != self.provider_id:
+            return RecordError("@id", f"program {record.key!r} belongs to another provider")
+        embedded = {c.key for c in record.courses}
+        for course in record.courses:
+            error = self._scope(db, course)
+            if error is not None:
+                return error.within("hasCourse")
+        refs = [k for g in record.values["structure"] for k in g["courses"] if k not in embedded]
+        if refs:
+            others = db.scalars(
+                select(Course.key).where(
+                    Course.key.in_(refs), Course.provider_id != self.provider_id
+                )
+            ).first()
+            if others is not None:
+                return RecordError("hasCourse", f"course {others!r} belongs to another provider")
+        return None
+
+    # --- reading and writing ----------------------------------------------------------
+
+    def _read(self, document: dict[str, Any], paths: dict[str, str]) -> Record:
+        outcomes = list(SchemaOrgReader(self.terms).records(document))
+        _, outcome = outcomes[0]
+        if isinstance(outcome, RecordError):
+            raise PublishError(outcome.reason, _our_field(outcome.field, paths))
+        assert outcome is not None
+        return outcome
+
+    def _write(self, record: Record, field: str | None) -> None:
+        error = self.scope(record)
+        if error is not None:
+            raise PublishError(error.reason, field, 409)
+        rejected = CatalogWriter(self.engine).write([(None, record)])
+        if rejected:
+            raise PublishError(rejected[0][1].reason, field, 409)
+
+    def _course_record(
+        self, db: Session, course: Course, sessions: list[SessionRecord]
+    ) -> CourseRecord:
+        """The course as stored, to write with new or changed ``sessions``."""
+        values = {c: getattr(course, c) for c in COURSE_COLUMNS}
+        approvals = [{c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals]
+        return CourseRecord(course.key, values, self._ref(), approvals, sessions)
+
+    # --- courses ------------------------------------------------------------------------
+
+    def create_course(self, data: CourseIn) -> int:
+        record = self._read(course_jsonld(data, self.provider_key), _COURSE_PATHS)
+        assert isinstance(record, CourseRecord)
+        with Session(self.engine) as db:
+            if db.scalar(select(Course.id).where(Course.key == record.key)) is not None:
+                field = "course_code" if data.course_code else "url" if data.url else "title"
+                raise PublishError(
+                    f"a course with this {field.replace('_', ' ')} exists", field, 409
+                )
+        self._write(record, "title")
+        return self._id_of(Course, record.key)
+
+    def update_course(self, course_id: int, data: CourseIn) -> None:
+        record = self._read(course_jsonld(data, self.provider_key), _COURSE_PATHS)
+        assert isinstance(record, CourseRecord)
+        with Session(self.engine) as db:
+            course = self.own_course(db, course_id)
+            kept = {c: getattr(course, c) for c in _KEPT_COURSE_COLUMNS}
+            record.key = course.key
+            record.values.update(kept)
+            record.approvals = [
+                {c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals
+            ]
+        self._write(record, "title")
+
+    def delete_course(self, course_id: int) -> None:
+        with Session(self.engine) as db:
+            course = self.own_course(db, course_id)
+            db.execute(delete(Course).where(Course.id == course.id))
+            db.commit()
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def _session_record(self, db: Session, course: Course, data: SessionIn) -> SessionRecord:
+        document = {
+            "@type": "Course",
+            "name": course.title,
+            "hasCourseInstance": [session_jsonld(data)],
+        }
+        record = self._read(document, _SESSION_PATHS)
+        assert isinstance(record, CourseRecord)
+        return record.sessions[0]
+
+    def create_session(self, course_id: int, data: SessionIn) -> int:
+        with Session(self.engine) as db:
+            course = self.own_course(db, course_id)
+            session = self._session_record(db, course, data)
+            session.key = f"{course.key}#s-{secrets.token_hex(6)}"
+            record = self._course_record(db, course, [session])
+        self._write(record, "start_date")
+        return self._id_of(CourseSession, session.key)
+
+    def update_session(self, session_id: int, data: SessionIn) -> None:
+        with Session(self.engine) as db:
+            existing = self.own_session(db, session_id)
+            course = self.own_course(db, existing.course_id)
+            session = self._session_record(db, course, data)
+            session.key = existing.key
+            record = self._course_record(db, course, [session])
+        self._write(record, "start_date")
+
+    def delete_session(self, session_id: int) -> None:
+        with Session(self.engine) as db:
+            found = self.own_session(db, session_id)
+            db.execute(delete(CourseSession).where(CourseSession.id == found.id))
+            db.commit()
+
+    # --- programs -----------------------------------------------------------------------
+
+    def _program_record(self, data: ProgramIn) -> ProgramRecord:
+        keys: list[list[str]] = []
+        with Session(self.engine) as db:
+            for group in data.groups:
+                group_keys = []
+                for course_id in group.courses:
+                    try:
+                        group_keys.append(self.own_course(db, course_id).key)
+                    except PublishError as error:
+                        raise PublishError(
+                            f"course {course_id}: {error.message}", "groups", 422
+                        ) from None
+                keys.append(group_keys)
+        record = self._read(program_jsonld(data, self.provider_key, keys), _PROGRAM_PATHS)
+        assert isinstance(record, ProgramRecord)
+        return record
+
+    def create_program(self, data: ProgramIn) -> int:
+        record = self._program_record(data)
+        with Session(self.engine) as db:
+            if db.scalar(select(Program.id).where(Program.key == record.key)) is not None:
+                raise PublishError("a program with this name exists", "name", 409)
+        self._write(record, "name")
+        return self._id_of(Program, record.key)
+
+    def update_program(self, program_id: int, data: ProgramIn) -> None:
+        record = self._program_record(data)
+        with Session(self.engine) as db:
+            record.key = self.own_program(db, program_id).key
+        self._write(record, "name")
+
+    def delete_program(self, program_id: int) -> None:
+        with Session(self.engine) as db:
+            program = self.own_program(db, program_id)
+            db.execute(delete(Program).where(Program.id == program.id))
+            db.commit()
+
+    # --- files and feeds ----------------------------------------------------------------
+
+    def upload(self, filename: str, data: bytes) -> ImportReport:
+        """Import a JSON-LD, NDJSON, HTML or CSV file's records as this provider's."""
+        suffix = Path(filename).suffix.lower()
+        if suffix not in SUFFIXES:
+            allowed = ", ".join(sorted(SUFFIXES))
+            raise PublishError(f"unsupported file type {suffix or '(none)'}; use {allowed}", "file")
+        if len(data) > MAX_UPLOAD:
+            raise PublishError(f"the file is larger than {MAX_UPLOAD // 2**20} MB", "file", 413)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(data)
+            report = _ScopedImporter(self).run([path])
+        report.files = [Path(filename).name]
+        for i, problem in enumerate(report.problems):
+            where = problem.where.replace(str(path), Path(filename).name)
+            report.problems[i] = type(problem)(where, problem.field, problem.reason)
+        return report
+
+    def import_documents(self, documents: Iterable[Any], label: str) -> ImportReport:
+        """Import JSON-LD documents (an API sync) as this provider's."""
+        return _ScopedImporter(self).import_documents(documents, label)
+
+    def _id_of(self, model: type[Course] | type[CourseSession] | type[Program], key: str) -> int:
+        with Session(self.engine) as db:
+            found = db.scalar(select(model.id).where(model.key == key))
+        assert found is not None
+        return int(found)
+
+
+# Course fields the form does not edit: an edit keeps what an import put there.
+_KEPT_COURSE_COLUMNS = (
+    "body_regions",
+    "competencies",
+    "ce_categories",
+    "prerequisites",
+    "workload_hours",
+)
+
+
+class _ScopedImporter(Importer):
+    """The catalog importer, with every record scoped to one provider before it is written."""
+
+    def __init__(self, publisher: Publisher) -> None:
+        super().__init__(publisher.engine, publisher.resolver)
+        self.publisher = publisher
+
+    def _flush(self, batch: list[tuple[Where, Record]]) -> None:
+        kept: list[tuple[Where, Record]] = []
+        with Session(self.engine) as db:
+            for where, record in batch:
+                error = self.publisher._scope(db, record)
+                if error is None:
+                    kept.append((where, record))
+                else:
+                    self._problem(where, error)
+        if kept:
+            super()._flush(kept)
