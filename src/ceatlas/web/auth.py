@@ -26,6 +26,7 @@ from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import Role
 from ceatlas.accounts.service import Account, Accounts
 from ceatlas.accounts.tokens import ApiTokens
+from ceatlas.catalog.publishing import PublishError
 from ceatlas.config import Settings
 from ceatlas.web.context import WebContext, get_context
 from ceatlas.web.errors import WebError, wants_json
@@ -245,7 +246,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
 
     async def on_account_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, AccountError)
+        assert isinstance(exc, AccountError | PublishError)
         error = WebError(exc.status, exc.message, exc.field)
         if wants_json(request):
             return JSONResponse(error.body(), status_code=error.status)
@@ -255,6 +256,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     app.add_exception_handler(LoginRequiredError, on_login_required)
     app.add_exception_handler(AccountError, on_account_error)
+    app.add_exception_handler(PublishError, on_account_error)
     ctx: WebContext = app.state.ceatlas
     ctx.templates.env.globals.update(
         csrf_field=_csrf_field,
