@@ -253,6 +253,8 @@ def evaluate(
     topic_uncertain: dict[str, Decimal] = {}
     live_counted = ZERO
     hands_on_counted = ZERO
+    live_uncertain = ZERO
+    hands_on_uncertain = ZERO
     certifications: set[str] = set()
     for entry in sorted(entries, key=lambda e: (e.completed_on, e.id)):
         reasons: list[str] = []
@@ -319,8 +321,11 @@ def evaluate(
         uncertain_total += doubtful
         if entry.format in LIVE_FORMATS:
             live_counted += good
+            live_uncertain += doubtful
         if entry.format == "in_person":
-            hands_on_counted += min(good, entry.categories.get("hands-on", ZERO))
+            hands = entry.categories.get("hands-on", ZERO)
+            hands_on_counted += min(good, hands)
+            hands_on_uncertain += min(doubtful, max(ZERO, hands - good))
         if good == entry.hours:
             verdict: Literal["counts", "partly", "uncertain", "does-not-count"] = "counts"
         elif good > 0:
@@ -350,8 +355,8 @@ def evaluate(
         uncertain_total,
         topic_counted,
         topic_uncertain,
-        live_counted,
-        hands_on_counted,
+        (live_counted, live_uncertain),
+        (hands_on_counted, hands_on_uncertain),
         certifications,
         unknowns,
         notes,
@@ -408,8 +413,8 @@ def _requirements(
     uncertain: Decimal,
     topic_counted: dict[str, Decimal],
     topic_uncertain: dict[str, Decimal],
-    live: Decimal,
-    hands_on: Decimal,
+    live: tuple[Decimal, Decimal],
+    hands_on: tuple[Decimal, Decimal],
     certifications: set[str],
     unknowns: list[str],
     notes: list[str],
@@ -449,12 +454,10 @@ def _requirements(
         unknowns.append("mandated topics are unknown in the knowledge base")
     live_min = _hours(rules.live_min_hours)
     if live_min:
-        out.append(
-            _requirement("live", "Live hours (in person or live online)", live_min, live, ZERO)
-        )
+        out.append(_requirement("live", "Live hours (in person or live online)", live_min, *live))
     hands_min = _hours(rules.hands_on_min_hours)
     if hands_min:
-        out.append(_requirement("hands-on", "In-person hands-on hours", hands_min, hands_on, ZERO))
+        out.append(_requirement("hands-on", "In-person hands-on hours", hands_min, *hands_on))
     for cert in rules.required_certifications:
         req = Requirement(
             f"certification:{cert}",
