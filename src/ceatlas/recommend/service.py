@@ -1,0 +1,395 @@
+"""From a caseload to explained technique and course recommendations.
+
+1. Each complaint is read as a KB condition (:mod:`ceatlas.recommend.matching`); uncertain
+   readings are left for the user to pick (or taken anyway with ``assume_best``).
+2. Techniques are ranked by the clients a month whose condition they address (the KB's
+   ``techniques`` of each condition), weighted by frequency.
+3. Courses come from :mod:`ceatlas.search` under the therapist's constraints: one search
+   for sessions teaching any of the top techniques, cheapest first, plus one per top
+   technique the first search left without a course. Each course's coverage counts the
+   caseload conditions it addresses through a recommended technique it teaches or a
+   condition it lists; courses are ranked by coverage per dollar (or per CE hour).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ceatlas.kb.base import KnowledgeBase
+from ceatlas.recommend.caseload import Caseload, Constraints
+from ceatlas.recommend.matching import CONFIDENT, TOP, ConditionMatch, Matcher, make_matcher
+from ceatlas.recommend.models import (
+    ComplaintReading,
+    ConditionLoad,
+    CourseRecommendation,
+    Recommendations,
+    Share,
+    TechniqueRecommendation,
+)
+from ceatlas.search import SearchQuery, SearchService, SessionHit
+
+DEFAULT_RADIUS_MILES = 50.0
+CANDIDATE_SESSIONS = 100
+PER_TECHNIQUE = 3
+
+
+def clients(value: float) -> str:
+    """``9`` for whole numbers, ``2.5`` otherwise."""
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def coverage_sentence(covered: float, total: float, shares: Iterable[Share]) -> str:
+    """``covers 14 of your 31 clients a month: sciatica 9, piriformis syndrome 5``."""
+    parts = ", ".join(f"{s.name.lower()} {clients(s.clients_per_month)}" for s in shares)
+    return f"covers {clients(covered)} of your {clients(total)} clients a month: {parts}"
+
+
+class Recommender:
+    """Recommendations over one KB and (for courses) one catalog database."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        engine: Engine | None = None,
+        matcher: Matcher | str = "auto",
+        confident: float = CONFIDENT,
+    ) -> None:
+        self.kb = kb
+        self.engine = engine
+        self.matcher = make_matcher(kb, matcher) if isinstance(matcher, str) else matcher
+        self.confident = confident
+        self._search = SearchService(engine, kb) if engine is not None else None
+
+    # --- 1. complaints -> conditions ----------------------------------------------
+
+    def read(self, caseload: Caseload, *, assume_best: bool = False) -> list[ComplaintReading]:
+        """Each complaint with its candidate conditions and the one it counts for."""
+        readings: list[ComplaintReading] = []
+        texts: list[str] = []
+        pending: list[int] = []
+        for complaint in caseload.complaints:
+            reading = ComplaintReading(
+                complaint=complaint.label, clients_per_month=complaint.clients_per_month
+            )
+            chosen = self._condition(complaint.condition) if complaint.condition else None
+            if chosen is not None:
+                reading.condition_id = chosen
+                reading.confidence = 1.0
+                reading.candidates = [
+                    ConditionMatch(
+                        condition_id=chosen,
+                        name=self.kb.conditions[chosen].name,
+                        confidence=1.0,
+                        via="chosen from the knowledge base",
+                    )
+                ]
+            else:
+                texts.append(complaint.text or complaint.condition or "")
+                pending.append(len(readings))
+            readings.append(reading)
+        for index, found in zip(pending, self.matcher.match_many(texts, TOP), strict=True):
+            reading = readings[index]
+            reading.candidates = found
+            best = found[0] if found else None
+            if best is not None and (best.confidence >= self.confident or assume_best):
+                reading.condition_id = best.condition_id
+                reading.confidence = best.confidence
+            else:
+                reading.needs_choice = True
+                reading.confidence = best.confidence if best else 0.0
+        return readings
+
+    def _condition(self, value: str) -> str | None:
+        if value in self.kb.conditions:
+            return value
+        return self.kb.resolve("conditions", value)
+
+    # --- 2. conditions -> techniques ------------------------------------------------
+
+    def conditions(self, readings: Sequence[ComplaintReading]) -> list[ConditionLoad]:
+        load: dict[str, float] = defaultdict(float)
+        said: dict[str, list[str]] = defaultdict(list)
+        for reading in readings:
+            if reading.condition_id is not None:
+                load[reading.condition_id] += reading.clients_per_month
+                said[reading.condition_id].append(reading.complaint)
+        out = []
+        for cid, count in sorted(load.items(), key=lambda kv: (-kv[1], kv[0])):
+            condition = self.kb.conditions[cid]
+            out.append(
+                ConditionLoad(
+                    condition_id=cid,
+                    name=condition.name,
+                    clients_per_month=count,
+                    complaints=said[cid],
+                    techniques=list(condition.techniques),
+                    cautions=list(condition.cautions),
+                )
+            )
+        return out
+
+    def techniques(
+        self, loads: Sequence[ConditionLoad], limit: int | None = None
+    ) -> list[TechniqueRecommendation]:
+        total = sum(c.clients_per_month for c in loads)
+        covering: dict[str, list[Share]] = defaultdict(list)
+        for load in loads:
+            for tid in load.techniques:
+                covering[tid].append(
+                    Share(
+                        condition_id=load.condition_id,
+                        name=load.name,
+                        clients_per_month=load.clients_per_month,
+                    )
+                )
+        ranked = sorted(
+            covering.items(),
+            key=lambda kv: (-sum(s.clients_per_month for s in kv[1]), -len(kv[1]), kv[0]),
+        )
+        out = []
+        for tid, shares in ranked[:limit]:
+            covered = sum(s.clients_per_month for s in shares)
+            out.append(
+                TechniqueRecommendation(
+                    technique_id=tid,
+                    name=self.kb.techniques[tid].name,
+                    clients_per_month=covered,
+                    share=round(covered / total, 4) if total else 0.0,
+                    conditions=shares,
+                    explanation=coverage_sentence(covered, total, shares),
+                )
+            )
+        return out
+
+    # --- 3. techniques -> courses ---------------------------------------------------
+
+    def courses(
+        self,
+        loads: Sequence[ConditionLoad],
+        techniques: Sequence[TechniqueRecommendation],
+        constraints: Constraints,
+        today: dt.date,
+        limit: int = 10,
+    ) -> tuple[list[CourseRecommendation], list[str]]:
+        if self._search is None or not techniques:
+            return [], []
+        wanted = [t.technique_id for t in techniques]
+        hits, warnings = self._candidates(wanted, constraints, today)
+        total = sum(c.clients_per_month for c in loads)
+        by_course: dict[int, list[SessionHit]] = defaultdict(list)
+        for hit in hits:
+            by_course[hit.course.id].append(hit)
+        ranked = [
+            self._course(sessions, loads, set(wanted), total) for sessions in by_course.values()
+        ]
+        key = _per_dollar_key if constraints.rank_by == "dollar" else _per_hour_key
+        ranked.sort(key=key)
+        # Every recommended technique keeps its best course in the list, then the rest by rank.
+        keep: set[int] = set()
+        for technique in techniques:
+            teaching = [r for r in ranked if technique.technique_id in r.techniques]
+            technique.courses = [r.course.key for r in teaching[:PER_TECHNIQUE]]
+            if teaching and len(keep) < limit:
+                keep.add(teaching[0].course.id)
+        for rec in ranked:
+            if len(keep) >= limit:
+                break
+            keep.add(rec.course.id)
+        return [r for r in ranked if r.course.id in keep], warnings
+
+    def _candidates(
+        self, techniques: list[str], constraints: Constraints, today: dt.date
+    ) -> tuple[list[SessionHit], list[str]]:
+        assert self._search is not None
+        base = _query_params(constraints, today)
+        first = self._search.search(
+            SearchQuery.model_validate({**base, "techniques": techniques}), today
+        )
+        hits = list(first.results)
+        warnings = list(first.warnings)
+        taught = {t for hit in hits for t in hit.course.techniques}
+        for tid in techniques:
+            if tid in taught:
+                continue
+            more = self._search.search(
+                SearchQuery.model_validate({**base, "techniques": [tid], "per_page": 10}), today
+            )
+            hits.extend(more.results)
+            taught.update(t for hit in more.results for t in hit.course.techniques)
+        return hits, warnings
+
+    def _course(
+        self,
+        sessions: list[SessionHit],
+        loads: Sequence[ConditionLoad],
+        wanted: set[str],
+        total: float,
+    ) -> CourseRecommendation:
+        best = min(sessions, key=_session_key)
+        course = best.course
+        taught = [t for t in course.techniques if t in wanted]
+        shares = [
+            Share(
+                condition_id=load.condition_id,
+                name=load.name,
+                clients_per_month=load.clients_per_month,
+            )
+            for load in loads
+            if set(load.techniques) & set(taught) or load.condition_id in course.conditions
+        ]
+        covered = sum(s.clients_per_month for s in shares)
+        price = best.session.price
+        hours = course.ce_hours
+        per_100 = covered / float(price) * 100 if price else None
+        per_hour = covered / float(hours) if hours else None
+        names = [self.kb.techniques[t].name for t in taught if t in self.kb.techniques]
+        cost = _cost(price, best.session.currency, hours, per_100, per_hour)
+        explanation = coverage_sentence(covered, total, shares)
+        if names:
+            explanation += f"; teaches {', '.join(names)}"
+        explanation += f"; {cost}"
+        if best.explanation.distance:
+            explanation += f"; {best.explanation.distance}"
+        return CourseRecommendation(
+            course=course,
+            session=best.session,
+            sessions_fitting=len(sessions),
+            clients_per_month=covered,
+            conditions=shares,
+            techniques=taught,
+            price=price,
+            ce_hours=hours,
+            clients_per_100_dollars=round(per_100, 2) if per_100 is not None else None,
+            clients_per_hour=round(per_hour, 2) if per_hour is not None else None,
+            distance_miles=best.distance_miles,
+            explanation=explanation,
+        )
+
+    # --- all together ---------------------------------------------------------------
+
+    def recommend(
+        self,
+        caseload: Caseload,
+        constraints: Constraints | None = None,
+        *,
+        today: dt.date | None = None,
+        assume_best: bool = False,
+        max_techniques: int = 5,
+        max_courses: int = 10,
+    ) -> Recommendations:
+        constraints = constraints or Constraints()
+        today = today or dt.date.today()
+        readings = self.read(caseload, assume_best=assume_best)
+        loads = self.conditions(readings)
+        ranked = self.techniques(loads, max_techniques)
+        courses, warnings = self.courses(loads, ranked, constraints, today, max_courses)
+        unresolved = sum(r.clients_per_month for r in readings if r.condition_id is None)
+        if unresolved:
+            many = "clients a month are" if unresolved != 1 else "client a month is"
+            warnings.insert(
+                0,
+                f"{clients(unresolved)} {many} not counted yet: "
+                "pick a condition for the complaints marked as uncertain",
+            )
+        if self.engine is None:
+            warnings.append("no catalog database: techniques only, no courses")
+        uncovered = [
+            Share(condition_id=c.condition_id, name=c.name, clients_per_month=c.clients_per_month)
+            for c in loads
+            if not c.techniques
+        ]
+        return Recommendations(
+            matcher=self.matcher.name,
+            clients_per_month=sum(c.clients_per_month for c in loads),
+            unresolved_clients_per_month=unresolved,
+            readings=readings,
+            conditions=loads,
+            techniques=ranked,
+            courses=courses,
+            uncovered=uncovered,
+            warnings=warnings,
+            constraints=constraints.model_dump(mode="json", exclude_defaults=True),
+        )
+
+
+def _query_params(constraints: Constraints, today: dt.date) -> dict[str, Any]:
+    c = constraints
+    params: dict[str, Any] = {
+        "sort": "price",
+        "per_page": CANDIDATE_SESSIONS,
+        "facets": False,
+        "date_from": c.date_from or today,
+        "currency": c.currency,
+    }
+    if c.date_to:
+        params["date_to"] = c.date_to
+    if c.budget is not None:
+        params["max_price"] = c.budget
+    if c.modes:
+        params["modes"] = c.modes
+    if c.days:
+        params["days"] = c.days
+    if c.time_of_day:
+        params["time_of_day"] = c.time_of_day
+    if c.near:
+        params["near"] = c.near
+        params["radius"] = c.radius_miles or DEFAULT_RADIUS_MILES
+    if c.state:
+        params["state"] = c.state
+    return params
+
+
+def _session_key(hit: SessionHit) -> tuple[float, float, str]:
+    price = float(hit.session.price) if hit.session.price is not None else math.inf
+    distance = hit.distance_miles if hit.distance_miles is not None else 0.0
+    when = hit.session.start_date.isoformat() if hit.session.start_date else ""
+    return (price, distance, when)
+
+
+def _value(rec: CourseRecommendation) -> tuple[float, float]:
+    if rec.price is None:
+        per_dollar = -1.0  # unpriced: last
+    elif rec.price == 0:
+        per_dollar = math.inf if rec.clients_per_month else 0.0
+    else:
+        per_dollar = rec.clients_per_month / float(rec.price)
+    per_hour = rec.clients_per_month / float(rec.ce_hours) if rec.ce_hours else 0.0
+    return per_dollar, per_hour
+
+
+def _per_dollar_key(rec: CourseRecommendation) -> tuple[float, float, float, str]:
+    per_dollar, per_hour = _value(rec)
+    return (-per_dollar, -per_hour, -rec.clients_per_month, rec.course.title)
+
+
+def _per_hour_key(rec: CourseRecommendation) -> tuple[float, float, float, str]:
+    per_dollar, per_hour = _value(rec)
+    return (-per_hour, -per_dollar, -rec.clients_per_month, rec.course.title)
+
+
+def _cost(
+    price: Decimal | None,
+    currency: str | None,
+    hours: Decimal | None,
+    per_100: float | None,
+    per_hour: float | None,
+) -> str:
+    money = (
+        "price not published"
+        if price is None
+        else ("free" if price == 0 else f"{price:,.2f} {currency or 'USD'}")
+    )
+    time = f"{hours.normalize():f} CE hours" if hours is not None else "CE hours not published"
+    rates = []
+    if per_100 is not None:
+        rates.append(f"{per_100:.1f} clients a month per $100")
+    if per_hour is not None:
+        rates.append(f"{per_hour:.1f} per CE hour")
+    return f"{money} for {time}" + (f" ({', '.join(rates)})" if rates else "")

@@ -1,0 +1,89 @@
+"""``ceatlas recommend`` through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.cli import app
+
+runner = CliRunner()
+TODAY = ["--today", "2026-11-23"]
+
+
+def test_recommend_json_and_text(cli_env: Path, catalog: Catalog) -> None:
+    catalog.load_sample(dt.date(2026, 11, 23))
+    args = ["recommend", "sciatica:9", "pain deep in my buttock when I sit:5", "--matcher"]
+    result = runner.invoke(
+        app, [*args, "lexical", "--zip", "33602", "--budget", "300", "--json", *TODAY]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["matcher"] == "lexical"
+    assert data["techniques"][0]["explanation"].startswith("covers 14 of your 14 clients")
+    assert data["courses"]
+    assert data["planner_goal"]["conditions"] == ["sciatica", "piriformis-syndrome"]
+    assert data["planner_command"].startswith("ceatlas plan --techniques ")
+    text = runner.invoke(app, [*args, "lexical", "--modes", "live_online", *TODAY])
+    assert text.exit_code == 0, text.output
+    assert "Techniques worth learning" in text.stdout
+    assert "Cautions from the knowledge base" in text.stdout
+    assert "Next: plan these with" in text.stdout
+    assert "ceatlas plan --techniques" in text.stdout
+
+
+def test_recommend_from_file(cli_env: Path, catalog: Catalog, tmp_path: Path) -> None:
+    lines = tmp_path / "caseload.txt"
+    lines.write_text("# my month\nsciatica: 9\n\ntennis elbow: 4\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["recommend", "--file", str(lines), "--matcher", "lexical", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["clients_per_month"] == 13
+    caseload = tmp_path / "caseload.json"
+    caseload.write_text(
+        json.dumps({"complaints": [{"condition": "sciatica", "clients_per_month": 2}]}),
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["recommend", "--file", str(caseload), "--matcher", "lexical", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_recommend_exit_codes(cli_env: Path, tmp_path: Path) -> None:
+    uncertain = runner.invoke(
+        app, ["recommend", "sciatica:2", "feeling weird:3", "--matcher", "lexical"]
+    )
+    assert uncertain.exit_code == 1, uncertain.output
+    assert "'feeling weird' (3/month) is uncertain" in uncertain.stdout
+    assumed = runner.invoke(
+        app, ["recommend", "sciatica:2", "feeling weird:3", "--matcher", "lexical", "--assume-best"]
+    )
+    assert assumed.exit_code == 0, assumed.output
+    named = runner.invoke(app, ["recommend", "Mary has sciatica:2", "--matcher", "lexical"])
+    assert named.exit_code == 2
+    assert "complaint 1: text looks like it holds a person's name" in named.output
+    assert "Mary" not in named.output
+    bad_file = tmp_path / "c.json"
+    bad_file.write_text(
+        json.dumps({"complaints": [{"text": "sciatica", "clients_per_month": 2, "dob": "x"}]}),
+        encoding="utf-8",
+    )
+    refused = runner.invoke(app, ["recommend", "--file", str(bad_file), "--matcher", "lexical"])
+    assert refused.exit_code == 2
+    assert "field 'dob' looks like it holds a birth date" in refused.output
+    for args in (
+        ["recommend"],
+        ["recommend", "sciatica:2", "--matcher", "psychic"],
+        ["recommend", "sciatica:2", "--modes", "teleport", "--matcher", "lexical"],
+        ["recommend", "sciatica:2", "--zip", "00000", "--matcher", "lexical"],
+        ["recommend", "--file", str(tmp_path / "missing.txt")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "error:" in result.output

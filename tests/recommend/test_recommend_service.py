@@ -1,0 +1,140 @@
+"""Recommendations over the sample catalog, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.kb import KnowledgeBase
+from ceatlas.recommend import (
+    Caseload,
+    Complaint,
+    Constraints,
+    LexicalMatcher,
+    Recommender,
+    parse_complaint,
+)
+from ceatlas.recommend.service import _per_dollar_key, _per_hour_key
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _caseload(*specs: str) -> Caseload:
+    return Caseload(complaints=[parse_complaint(s) for s in specs])
+
+
+@pytest.fixture
+def recommender(
+    engine: Engine, catalog: Catalog, kb: KnowledgeBase, lexical: LexicalMatcher
+) -> Recommender:
+    catalog.load_sample(TODAY)
+    return Recommender(kb, engine, matcher=lexical)
+
+
+def test_techniques_ranked_by_weighted_coverage(recommender: Recommender) -> None:
+    caseload = _caseload("pain shooting down the back of my leg:9", "deep pain in my butt:5")
+    caseload.complaints.append(Complaint(condition="Tennis elbow", clients_per_month=17))
+    result = recommender.recommend(caseload, today=TODAY)
+    assert result.clients_per_month == 31
+    assert [t.technique_id for t in result.techniques] == [
+        "cross-fiber-friction",
+        "sports-massage",
+        "swedish-massage",
+        "trigger-point-therapy",
+        "neurodynamic-mobilization",
+    ]
+    swedish = result.techniques[2]
+    assert swedish.explanation == (
+        "covers 14 of your 31 clients a month: sciatica 9, piriformis syndrome 5"
+    )
+    assert swedish.share == pytest.approx(14 / 31, abs=1e-4)
+    assert result.readings[2].candidates[0].via == "chosen from the knowledge base"
+    cautions = {c.condition_id: c.cautions for c in result.conditions}
+    assert any("Red flags" in c for c in cautions["sciatica"])
+    assert set(cautions) == {"sciatica", "piriformis-syndrome", "tennis-elbow"}
+    goal = result.planner_goal()
+    assert goal.techniques == [t.technique_id for t in result.techniques]
+    assert set(goal.conditions) == {"sciatica", "piriformis-syndrome", "tennis-elbow"}
+    assert result.planner_command().startswith(
+        "ceatlas plan --techniques cross-fiber-friction,sports-massage,"
+    )
+
+
+def test_courses_fit_constraints_and_explain_themselves(recommender: Recommender) -> None:
+    constraints = Constraints(near="33602", budget=Decimal(150), modes=["in_person", "live_online"])
+    result = recommender.recommend(
+        _caseload("sciatica:9", "piriformis syndrome:5", "tennis elbow:17"),
+        constraints,
+        today=TODAY,
+    )
+    assert result.courses
+    wanted = {t.technique_id for t in result.techniques}
+    for rec in result.courses:
+        assert rec.price is not None
+        assert rec.price <= 150
+        assert rec.session.mode in ("in_person", "live_online")
+        if rec.session.mode == "in_person":
+            assert rec.distance_miles is not None
+            assert rec.distance_miles <= 50
+        assert set(rec.techniques) <= wanted
+        assert rec.techniques or {s.condition_id for s in rec.conditions} & set(
+            rec.course.conditions
+        )
+        assert rec.explanation.startswith(f"covers {rec.clients_per_month:g} of your 31 clients")
+        assert "CE hours" in rec.explanation
+    keys = [_per_dollar_key(r) for r in result.courses]
+    assert keys == sorted(keys)
+    # Every recommended technique that any fitting course teaches keeps a course in the list.
+    listed = {r.course.key for r in result.courses}
+    for technique in result.techniques:
+        if technique.courses:
+            assert technique.courses[0] in listed
+    assert "--near 33602" in result.planner_command()
+    assert "--budget 150" in result.planner_command()
+
+
+def test_rank_by_hour(recommender: Recommender) -> None:
+    result = recommender.recommend(
+        _caseload("sciatica:9", "tennis elbow:17"), Constraints(rank_by="hour"), today=TODAY
+    )
+    keys = [_per_hour_key(r) for r in result.courses]
+    assert keys == sorted(keys)
+
+
+def test_uncertain_complaints_wait_for_a_choice(recommender: Recommender) -> None:
+    caseload = _caseload("sciatica:9", "feeling weird lately:4")
+    result = recommender.recommend(caseload, today=TODAY)
+    uncertain = result.readings[1]
+    assert uncertain.needs_choice
+    assert uncertain.condition_id is None
+    assert len(uncertain.candidates) <= 3
+    assert result.clients_per_month == 9
+    assert result.unresolved_clients_per_month == 4
+    assert result.warnings[0].startswith("4 clients a month are not counted yet")
+    assumed = recommender.recommend(caseload, today=TODAY, assume_best=True)
+    assert assumed.unresolved_clients_per_month == 0
+    assert assumed.readings[1].condition_id == uncertain.candidates[0].condition_id
+
+
+def test_conditions_without_techniques_and_no_catalog(
+    kb: KnowledgeBase, lexical: LexicalMatcher
+) -> None:
+    result = Recommender(kb, None, matcher=lexical).recommend(
+        _caseload("insomnia:3", "sciatica:2"), today=TODAY
+    )
+    assert [s.condition_id for s in result.uncovered] == ["insomnia"]
+    assert result.courses == []
+    assert "no catalog database" in result.warnings[-1]
+    assert result.techniques[0].explanation.startswith("covers 2 of your 5 clients")
+
+
+def test_nothing_fits(recommender: Recommender) -> None:
+    result = recommender.recommend(
+        _caseload("sciatica:9"), Constraints(budget=Decimal(0), modes=["hybrid"]), today=TODAY
+    )
+    assert result.courses == []
+    assert result.techniques
