@@ -666,3 +666,29 @@ class _ScopedImporter(Importer):
                     self._problem(where, error)
         if kept:
             super()._flush(kept)
+
+
+def create_provider(
+    engine: Engine, resolver: Resolver | None, name: str, url: str | None = None
+) -> str:
+    """Add a catalog provider (for an approved account to publish as); returns its key."""
+    document: dict[str, Any] = {"@type": "Organization", "name": name.strip()}
+    if url and url.strip():
+        document["url"] = _web_url(url.strip())
+    outcomes = list(SchemaOrgReader(TermMapper(resolver)).records(document))
+    _, record = outcomes[0]
+    if isinstance(record, RecordError) or record is None:
+        reason = record.reason if isinstance(record, RecordError) else "a provider needs a name"
+        raise PublishError(reason, "new_provider_name")
+    assert isinstance(record, ProviderRecord)
+    with Session(engine) as db:
+        if db.scalar(select(Provider.id).where(Provider.key == record.key)) is not None:
+            raise PublishError(
+                f"a provider with key {record.key!r} exists: link to it instead",
+                "new_provider_name",
+                409,
+            )
+    rejected = CatalogWriter(engine).write([(None, record)])
+    if rejected:
+        raise PublishError(rejected[0][1].reason, "new_provider_name", 409)
+    return record.key

@@ -22,6 +22,7 @@ app.command("search")(search.search)
 app.command("serve")(serve.serve)
 app.command("recommend")(recommend.recommend)
 app.add_typer(kb.app, name="kb")
+app.add_typer(accounts.app, name="accounts")
 app.add_typer(ce.app, name="ce")
 app.command("plan")(plan.plan)
 

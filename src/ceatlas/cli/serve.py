@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ceatlas.cli.common import err, fail, services
+from ceatlas.config import ConfigError
 from ceatlas.db import migrate
 
 WORKER_STARTUP_SECONDS = 60
@@ -24,6 +25,10 @@ def serve(
     import uvicorn
 
     with services() as built:
+        try:
+            built.settings.session_secret()  # production refuses a missing or default key
+        except ConfigError as error:
+            raise fail(str(error)) from None
         migrate(built.engine)
         backend = built.engine.url.get_backend_name()
         url = built.settings.resolved_database_url

@@ -1,0 +1,37 @@
+"""``ceatlas accounts``: administer user accounts."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from ceatlas.accounts import AccountError, Accounts
+from ceatlas.cli.common import err, fail, services
+from ceatlas.db import migrate
+
+app = typer.Typer(help="Administer user accounts.", no_args_is_help=True)
+PASSWORD_ENV = "CEATLAS_ADMIN_PASSWORD"  # noqa: S105 (the name of a variable)
+
+
+def create_admin(
+    email: Annotated[str, typer.Argument(help="The administrator's e-mail address.")],
+    name: Annotated[str, typer.Option(help="Name shown in the site.")] = "Administrator",
+) -> None:
+    """Create an administrator account (password from $CEATLAS_ADMIN_PASSWORD or a prompt)."""
+    password = os.environ.get(PASSWORD_ENV) or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    with services() as built:
+        migrate(built.engine)
+        try:
+            made = Accounts(built.engine).create_admin(email, password, name)
+        except AccountError as error:
+            raise fail(
+                f"{error.field}: {error.message}" if error.field else error.message
+            ) from None
+    err.print(f"administrator {made.email} created (id {made.id})", soft_wrap=True)
+
+
+app.command("create-admin")(create_admin)

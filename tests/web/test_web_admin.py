@@ -1,0 +1,68 @@
+"""The admin area: approving provider accounts, browsing knowledge-base sources."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ceatlas.accounts import Accounts, Role
+from ceatlas.catalog.models import Provider
+from web.forms import PASSWORD, log_in, post_form
+
+
+def test_only_admins_see_the_admin_area(fresh_client: TestClient, engine: Engine) -> None:
+    Accounts(engine).sign_up("ana@example.org", PASSWORD, "Ana")
+    assert fresh_client.get("/admin", follow_redirects=False).status_code == 303
+    log_in(fresh_client, "ana@example.org")
+    assert fresh_client.get("/admin").status_code == 403
+    assert fresh_client.get("/admin/sources").status_code == 403
+
+
+def test_approve_a_provider_account(fresh_client: TestClient, engine: Engine) -> None:
+    accounts = Accounts(engine)
+    accounts.create_admin("root@example.org", PASSWORD)
+    school = accounts.sign_up("school@example.org", PASSWORD, "School", Role.PROVIDER)
+    other = accounts.sign_up("new@example.org", PASSWORD, "New <b>school</b>", Role.PROVIDER)
+    log_in(fresh_client, "root@example.org")
+    home = fresh_client.get("/admin")
+    assert "New &lt;b&gt;school&lt;/b&gt;" in home.text
+    path = f"/admin/providers/{school.id}/approve"
+    neither = post_form(
+        fresh_client, path, {"provider": "", "new_provider_name": ""}, page="/admin"
+    )
+    assert neither.status_code == 422
+    assert f'id="provider-{school.id}-error"' in neither.text
+    unknown = post_form(fresh_client, path, {"provider": "no-such-key"}, page="/admin")
+    assert unknown.status_code == 404
+    with Session(engine) as db:
+        provider_id, key = db.execute(select(Provider.id, Provider.key).limit(1)).one()
+    linked = post_form(fresh_client, path, {"provider": str(provider_id)}, page="/admin")
+    assert linked.status_code == 303
+    approved = accounts.get(school.id)
+    assert approved is not None
+    assert (approved.approved, approved.provider_id) == (True, provider_id)
+    created = post_form(
+        fresh_client,
+        f"/admin/providers/{other.id}/approve",
+        {"new_provider_name": "Brand New School", "new_url": "https://brand-new.example"},
+        page="/admin",
+    )
+    assert created.status_code == 303
+    fresh = accounts.get(other.id)
+    assert fresh is not None
+    assert fresh.can_publish
+    assert key
+    with Session(engine) as db:
+        assert db.scalar(select(Provider.name).where(Provider.id == fresh.provider_id)) == (
+            "Brand New School"
+        )
+
+
+def test_sources_page_lists_kb_sources(fresh_client: TestClient, engine: Engine) -> None:
+    Accounts(engine).create_admin("root@example.org", PASSWORD)
+    log_in(fresh_client, "root@example.org")
+    page = fresh_client.get("/admin/sources")
+    assert page.status_code == 200
+    assert "distinct sources" in page.text
+    assert 'href="/kb/conditions/' in page.text
