@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import catalog, ce, generate, kb, plan, recommend, search, serve
+from ceatlas.cli import accounts, catalog, ce, generate, kb, plan, recommend, search, serve
 
 app = typer.Typer(
     name="ceatlas",
