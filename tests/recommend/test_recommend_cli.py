@@ -27,13 +27,15 @@ def test_recommend_json_and_text(cli_env: Path, catalog: Catalog) -> None:
     assert data["techniques"][0]["explanation"].startswith("covers 14 of your 14 clients")
     assert data["courses"]
     assert data["planner_goal"]["conditions"] == ["sciatica", "piriformis-syndrome"]
-    assert data["planner_command"].startswith("ceatlas plan --techniques ")
+    assert data["planner_command"] == (
+        "ceatlas plan --caseload sciatica,piriformis-syndrome --budget 300 --near 33602 --max-km 80"
+    )
     text = runner.invoke(app, [*args, "lexical", "--modes", "live_online", *TODAY])
     assert text.exit_code == 0, text.output
     assert "Techniques worth learning" in text.stdout
     assert "Cautions from the knowledge base" in text.stdout
     assert "Next: plan these with" in text.stdout
-    assert "ceatlas plan --techniques" in text.stdout
+    assert "ceatlas plan --caseload sciatica,piriformis-syndrome --mode live_online" in text.stdout
 
 
 def test_recommend_from_file(cli_env: Path, catalog: Catalog, tmp_path: Path) -> None:

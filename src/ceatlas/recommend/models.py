@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from ceatlas.recommend.matching import ConditionMatch
 from ceatlas.search.results import CourseInfo, SessionInfo
+
+DEFAULT_RADIUS_MILES = 50.0
+KM_PER_MILE = 1.609344
 
 
 class ComplaintReading(BaseModel):
@@ -100,28 +104,30 @@ class Recommendations(BaseModel):
         )
 
     def planner_command(self) -> str:
-        """The ``ceatlas plan`` command line that continues from these recommendations."""
+        """The ``ceatlas plan`` command that continues from these recommendations.
+
+        The caseload goal is the resolved conditions: the planner covers each one with any
+        of its KB techniques (or a course about it) at least cost. The therapist's
+        constraints go along; the planner reads ``--budget`` as the whole plan's budget.
+        """
         goal = self.planner_goal()
         parts = ["ceatlas", "plan"]
-        if goal.techniques:
-            parts += ["--techniques", ",".join(goal.techniques)]
         if goal.conditions:
-            parts += ["--conditions", ",".join(goal.conditions)]
-        for option, key in (
-            ("--near", "near"),
-            ("--radius", "radius_miles"),
-            ("--budget", "budget"),
-            ("--modes", "modes"),
-        ):
-            value = self.constraints.get(key)
-            if value:
-                text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-                text = text.removesuffix(".0")
-                parts += [option, text]
-        return " ".join(_quote(p) for p in parts)
+            parts += ["--caseload", ",".join(goal.conditions)]
+        c = self.constraints
+        if c.get("budget") is not None:
+            parts += ["--budget", _number(c["budget"])]
+        if c.get("near"):
+            parts += ["--near", str(c["near"])]
+            miles = c.get("radius_miles") or DEFAULT_RADIUS_MILES
+            parts += ["--max-km", _number(round(float(str(miles)) * KM_PER_MILE))]
+        for option, key in (("--mode", "modes"), ("--days", "days"), ("--times", "time_of_day")):
+            value = c.get(key)
+            if isinstance(value, list) and value:
+                parts += [option, ",".join(map(str, value))]
+        return " ".join(shlex.quote(p) for p in parts)
 
 
-def _quote(part: str) -> str:
-    import shlex
-
-    return shlex.quote(part)
+def _number(value: object) -> str:
+    text = str(value)
+    return text.removesuffix(".0") if "." in text and text.endswith(".0") else text

@@ -26,6 +26,7 @@ from ceatlas.kb.base import KnowledgeBase
 from ceatlas.recommend.caseload import Caseload, Constraints
 from ceatlas.recommend.matching import CONFIDENT, TOP, ConditionMatch, Matcher, make_matcher
 from ceatlas.recommend.models import (
+    DEFAULT_RADIUS_MILES,
     ComplaintReading,
     ConditionLoad,
     CourseRecommendation,
@@ -35,7 +36,6 @@ from ceatlas.recommend.models import (
 )
 from ceatlas.search import SearchQuery, SearchService, SessionHit
 
-DEFAULT_RADIUS_MILES = 50.0
 CANDIDATE_SESSIONS = 100
 PER_TECHNIQUE = 3
 
