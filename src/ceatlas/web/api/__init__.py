@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.api import catalog, kb, me, provider, search
+from ceatlas.web.api import catalog, ce, kb, me, planner, provider, search
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(search.router)
@@ -10,5 +10,7 @@ router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(me.router)
 router.include_router(provider.router)
+router.include_router(ce.router)
+router.include_router(planner.router)
 
 __all__ = ["router"]

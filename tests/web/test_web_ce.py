@@ -1,0 +1,81 @@
+"""CE record and pathway-plan API: a therapist's record is theirs alone."""
+
+from __future__ import annotations
+
+import icalendar
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from ceatlas.accounts.models import Role
+from ceatlas.accounts.service import Accounts
+from web.forms import log_in, post_form
+
+
+def _headers(client: TestClient) -> dict[str, str]:
+    return {"X-CSRF-Token": client.get("/api/v1/me").json()["csrf_token"]}
+
+
+def test_record_status_plan_and_privacy(fresh_client: TestClient, engine: Engine) -> None:
+    accounts = Accounts(engine)
+    accounts.sign_up("ana@example.org", "correct horse battery", "Ana")
+    accounts.sign_up("bo@example.org", "correct horse battery", "Bo")
+    accounts.sign_up("school@example.org", "correct horse battery", "School", Role.PROVIDER)
+    client = fresh_client
+    log_in(client, "ana@example.org")
+    headers = _headers(client)
+    lic = client.post(
+        "/api/v1/me/ce/licenses", json={"jurisdiction": "FL", "cycle_end": "2099-08-31"}
+    )
+    assert lic.status_code == 403  # no CSRF token
+    lic = client.post(
+        "/api/v1/me/ce/licenses",
+        json={"jurisdiction": "FL", "cycle_end": "2099-08-31"},
+        headers=headers,
+    )
+    assert lic.status_code == 201, lic.text
+    bad = client.post(
+        "/api/v1/me/ce/entries",
+        json={"title": "X", "completed_on": "2020-01-01", "hours": "two", "format": "in_person"},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "hours"
+    made = client.post(
+        "/api/v1/me/ce/entries",
+        json={
+            "title": "Ethics",
+            "completed_on": "2020-01-01",
+            "hours": "2",
+            "format": "self_paced",
+            "approvals": ["NCBTMB"],
+            "categories": ["ethics"],
+        },
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    entry_id = made.json()["id"]
+    status = client.get("/api/v1/me/ce/status").json()
+    assert status[0]["jurisdiction"] == "FL"
+    assert client.get("/api/v1/me/ce/transcript.pdf").content.startswith(b"%PDF")
+    plan = client.post(
+        "/api/v1/me/pathway-plan", json={"pathways": ["oncology-massage"], "budget": 2000}
+    )
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["status"] == "optimal"
+    ics = client.post(
+        "/api/v1/me/pathway-plan/plan.ics", json={"pathways": ["oncology-massage"], "budget": 2000}
+    )
+    assert icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    post_form(client, "/logout", {}, page="/")
+
+    log_in(client, "bo@example.org")
+    assert client.get("/api/v1/me/ce/entries").json() == []
+    assert client.get(f"/api/v1/me/ce/entries/{entry_id}").status_code == 404
+    gone = client.delete(f"/api/v1/me/ce/entries/{entry_id}", headers=_headers(client))
+    assert gone.status_code == 404
+    post_form(client, "/logout", {}, page="/")
+
+    log_in(client, "school@example.org")
+    assert client.get("/api/v1/me/ce/status").status_code == 403
+    post_form(client, "/logout", {}, page="/")
+    assert client.get("/api/v1/me/ce/status").status_code == 401
