@@ -24,7 +24,7 @@ TARGET_TOP3, TARGET_TOP1 = 0.90, 0.75
 
 def main(argv: list[str] | None = None) -> int:
     from ceatlas.kb import load_kb
-    from ceatlas.recommend import CONFIDENT, CombinedMatcher, LexicalMatcher
+    from ceatlas.recommend import CONFIDENT, CombinedMatcher, LexicalMatcher, Matcher
     from ceatlas.recommend.embedding import EmbeddingMatcher, load_model, model_load_seconds
     from ceatlas.recommend.evaluation import Score, evaluate, load_labelled
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     load_model()
     lexical = LexicalMatcher(kb)
     embedding = EmbeddingMatcher(kb)
-    matchers = {
+    matchers: dict[str, Matcher] = {
         "lexical": lexical,
         "embedding": embedding,
         "combined": CombinedMatcher(lexical, embedding),
@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     for name, scores in results.items():
-        heldout = [m for m in scores["all"].misses if _split(rows, m[0]) == "heldout"]
+        heldout_texts = {r.text for r in rows if r.split == "heldout"}
+        heldout = [m for m in scores["all"].misses if m[0] in heldout_texts]
         lines.append(f"### {name} ({len(heldout)})")
         lines.append("")
         for text, labels, predicted in heldout:
@@ -127,13 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print(args.out)
     return 0
-
-
-def _split(rows: list[object], text: str) -> str:
-    for row in rows:
-        if getattr(row, "text", None) == text:
-            return str(getattr(row, "split", ""))
-    return ""
 
 
 if __name__ == "__main__":
