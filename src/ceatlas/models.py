@@ -10,7 +10,6 @@ from ceatlas.catalog.models import (
     ProviderApproval,
 )
 from ceatlas.compliance.models import CeEntry, CeLicense
-from ceatlas.compliance.models import CeEntry, CeLicense
 from ceatlas.orm import Base
 from ceatlas.search.models import SESSION_FACTS
 
@@ -18,8 +17,6 @@ __all__ = [
     "SESSION_FACTS",
     "ApiToken",
     "Base",
-    "CeEntry",
-    "CeLicense",
     "CeEntry",
     "CeLicense",
     "Course",

@@ -36,21 +36,30 @@ def _ends_before(p: Candidate, s: Candidate) -> bool:
     return (last.day, last.end) <= (first.day, first.start)
 
 
-def _conflicts(candidates: list[Candidate]) -> set[tuple[int, int]]:
+def _cliques(candidates: list[Candidate]) -> set[frozenset[int]]:
+    """Sets of sessions meeting at one moment: at most one of each set can be chosen.
+
+    Every pair of overlapping meetings shares the later one's start, so the cliques at
+    every meeting start cover every conflict (and give CP-SAT a far tighter relaxation
+    than pairwise exclusions).
+    """
     by_day: dict[dt.date, list[tuple[int, int, int]]] = defaultdict(list)
     for index, c in enumerate(candidates):
         for m in c.meetings:
             by_day[m.day].append((m.start, m.end, index))
-    pairs: set[tuple[int, int]] = set()
+    cliques: set[frozenset[int]] = set()
     for meetings in by_day.values():
-        meetings.sort()
-        for i, (_start_i, end_i, a) in enumerate(meetings):
-            for start_j, _end_j, b in meetings[i + 1 :]:
-                if start_j >= end_i:
-                    break
-                if a != b and candidates[a].course != candidates[b].course:
-                    pairs.add((min(a, b), max(a, b)))
-    return pairs
+        for moment in {start for start, _, _ in meetings}:
+            members = frozenset(i for start, end, i in meetings if start <= moment < end)
+            if len(members) > 1:
+                cliques.add(members)
+    # drop cliques contained in another one
+    ordered = sorted(cliques, key=len, reverse=True)
+    kept: list[frozenset[int]] = []
+    for clique in ordered:
+        if not any(clique <= bigger for bigger in kept):
+            kept.append(clique)
+    return set(kept)
 
 
 def build(
@@ -79,8 +88,8 @@ def build(
         for ids in months.values():
             if len(ids) > constraints.per_month:
                 model.add(sum(x[i] for i in ids) <= constraints.per_month)
-    for a, b in _conflicts(candidates):
-        model.add_bool_or([x[candidates[a].id].Not(), x[candidates[b].id].Not()])
+    for clique in _cliques(candidates):
+        model.add_at_most_one(x[candidates[i].id] for i in sorted(clique))
     for s in candidates:
         for course in s.prerequisites:
             if course in constraints.completed_courses:
@@ -115,18 +124,20 @@ def build(
                 model.add(finish >= day).only_enforce_if(x[c.id])
     cost = sum(c.price * x[c.id] for c in candidates)
     trips = sum(x[c.id] for c in candidates if c.is_trip)
-    # Lexicographic tie-breaks: the primary metric times a scale larger than the secondary.
-    cost_scale = sum(c.price for c in candidates) + 1
+    count = sum(x.values())
+    # Lexicographic tie-breaks: primary metric, then cost (or finish), then fewest sessions.
+    n = len(candidates) + 1
+    cost_scale = (sum(c.price for c in candidates) + 1) * n
     expression: cp_model.LinearExprT
     if objective == "cost":
-        scale = horizon + 1
-        expression = cost * scale + finish
+        scale = (horizon + 1) * n
+        expression = cost * scale + finish * n + count
     elif objective == "finish":
         scale = cost_scale
-        expression = finish * scale + cost
+        expression = finish * scale + cost * n + count
     elif objective == "trips":
         scale = cost_scale
-        expression = trips * scale + cost
+        expression = trips * scale + cost * n + count
     else:
         scale = 1
         expression = (

@@ -98,6 +98,7 @@ def prune(
     requirements: list[Requirement] | tuple[Requirement, ...],
     constraints: Constraints,
     max_per_course: int | None = None,
+    max_pool: int | None = None,
 ) -> Pruned:
     dropped: dict[str, int] = defaultdict(int)
     kept: list[Candidate] = []
@@ -154,7 +155,42 @@ def prune(
             dropped["reduced"] += len(survivors) - max_per_course
             survivors = _front(survivors, max_per_course)
         result.extend(survivors)
+    if max_pool is not None and len(result) > max_pool:
+        before = len(result)
+        result = _reduce(result, requirements, max_pool)
+        dropped["reduced"] += before - len(result)
+        reduced = True
     return Pruned(result, dict(dropped), reduced)
+
+
+def _reduce(
+    pool: list[Candidate], requirements: list[Requirement] | tuple[Requirement, ...], limit: int
+) -> list[Candidate]:
+    """The most promising sessions for each requirement (value, finish, no travel), with
+    the sessions of the prerequisite courses they need."""
+    share = max(6, limit // max(1, 2 * len(requirements)))
+    keep: set[str] = set()
+    for r in requirements:
+        useful = [c for c in pool if r.amounts.get(c.id, 0) > 0]
+        by_value = sorted(useful, key=lambda c: (c.price / r.amounts[c.id], c.price, c.id))
+        by_finish = sorted(useful, key=lambda c: (c.last_day or _EPOCH, c.price, c.id))
+        home = [c for c in by_value if not c.is_trip]
+        for ranked, count in ((by_value, share), (by_finish, share // 3), (home, share // 3)):
+            keep.update(c.id for c in ranked[: max(2, count)])
+    by_course: dict[str, list[Candidate]] = defaultdict(list)
+    for c in pool:
+        by_course[c.course].append(c)
+    frontier = [c for c in pool if c.id in keep]
+    while frontier:
+        for course in frontier.pop().prerequisites:
+            sessions = by_course.get(course, [])
+            picks = sorted(sessions, key=lambda c: (c.price, c.id))[:3]
+            picks += sorted(sessions, key=lambda c: (c.last_day or _EPOCH, c.id))[:2]
+            for p in picks:
+                if p.id not in keep:
+                    keep.add(p.id)
+                    frontier.append(p)
+    return [c for c in pool if c.id in keep]
 
 
 def _front(sessions: list[Candidate], limit: int) -> list[Candidate]:

@@ -57,6 +57,7 @@ class PlanOptions:
     time_limit: float = 10.0
     alternatives: int = 2
     max_per_course: int | None = 6
+    max_pool: int | None = 400
     use_profile: bool = True
 
 
@@ -207,6 +208,7 @@ class Planner:
             time_limit=options.time_limit,
             alternatives=options.alternatives,
             max_per_course=options.max_per_course,
+            max_pool=options.max_pool,
         )
         return PlanOutcome(result, spec, constraints, home_label, deadlines)
 

@@ -35,6 +35,7 @@ MODE_LABELS = {
     "self_paced_online": "self-paced",
 }
 MAX_WORKERS = 2
+SUBSOLVERS = ("max_lp", "core")
 
 
 def money(cents: int) -> str:
@@ -120,6 +121,9 @@ def _shortfalls(requirements: list[Requirement], candidates: list[Candidate]) ->
 def _solver(time_limit: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = MAX_WORKERS
+    # With 2 workers CP-SAT's default portfolio runs one LP worker whose bound stalled at 0
+    # on hour-covering models; the max-LP and core workers prove those optimal in < 1 s.
+    solver.parameters.subsolvers.extend(SUBSOLVERS)
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     return solver
 
@@ -199,6 +203,7 @@ def solve(
     alternatives: int = 2,
     explain: bool = True,
     max_per_course: int | None = None,
+    max_pool: int | None = None,
 ) -> PlanResult:
     """The best plan for ``problem``, up to ``alternatives`` different ones, or why none."""
     started = time.perf_counter()
@@ -231,11 +236,11 @@ def solve(
             notes=notes,
             stats={"candidates": len(everything), "seconds": time.perf_counter() - started},
         )
-    pruned = prune(everything, requirements, problem.constraints, max_per_course)
+    pruned = prune(everything, requirements, problem.constraints, max_per_course, max_pool)
     if pruned.reduced:
         notes.append(
-            f"the candidate pool was cut to {max_per_course} sessions per course; "
-            "optimal means optimal over that pool"
+            f"the candidate pool was reduced to the {len(pruned.candidates)} most promising "
+            "sessions; 'optimal' means optimal over that pool"
         )
     stats: dict[str, Any] = {
         "candidates": len(everything),
@@ -244,6 +249,7 @@ def solve(
     }
     shortfalls = _shortfalls(requirements, pruned.candidates)
     plan = None
+    primary_started = time.perf_counter()
     if not shortfalls:
         plan = _run(
             pruned.candidates,
@@ -253,12 +259,14 @@ def solve(
             problem,
             time_limit,
         )
+    stats["prune_seconds"] = primary_started - started
+    stats["primary_seconds"] = time.perf_counter() - primary_started
     if plan is None:
         explanation = []
         if shortfalls:
             explanation += [f"within your constraints, {s}" for s in shortfalls]
         if explain:
-            explanation += _explain(problem, requirements, max_per_course, time_limit)
+            explanation += _explain(problem, requirements, max_per_course, max_pool, time_limit)
         stats["seconds"] = time.perf_counter() - started
         return PlanResult("infeasible", None, [], explanation, unmet, notes, stats)
     found = [plan]
@@ -339,13 +347,16 @@ def _explain(
     problem: Problem,
     requirements: list[Requirement],
     max_per_course: int | None,
+    max_pool: int | None,
     time_limit: float,
 ) -> list[str]:
     k = problem.constraints
     limit = max(0.5, time_limit / 4)
 
     def cheapest(constraints: Constraints) -> Plan | None:
-        pool = prune(problem.candidates, requirements, constraints, max_per_course).candidates
+        pool = prune(
+            problem.candidates, requirements, constraints, max_per_course, max_pool
+        ).candidates
         if _shortfalls(requirements, pool):
             return None
         return _run(pool, requirements, constraints, "cost", problem, limit)
