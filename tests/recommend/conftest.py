@@ -20,8 +20,10 @@ def lexical(kb: KnowledgeBase) -> LexicalMatcher:
 
 @pytest.fixture(scope="session")
 def embedding(kb: KnowledgeBase) -> Matcher:
-    """The embedding matcher (the extra is installed in CI); the model loads once."""
-    return make_matcher(kb, "embedding")
+    """The embedding matcher (the extra is installed in CI); the model loads once, here."""
+    matcher = make_matcher(kb, "embedding")
+    assert matcher.match("pain down my leg")  # loads the model and the KB embeddings
+    return matcher
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,8 @@ def test_recommend_json_and_text(cli_env: Path, catalog: Catalog) -> None:
     assert data["matcher"] == "lexical"
     assert data["techniques"][0]["explanation"].startswith("covers 14 of your 14 clients")
     assert data["courses"]
-    assert data["planner_goal"]["conditions"] == ["sciatica", "piriformis-syndrome"]
-    assert data["planner_command"] == (
+    assert data["planner"]["conditions"] == ["sciatica", "piriformis-syndrome"]
+    assert data["planner"]["command"] == (
         "ceatlas plan --caseload sciatica,piriformis-syndrome --budget 300 --near 33602 --max-km 80"
     )
     text = runner.invoke(app, [*args, "lexical", "--modes", "live_online", *TODAY])

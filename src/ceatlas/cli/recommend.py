@@ -116,8 +116,7 @@ def recommend(
             raise fail(str(error)) from None
     if as_json:
         data = result.model_dump(mode="json")
-        data["planner_goal"] = result.planner_goal().model_dump()
-        data["planner_command"] = result.planner_command()
+        data["planner"] = result.planner_handover().model_dump()
         print_json(data)
     else:
         _print(result)

@@ -122,7 +122,9 @@ class Constraints(BaseModel):
     radius_miles: float | None = Field(
         None, gt=0, le=5_000, description="How far you travel for in-person classes (50 if near)."
     )
-    budget: Decimal | None = Field(None, ge=0, description="Most you would pay for one course.")
+    budget: Decimal | None = Field(
+        None, ge=0, le=1_000_000, description="Most you would pay for one course."
+    )
     currency: str = Field("USD", min_length=3, max_length=3)
     modes: list[Mode] = Field(default_factory=list)
     days: list[Weekday] = Field(default_factory=list)
@@ -151,6 +153,12 @@ class Constraints(BaseModel):
     @classmethod
     def _upper(cls, value: str | None) -> str | None:
         return value.upper() if value else None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Constraints:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to")
+        return self
 
     @classmethod
     def from_profile(cls, profile: Any, **overrides: Any) -> Constraints:

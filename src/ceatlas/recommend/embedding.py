@@ -61,6 +61,11 @@ def load_model() -> Any:
         return _MODEL
 
 
+def model_loaded() -> bool:
+    """True once :func:`load_model` has finished in this process."""
+    return _MODEL is not None
+
+
 def model_load_seconds() -> float | None:
     """How long :func:`load_model` took in this process (``None`` before it ran)."""
     return _LOAD_SECONDS

@@ -324,3 +324,44 @@ def make_matcher(kb: KnowledgeBase, name: str = "auto") -> Matcher:
 
 class MatcherUnavailableError(RuntimeError):
     """The requested matcher needs an extra that is not installed."""
+
+
+_SHARED: dict[tuple[int, str], Matcher] = {}
+_WARMING: list[object] = []
+
+
+def shared_matcher(kb: KnowledgeBase, name: str = "auto", *, wait: bool = True) -> Matcher:
+    """A process-wide matcher for long-running servers (built once per KB and name).
+
+    With ``name="auto"`` and ``wait=False``, the lexical matcher answers until the
+    embedding model has loaded in a background thread; from then on the combined matcher
+    does. The model is never loaded at start-up, only after the first request that wants it.
+    """
+    if name not in ("lexical", "embedding", "combined", "auto"):
+        raise ValueError(f"unknown matcher {name!r}; expected lexical, embedding or auto")
+    if name == "auto" and not embeddings_available():
+        name = "lexical"
+    if name == "auto" and not wait:
+        from ceatlas.recommend.embedding import model_loaded
+
+        if not model_loaded():
+            _warm_up()
+            name = "lexical"
+    key = (id(kb), "combined" if name == "auto" else name)
+    found = _SHARED.get(key)
+    if found is None or getattr(found, "kb", None) is not kb:
+        found = make_matcher(kb, key[1])
+        _SHARED[key] = found
+    return found
+
+
+def _warm_up() -> None:
+    if _WARMING:
+        return
+    import threading
+
+    from ceatlas.recommend.embedding import load_model
+
+    thread = threading.Thread(target=load_model, name="ceatlas-embedding-warm-up", daemon=True)
+    _WARMING.append(thread)
+    thread.start()

@@ -82,6 +82,12 @@ class PlannerGoal(BaseModel):
     conditions: list[str]
 
 
+class PlannerHandover(PlannerGoal):
+    """The planner goal with the ``ceatlas plan`` command line that continues from it."""
+
+    command: str
+
+
 class Recommendations(BaseModel):
     matcher: str
     clients_per_month: float = Field(description="Clients a month whose complaint was resolved.")
@@ -102,6 +108,10 @@ class Recommendations(BaseModel):
             techniques=[t.technique_id for t in self.techniques],
             conditions=[c.condition_id for c in self.conditions],
         )
+
+    def planner_handover(self) -> PlannerHandover:
+        """:meth:`planner_goal` with :meth:`planner_command` (the JSON answers carry it)."""
+        return PlannerHandover(**self.planner_goal().model_dump(), command=self.planner_command())
 
     def planner_command(self) -> str:
         """The ``ceatlas plan`` command that continues from these recommendations.

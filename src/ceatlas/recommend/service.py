@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from ceatlas.kb.base import KnowledgeBase
@@ -34,7 +35,7 @@ from ceatlas.recommend.models import (
     Share,
     TechniqueRecommendation,
 )
-from ceatlas.search import SearchQuery, SearchService, SessionHit
+from ceatlas.search import SearchError, SearchQuery, SearchService, SessionHit
 
 CANDIDATE_SESSIONS = 100
 PER_TECHNIQUE = 3
@@ -208,7 +209,16 @@ class Recommender:
         self, techniques: list[str], constraints: Constraints, today: dt.date
     ) -> tuple[list[SessionHit], list[str]]:
         assert self._search is not None
+        if constraints.date_to and constraints.date_to < (constraints.date_from or today):
+            raise SearchError("date_to: is before the first day searched (date_from or today)")
         base = _query_params(constraints, today)
+        try:
+            SearchQuery.model_validate(base)
+        except ValidationError as error:
+            first_error = error.errors()[0]
+            where = ".".join(str(p) for p in first_error["loc"]) or "constraints"
+            message = str(first_error["msg"]).removeprefix("Value error, ")
+            raise SearchError(f"{where}: {message}") from None
         first = self._search.search(
             SearchQuery.model_validate({**base, "techniques": techniques}), today
         )

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.api import catalog, ce, kb, me, planner, provider, search
+from ceatlas.web.api import catalog, ce, kb, me, planner, provider, recommend, search
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(search.router)
@@ -12,5 +12,6 @@ router.include_router(me.router)
 router.include_router(provider.router)
 router.include_router(ce.router)
 router.include_router(planner.router)
+router.include_router(recommend.router)
 
 __all__ = ["router"]

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.pages import account, admin, catalog, kb, provider, search, therapist
+from ceatlas.web.pages import account, admin, catalog, kb, provider, recommend, search, therapist
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)
@@ -12,5 +12,6 @@ router.include_router(account.router)
 router.include_router(therapist.router)
 router.include_router(provider.router)
 router.include_router(admin.router)
+router.include_router(recommend.router)
 
 __all__ = ["router"]
