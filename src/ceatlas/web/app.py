@@ -17,7 +17,7 @@ from ceatlas.config import Settings, load_settings
 from ceatlas.db import make_engine
 from ceatlas.kb import load_kb
 from ceatlas.search import SearchService
-from ceatlas.web import errors
+from ceatlas.web import errors, openapi
 from ceatlas.web.context import WebContext
 from ceatlas.web.security import SecurityHeaders
 from ceatlas.web.templating import STATIC_DIR, build_templates
@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    openapi.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
