@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from ceatlas.accounts.models import Role
 from ceatlas.accounts.service import Accounts
-from web.forms import log_in, post_form
+from web.forms import csrf, log_in, post_form
 
 
 def _headers(client: TestClient) -> dict[str, str]:
@@ -79,3 +79,58 @@ def test_record_status_plan_and_privacy(fresh_client: TestClient, engine: Engine
     assert client.get("/api/v1/me/ce/status").status_code == 403
     post_form(client, "/logout", {}, page="/")
     assert client.get("/api/v1/me/ce/status").status_code == 401
+
+
+def test_ce_page_progress_forms_plan_and_exports(fresh_client: TestClient, engine: Engine) -> None:
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    Accounts(engine).sign_up("bo@example.org", "correct horse battery", "Bo")
+    client = fresh_client
+    log_in(client, "ana@example.org")
+    page = client.get("/me/ce")
+    assert page.status_code == 200
+    assert "Add a license or credential" in page.text
+    bad = post_form(
+        client, "/me/ce/licenses", {"jurisdiction": "FL", "cycle_end": "someday"}, page="/me/ce"
+    )
+    assert bad.status_code == 400
+    assert "YYYY-MM-DD" in bad.text
+    made = post_form(
+        client, "/me/ce/licenses", {"jurisdiction": "FL", "cycle_end": "2099-08-31"}, page="/me/ce"
+    )
+    assert made.status_code == 303
+    token = csrf(client, "/me/ce")
+    added = client.post(
+        "/me/ce/entries",
+        data={
+            "csrf_token": token,
+            "title": "Ethics <b>now</b>",
+            "completed_on": "2020-01-02",
+            "hours": "2",
+            "format": "self_paced",
+            "approvals": "NCBTMB:1",
+            "categories": "ethics",
+        },
+        files={"certificate": ("cert.pdf", b"%PDF-1.4 test", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    page = client.get("/me/ce")
+    assert "<progress" in page.text
+    assert "Florida (FL)" in page.text
+    assert "Ethics &lt;b&gt;now&lt;/b&gt;" in page.text
+    assert "certificate on file" in page.text
+    planned = client.get("/me/ce", params={"pathway": "oncology-massage", "budget": "2000"})
+    assert "proven optimal" in planned.text
+    assert "/me/ce/plan.ics?" in planned.text
+    ics = client.get("/me/ce/plan.ics", params={"pathway": "oncology-massage", "budget": "2000"})
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    pdf = client.get("/me/ce/plan.pdf", params={"pathway": "oncology-massage"})
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get("/me/ce/transcript.pdf").content.startswith(b"%PDF")
+    entry_id = client.get("/api/v1/me/ce/entries").json()[0]["id"]
+    post_form(client, "/logout", {}, page="/")
+    log_in(client, "bo@example.org")
+    assert "Ethics" not in client.get("/me/ce").text
+    denied = post_form(client, f"/me/ce/entries/{entry_id}/delete", {}, page="/me/ce")
+    assert denied.status_code == 404

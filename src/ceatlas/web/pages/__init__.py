@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.pages import account, admin, catalog, kb, provider, recommend, search, therapist
+from ceatlas.web.pages import account, admin, catalog, ce, kb, provider, search, therapist
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)
@@ -10,8 +10,8 @@ router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(account.router)
 router.include_router(therapist.router)
+router.include_router(ce.router)
 router.include_router(provider.router)
 router.include_router(admin.router)
-router.include_router(recommend.router)
 
 __all__ = ["router"]

@@ -1,0 +1,223 @@
+"""The therapist's "Licenses & CE" page: progress per license, what is missing, the CE
+record forms, and the pathway planner with its calendar and PDF (private to them)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ceatlas.compliance import CeRecords, ComplianceError, EntryInput
+from ceatlas.planner.goals import GoalError, GoalSpec
+from ceatlas.planner.service import Planner, PlanOptions, PlanOutcome
+from ceatlas.web.auth import Therapist, verify_csrf
+from ceatlas.web.context import Ctx, WebContext
+from ceatlas.web.pages.common import render
+from ceatlas.web.pages.forms import read_form
+
+router = APIRouter()
+Csrf = [Depends(verify_csrf)]
+PLAN_FIELDS = (
+    "pathway",
+    "license",
+    "technique",
+    "caseload",
+    "budget",
+    "date_to",
+    "mode",
+    "near",
+    "max_km",
+    "per_month",
+    "objective",
+)
+
+
+def _records(ctx: WebContext) -> CeRecords:
+    return CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir)
+
+
+def _plan_query(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in PLAN_FIELDS}
+
+
+def _outcome(ctx: WebContext, user_id: int, q: dict[str, str]) -> PlanOutcome:
+    def listed(name: str) -> tuple[str, ...]:
+        return tuple(v.strip() for v in q.get(name, "").split(",") if v.strip())
+
+    def number(name: str) -> float | None:
+        text = q.get(name, "")
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise GoalError(f"{text!r} is not a number", name) from None
+
+    per_month = number("per_month")
+    return Planner(ctx.engine, ctx.kb, _records(ctx)).plan(
+        user_id,
+        GoalSpec(
+            pathways=listed("pathway"),
+            licenses=listed("license"),
+            techniques=listed("technique"),
+            caseload=listed("caseload"),
+        ),
+        PlanOptions(
+            budget=q.get("budget") or None,
+            date_to=q.get("date_to") or None,
+            modes=list(listed("mode")) or None,
+            near=q.get("near") or None,
+            max_km=number("max_km"),
+            per_month=int(per_month) if per_month else None,
+            objective=q.get("objective") or "cost",
+            time_limit=5.0,
+        ),
+        ctx.today(),
+    )
+
+
+def _page(
+    request: Request,
+    ctx: WebContext,
+    user_id: int,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    records = _records(ctx)
+    q = _plan_query(request)
+    outcome = None
+    plan_error = None
+    if any(q.get(k) for k in ("pathway", "license", "technique", "caseload")):
+        try:
+            outcome = _outcome(ctx, user_id, q)
+        except (GoalError, ComplianceError) as error:
+            plan_error = f"{error.field}: {error.message}"
+    context: dict[str, Any] = {
+        "nav": "area",
+        "area": "ce",
+        "statuses": records.status(user_id, ctx.today()),
+        "licenses": records.licenses(user_id),
+        "entries": records.entries(user_id),
+        "errors": errors or {},
+        "values": dict(request.query_params),
+        "plan_query": q,
+        "plan_qs": urlencode({k: v for k, v in q.items() if v}),
+        "outcome": outcome,
+        "plan_error": plan_error,
+        "pathways": sorted((p.id, p.name) for p in ctx.kb.pathways.values()),
+        "jurisdictions": sorted(ctx.kb.jurisdictions),
+    }
+    return render(request, "ce/index.html", context, status)
+
+
+@router.get("/me/ce", response_class=HTMLResponse)
+def ce_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    return _page(request, ctx, account.id)
+
+
+@router.post("/me/ce/licenses", response_class=HTMLResponse, dependencies=Csrf)
+async def add_license(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    form = await read_form(request)
+    try:
+        _records(ctx).add_license(
+            account.id,
+            form.get("jurisdiction"),
+            kind="credential" if form.get("jurisdiction") in ("NCBTMB", "AMTA") else "license",
+            number=form.get("number"),
+            cycle_start=form.get("cycle_start") or None,
+            cycle_end=form.get("cycle_end"),
+            first_renewal=form.get("first_renewal") == "on",
+        )
+    except ComplianceError as error:
+        return _page(request, ctx, account.id, {f"license_{error.field}": error.message}, 400)
+    return RedirectResponse("/me/ce", status_code=303)
+
+
+@router.post("/me/ce/entries", response_class=HTMLResponse, dependencies=Csrf)
+async def add_entry(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    form = await read_form(request)
+    records = _records(ctx)
+    try:
+        entry = records.add_entry(
+            account.id,
+            EntryInput(
+                title=form.get("title"),
+                completed_on=form.get("completed_on"),
+                hours=form.get("hours"),
+                format=form.get("format"),
+                provider=form.get("provider"),
+                approvals=[a for a in form.get("approvals").split(",") if a.strip()],
+                categories=[c for c in form.get("categories").split(",") if c.strip()],
+            ),
+            ctx.today(),
+        )
+        upload = form.files.get("certificate")
+        if upload is not None and upload.data:
+            records.attach_certificate(account.id, entry.id, upload.filename, upload.data, None)
+    except ComplianceError as error:
+        return _page(request, ctx, account.id, {f"entry_{error.field}": error.message}, 400)
+    return RedirectResponse("/me/ce", status_code=303)
+
+
+@router.post("/me/ce/entries/{entry_id}/delete", dependencies=Csrf)
+def delete_entry(ctx: Ctx, account: Therapist, entry_id: int) -> Response:
+    try:
+        _records(ctx).delete_entry(account.id, entry_id)
+    except ComplianceError:
+        return Response("not found", status_code=404)
+    return RedirectResponse("/me/ce", status_code=303)
+
+
+@router.get("/me/ce/transcript.pdf")
+def transcript(ctx: Ctx, account: Therapist) -> Response:
+    from ceatlas.compliance.transcript import transcript_pdf
+
+    records = _records(ctx)
+    day = ctx.today()
+    data = transcript_pdf(
+        account.display_name,
+        account.email,
+        records.licenses(account.id),
+        records.entries(account.id),
+        records.status(account.id, day),
+        day,
+    )
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="ce-transcript.pdf"'},
+    )
+
+
+@router.get("/me/ce/plan.ics")
+def plan_ics(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    from ceatlas.planner.export import plan_calendar
+
+    try:
+        outcome = _outcome(ctx, account.id, _plan_query(request))
+    except (GoalError, ComplianceError) as error:
+        return Response(f"{error.field}: {error.message}", status_code=422)
+    if outcome.result.plan is None:
+        return Response("no plan within these limits", status_code=422)
+    return Response(
+        plan_calendar(outcome.result.plan, outcome.deadlines),
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="ce-plan.ics"'},
+    )
+
+
+@router.get("/me/ce/plan.pdf")
+def plan_pdf(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    from ceatlas.planner.export import plan_pdf as render_pdf
+
+    try:
+        outcome = _outcome(ctx, account.id, _plan_query(request))
+    except (GoalError, ComplianceError) as error:
+        return Response(f"{error.field}: {error.message}", status_code=422)
+    return Response(
+        render_pdf(outcome.result),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="ce-plan.pdf"'},
+    )
