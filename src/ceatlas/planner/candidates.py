@@ -8,6 +8,8 @@ explanation can relax a constraint without reloading.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,6 +48,51 @@ def _minutes(value: dt.time | str | None, default: int) -> int:
     return value.hour * 60 + value.minute
 
 
+Slot = tuple[frozenset[int] | None, int, int]
+
+
+def _slots(
+    pattern: list[dict[str, Any]], start_time: dt.time | None, end_time: dt.time | None
+) -> tuple[Slot, ...]:
+    default_start = _minutes(start_time, 9 * 60)
+    default_end = _minutes(end_time, 17 * 60)
+    if default_end <= default_start:
+        default_end = min(24 * 60, default_start + 60)
+    if not pattern:
+        return ((None, default_start, default_end),)
+    out: list[Slot] = []
+    for slot in pattern:
+        days = frozenset(
+            WEEKDAYS.index(str(d).lower())
+            for d in slot.get("days", []) or []
+            if str(d).lower() in WEEKDAYS
+        )
+        begin = _minutes(slot.get("start_time"), default_start)
+        end = _minutes(slot.get("end_time"), default_end)
+        out.append((days or None, begin, max(end, begin + 1)))
+    return tuple(out)
+
+
+def _expand(
+    start_date: dt.date | None, end_date: dt.date | None, slots: tuple[Slot, ...]
+) -> tuple[Meeting, ...]:
+    if start_date is None:
+        return ()
+    last = end_date or start_date
+    out: list[Meeting] = []
+    day = start_date
+    one = dt.timedelta(days=1)
+    while day <= last and len(out) < MAX_MEETINGS:
+        weekday = day.weekday()
+        for days, begin, end in slots:
+            if days is None or weekday in days:
+                out.append(Meeting(day, begin, end))
+        day += one
+    if not out:  # a pattern that never falls inside the dates: keep the first day
+        out.append(Meeting(start_date, slots[0][1], slots[0][2]))
+    return tuple(out)
+
+
 def meetings_of(
     start_date: dt.date | None,
     end_date: dt.date | None,
@@ -54,30 +101,7 @@ def meetings_of(
     pattern: list[dict[str, Any]],
 ) -> tuple[Meeting, ...]:
     """Every meeting day of a dated session (from its meeting pattern, else every day)."""
-    if start_date is None:
-        return ()
-    last = end_date or start_date
-    out: list[Meeting] = []
-    day = start_date
-    default_start = _minutes(start_time, 9 * 60)
-    default_end = _minutes(end_time, 17 * 60)
-    if default_end <= default_start:
-        default_end = min(24 * 60, default_start + 60)
-    while day <= last and len(out) < MAX_MEETINGS:
-        name = WEEKDAYS[day.weekday()]
-        if pattern:
-            for slot in pattern:
-                days = [str(d).lower() for d in slot.get("days", [])]
-                if not days or name in days:
-                    start = _minutes(slot.get("start_time"), default_start)
-                    end = _minutes(slot.get("end_time"), default_end)
-                    out.append(Meeting(day, start, max(end, start + 1)))
-        else:
-            out.append(Meeting(day, default_start, default_end))
-        day += dt.timedelta(days=1)
-    if not out:  # a pattern that never falls inside the dates: keep the first day
-        out.append(Meeting(start_date, default_start, default_end))
-    return tuple(out)
+    return _expand(start_date, end_date, _slots(pattern, start_time, end_time))
 
 
 def course_facts(engine: Engine) -> list[CourseFacts]:
@@ -116,8 +140,15 @@ def load_candidates(
     date_from: dt.date,
     date_to: dt.date | None,
     home: tuple[float, float] | None = None,
+    modes: frozenset[str] | None = None,
+    max_price: int | None = None,
+    max_km: float | None = None,
 ) -> list[Candidate]:
-    """Sessions of ``courses`` that start in the window (self-paced: open in the window)."""
+    """Sessions of ``courses`` that start in the window (self-paced: open in the window).
+
+    ``modes``, ``max_price`` (cents) and ``max_km`` (a box around ``home`` for in-person and
+    hybrid sessions) narrow the rows read; exact checks are left to pruning.
+    """
     wanted = {c.id: c for c in courses}
     if not wanted:
         return []
@@ -125,6 +156,17 @@ def load_candidates(
     approvals: dict[int, set[str]] = {}
     provider_approvals: dict[int, set[str]] = {}
     out: list[Candidate] = []
+    cache: dict[tuple[str, dt.time | None, dt.time | None], tuple[Slot, ...]] = {}
+
+    def slots(raw: Any, start: dt.time | None, end: dt.time | None) -> tuple[Slot, ...]:
+        # Many sessions share a meeting pattern: parse each text once.
+        key = (raw if isinstance(raw, str) else json.dumps(raw), start, end)
+        found = cache.get(key)
+        if found is None:
+            pattern = json.loads(raw) if isinstance(raw, str) else raw
+            found = cache[key] = _slots(pattern or [], start, end)
+        return found
+
     with engine.connect() as conn:
         ids = list(wanted)
         for chunk in range(0, len(ids), 900):
@@ -151,6 +193,23 @@ def load_candidates(
                 open_self_paced,
                 sa.or_(s.registration_opens.is_(None), s.registration_opens <= date_to),
             )
+        narrow: list[sa.ColumnElement[bool]] = []
+        if modes is not None:
+            narrow.append(s.mode.in_(sorted(modes)))
+        if max_price is not None:
+            narrow.append(sa.or_(s.price.is_(None), s.price <= Decimal(max_price) / 100))
+        if max_km is not None and home is not None:
+            dlat = max_km / 110.0 + 0.01
+            dlon = max_km / (111.32 * max(0.05, math.cos(math.radians(home[0])))) + 0.01
+            narrow.append(
+                sa.or_(
+                    s.mode.not_in(("in_person", "hybrid")),
+                    sa.and_(
+                        s.latitude.between(home[0] - dlat, home[0] + dlat),
+                        s.longitude.between(home[1] - dlon, home[1] + dlon),
+                    ),
+                )
+            )
         columns = (
             s.key,
             s.course_id,
@@ -159,21 +218,21 @@ def load_candidates(
             s.end_date,
             s.start_time,
             s.end_time,
-            s.meeting_pattern,
-            s.price,
+            sa.type_coerce(s.meeting_pattern, sa.Text).label("meeting_pattern"),
+            sa.type_coerce(s.price, sa.BigInteger).label("price"),
             s.latitude,
             s.longitude,
             s.city,
             s.region,
             s.venue,
             s.registration_url,
-            s.hands_on_hours,
-            s.supervised_hours,
-            s.workload_hours,
+            sa.type_coerce(s.hands_on_hours, sa.BigInteger).label("hands_on_hours"),
+            sa.type_coerce(s.supervised_hours, sa.BigInteger).label("supervised_hours"),
+            sa.type_coerce(s.workload_hours, sa.BigInteger).label("workload_hours"),
             s.timezone,
             Course.key.label("course_key"),
             Course.title,
-            Course.ce_hours,
+            sa.type_coerce(Course.ce_hours, sa.BigInteger).label("ce_hours"),
             Course.provider_id,
             Course.url.label("course_url"),
             Provider.name.label("provider_name"),
@@ -184,11 +243,11 @@ def load_candidates(
                 sa.select(*columns)
                 .join(Course, Course.id == s.course_id)
                 .outerjoin(Provider, Provider.id == Course.provider_id)
-                .where(s.course_id.in_(part), sa.or_(dated, open_self_paced))
+                .where(s.course_id.in_(part), sa.or_(dated, open_self_paced), *narrow)
             )
             for row in conn.execute(query):
                 facts = wanted[row.course_id]
-                hours = _hundredths(row.ce_hours or row.workload_hours)
+                hours = int(row.ce_hours or row.workload_hours or 0)
                 mode = row.mode
                 distance = None
                 if home is not None and row.latitude is not None and row.longitude is not None:
@@ -199,7 +258,7 @@ def load_candidates(
                 in_person = (
                     hours
                     if mode == "in_person"
-                    else _hundredths(row.hands_on_hours)
+                    else int(row.hands_on_hours or 0)
                     if mode == "hybrid"
                     else 0
                 )
@@ -210,14 +269,12 @@ def load_candidates(
                         course=facts.key,
                         title=row.title,
                         mode=mode,
-                        price=_hundredths(row.price),
+                        price=int(row.price or 0),
                         hours=hours,
-                        meetings=meetings_of(
+                        meetings=_expand(
                             row.start_date,
                             row.end_date,
-                            row.start_time,
-                            row.end_time,
-                            row.meeting_pattern or [],
+                            slots(row.meeting_pattern, row.start_time, row.end_time),
                         ),
                         covers=facts.covers,
                         prerequisites=facts.prerequisites,
@@ -226,7 +283,7 @@ def load_candidates(
                             | provider_approvals.get(row.provider_id or -1, set())
                         ),
                         in_person_hours=in_person,
-                        supervised_hours=_hundredths(row.supervised_hours),
+                        supervised_hours=int(row.supervised_hours or 0),
                         distance_km=distance,
                         location=where or mode.replace("_", " "),
                         url=row.registration_url or row.course_url,

@@ -58,6 +58,7 @@ def _cover(
         label=label,
         need=1,
         amounts={c.id: 1 for c in candidates if c.covers & wanted},
+        items=wanted,
     )
 
 

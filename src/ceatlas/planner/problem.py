@@ -97,6 +97,7 @@ class Requirement:
     unit: Literal["sessions", "hours"] = "sessions"
     capped: frozenset[str] = frozenset()
     cap: int | None = None
+    items: frozenset[str] = frozenset()  # cover items that count (empty: hours requirement)
 
 
 @dataclass(frozen=True)

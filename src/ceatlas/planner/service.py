@@ -148,6 +148,7 @@ class Planner:
         spec = resolve_items(self.kb, spec)
         if options.objective not in OBJECTIVES:
             raise GoalError(f"objective must be one of {', '.join(OBJECTIVES)}", "objective")
+        objective: Objective = options.objective
         profile = self._profile(user_id) if options.use_profile and user_id is not None else None
         constraints, home_label = self._constraints(options, profile, day)
         statuses = {}
@@ -187,29 +188,51 @@ class Planner:
                     keys.add(prereq)
                     frontier.append(by_key[prereq])
         assert constraints.date_from is not None
-        candidates = load_candidates(
-            self.engine,
-            [by_key[k] for k in keys],
-            date_from=constraints.date_from,
-            date_to=None,  # the window is a constraint the explanation may relax
-            home=constraints.home,
-        )
-        goals = build_goals(self.kb, spec, candidates, done, statuses)
-        problem = Problem(
-            tuple(candidates),
-            tuple(goals.requirements),
-            constraints,
-            options.objective,
-            options.weights,
-            tuple(goals.notes),
-        )
-        result = solve(
-            problem,
-            time_limit=options.time_limit,
-            alternatives=options.alternatives,
-            max_per_course=options.max_per_course,
-            max_pool=options.max_pool,
-        )
+        courses_wanted = [by_key[k] for k in keys]
+
+        def attempt(narrow: bool) -> PlanResult:
+            assert constraints.date_from is not None
+            candidates = load_candidates(
+                self.engine,
+                courses_wanted,
+                date_from=constraints.date_from,
+                date_to=constraints.date_to if narrow else None,
+                home=constraints.home,
+                modes=constraints.modes if narrow else None,
+                max_price=constraints.budget if narrow else None,
+                max_km=constraints.max_km if narrow else None,
+            )
+            goals = build_goals(self.kb, spec, candidates, done, statuses)
+            problem = Problem(
+                tuple(candidates),
+                tuple(goals.requirements),
+                constraints,
+                objective,
+                options.weights,
+                tuple(goals.notes),
+            )
+            return solve(
+                problem,
+                time_limit=options.time_limit,
+                alternatives=options.alternatives,
+                max_per_course=options.max_per_course,
+                max_pool=options.max_pool,
+                explain=not narrow,
+            )
+
+        # First only the sessions the constraints allow (fast); when that leaves a goal
+        # unmet or no plan, again over every session so that "not in the catalog" and the
+        # explanation by relaxing one constraint at a time are right.
+        result = attempt(narrow=True)
+        offered = {item for c in courses for item in c.covers}
+        narrowed_away = [
+            r
+            for r in result.stats.get("unmet_requirements", [])
+            if not r.items or r.items & offered
+        ]
+        if result.status == "infeasible" or narrowed_away:
+            result = attempt(narrow=False)
+        result.stats.pop("unmet_requirements", None)
         return PlanOutcome(result, spec, constraints, home_label, deadlines)
 
     def _profile(self, user_id: int) -> TherapistProfile | None:

@@ -209,6 +209,7 @@ def solve(
     started = time.perf_counter()
     everything = list(problem.candidates)
     unmet: list[str] = []
+    unmet_requirements: list[Requirement] = []
     requirements: list[Requirement] = []
     completed_free = [
         c for c in everything if c.course not in problem.constraints.completed_courses
@@ -217,6 +218,7 @@ def solve(
         if r.need <= 0:
             continue
         if _capacity(r, completed_free) < r.need:
+            unmet_requirements.append(r)
             unmet.append(
                 f"{r.label}: the catalog has no session that covers it"
                 if r.unit == "sessions"
@@ -234,7 +236,11 @@ def solve(
             None,
             unmet=unmet,
             notes=notes,
-            stats={"candidates": len(everything), "seconds": time.perf_counter() - started},
+            stats={
+                "candidates": len(everything),
+                "seconds": time.perf_counter() - started,
+                "unmet_requirements": unmet_requirements,
+            },
         )
     pruned = prune(everything, requirements, problem.constraints, max_per_course, max_pool)
     if pruned.reduced:
@@ -243,6 +249,7 @@ def solve(
             "sessions; 'optimal' means optimal over that pool"
         )
     stats: dict[str, Any] = {
+        "unmet_requirements": unmet_requirements,
         "candidates": len(everything),
         "after_pruning": len(pruned.candidates),
         "dropped": pruned.dropped,
