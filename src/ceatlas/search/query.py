@@ -65,7 +65,9 @@ def _split(value: Any) -> Any:
     """Accept a list, a comma-separated string, or repeated values; drop blanks."""
     if value is None:
         return []
-    items = [value] if isinstance(value, str) else list(value)
+    # A JSON body may send anything: a non-list (a number, a bool) is one item, for the
+    # field's own validation to refuse (never a TypeError, which would be a 500).
+    items = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
     out: list[str] = []
     for item in items:
         out.extend(part.strip() for part in str(item).split(",") if part.strip())
