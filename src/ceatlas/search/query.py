@@ -81,7 +81,10 @@ class SearchQuery(BaseModel):
 
     q: str | None = Field(None, description="Free text; any string is safe.")
     # budget
-    max_price: Decimal | None = Field(None, ge=0, description="Highest price (free matches).")
+    # Upper bounds keep values inside the database's 64-bit integers (cents, hundredths).
+    max_price: Decimal | None = Field(
+        None, ge=0, le=1_000_000_000, description="Highest price (free matches)."
+    )
     currency: str = Field("USD", min_length=3, max_length=3)
     # schedule
     date_from: dt.date | None = None
@@ -102,8 +105,8 @@ class SearchQuery(BaseModel):
     radius: float | None = Field(None, gt=0, le=20_000)
     unit: Unit = "mi"
     # course
-    min_hours: Decimal | None = Field(None, ge=0)
-    max_hours: Decimal | None = Field(None, ge=0)
+    min_hours: Decimal | None = Field(None, ge=0, le=1_000_000)
+    max_hours: Decimal | None = Field(None, ge=0, le=1_000_000)
     state: str | None = Field(None, description="Counts for this jurisdiction (e.g. FL).")
     categories: list[str] = Field(default_factory=list)
     levels: list[str] = Field(default_factory=list)
@@ -113,7 +116,7 @@ class SearchQuery(BaseModel):
     pathway: str | None = None
     providers: list[str] = Field(default_factory=list, description="Provider keys or names.")
     languages: list[str] = Field(default_factory=list)
-    min_seats: int | None = Field(None, ge=1)
+    min_seats: int | None = Field(None, ge=1, le=1_000_000)
     registration_open: bool = False
     # presentation
     sort: Sort | None = Field(None, description="Default: relevance with text, else start_date.")
