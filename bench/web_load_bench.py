@@ -93,6 +93,17 @@ def wait_for(url: str, seconds: float) -> None:
     raise RuntimeError(f"the server did not answer {url} within {seconds:.0f} s")
 
 
+def single_request_ms(url: str, repeat: int = 5) -> float:
+    """Median time of one request at a time (no concurrency): the service time."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            answer.read()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(sorted(times)[len(times) // 2], 1)
+
+
 def parse_wrk(text: str) -> dict[str, Any]:
     """Requests/s, latency percentiles (ms), errors, from ``wrk --latency`` output."""
     found: dict[str, Any] = {"raw": text}
@@ -173,6 +184,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for path in QUERIES:  # warm up: every query answers 200 once
                 with urllib.request.urlopen(base + path, timeout=120) as answer:
                     assert answer.status == 200, path
+            sequential = {path: single_request_ms(base + path) for path in QUERIES}
             script = Path(data) / "queries.lua"
             script.write_text(lua_script(QUERIES))
             load_before = os.getloadavg()
@@ -199,6 +211,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "database": "SQLite copy of " + args.source.name,
             "queries": QUERIES,
         },
+        "sequential_median_ms": sequential,
         "healthz": {k: v for k, v in health.items() if k != "raw"},
         "search": {k: v for k, v in search.items() if k != "raw"},
         "ratio_search_to_healthz": round(ratio, 4),
@@ -245,9 +258,13 @@ def report(result: dict[str, Any]) -> str:
         f"{verdict_ratio}).",
         f"* Search p99: **{p99} ms** (target <= {TARGET_P99_MS:.0f} ms: {verdict_p99}).",
         "",
-        "Queries (cycled by a wrk Lua script):",
+        "Queries (cycled by a wrk Lua script), with the median time of one request at a time"
+        " before the load (ms):",
         "",
-        *[f"* `{q}`" for q in result["settings"]["queries"]],
+        *[
+            f"* `{q}`: {result['sequential_median_ms'].get(q, '-')}"
+            for q in result["settings"]["queries"]
+        ],
         "",
     ]
     return "\n".join(lines)
