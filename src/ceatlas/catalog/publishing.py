@@ -43,6 +43,7 @@ from ceatlas.catalog.vocabulary import Resolver, TermMapper
 
 Mode = Literal["in_person", "live_online", "self_paced_online", "hybrid"]
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -191,7 +192,7 @@ class ProgramGroupIn(BaseModel):
 
     title: str | None = Field(None, max_length=300)
     choose: int | None = Field(None, ge=1, le=500, description="How many are required (all).")
-    courses: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(min_length=1, max_length=500)
+    courses: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=500)
 
 
 class ProgramIn(BaseModel):

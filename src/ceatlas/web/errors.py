@@ -10,11 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ceatlas.web.schemas import ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("ceatlas.web")
+DATA_ERROR = (
+    "a value in this request is out of range or has characters that cannot be stored (such as NUL)"
+)
 _WORD = re.compile(r"[a-z_]+")
 _NAMED = re.compile(r"^([a-z_]+): (.+)$", re.DOTALL)
 
@@ -104,7 +108,14 @@ def install(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return render(request, WebError(500, "Internal error; it has been logged."))
 
+    async def on_data_error(request: Request, exc: Exception) -> Response:
+        # The database refused a value taken from the request (a number beyond its integer
+        # range, a NUL character in text): the request is at fault, not the server.
+        log.info("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+        return render(request, WebError(400, DATA_ERROR))
+
     app.add_exception_handler(WebError, on_web_error)
+    app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_crash)

@@ -35,7 +35,8 @@ def _local_times(node: Any) -> Any:
 
 
 ACCOUNT_PATHS = ("/api/v1/me", "/api/v1/provider")
-BODY_ERROR = "The body is not valid JSON"
+BODY_ERROR = "The body is not valid JSON, or a value cannot be stored"
+BAD_REQUEST = "The request cannot be used (an unknown place, a value out of range)"
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -61,7 +62,9 @@ def _document_errors(document: dict[str, Any]) -> None:
                 used = True
             if "requestBody" in operation:
                 responses.setdefault("400", _error(BODY_ERROR))
-                used = True
+            elif path.startswith("/api/"):
+                responses.setdefault("400", _error(BAD_REQUEST))
+            used = True
     if used:
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         generated = TypeAdapter(ErrorResponse).json_schema(ref_template=REF)

@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 
 from ceatlas.kb import Category, Competency, Condition, Jurisdiction, Pathway, Technique
 
+# Ids are INTEGER columns: 32 bits in PostgreSQL. Larger values are refused as invalid.
+MAX_ID = 2**31 - 1
+
 
 class ErrorDetail(BaseModel):
     message: str = Field(description="What is wrong, for a person to read.")

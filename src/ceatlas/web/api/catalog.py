@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path
 from ceatlas.web import queries
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import ERROR_RESPONSES, not_found
-from ceatlas.web.schemas import Course, Program, Provider, SessionDetail
+from ceatlas.web.schemas import MAX_ID, Course, Program, Provider, SessionDetail
 
 router = APIRouter(tags=["catalog"], responses=ERROR_RESPONSES)
-Id = Annotated[int, Path(ge=1, le=2**62, description="The numeric id, as in page URLs.")]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The numeric id, as in page URLs.")]
 
 
 @router.get("/courses/{course_id}", response_model=Course, summary="One course")

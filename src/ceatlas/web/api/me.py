@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ceatlas.accounts.profile import Plan, Plans, ProfileIn, ProfileOut, Profiles
 from ceatlas.web.auth import CurrentAccount, Therapist, csrf_token, verify_csrf
 from ceatlas.web.context import Ctx
-from ceatlas.web.schemas import ErrorResponse
+from ceatlas.web.schemas import MAX_ID, ErrorResponse
 
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in"},
@@ -21,7 +21,7 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/me", tags=["me"], responses=AUTH_RESPONSES)
 Csrf = Annotated[None, Depends(verify_csrf)]
-SessionId = Annotated[int, Path(ge=1, le=2**62, description="A session id.")]
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="A session id.")]
 
 
 class Me(BaseModel):
@@ -58,11 +58,11 @@ class PlanOut(BaseModel):
 
 
 class PlanAdd(BaseModel):
-    session_id: int = Field(ge=1, le=2**62)
+    session_id: int = Field(ge=1, le=MAX_ID)
 
 
 class PlanReplace(BaseModel):
-    session_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(max_length=200)
+    session_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(max_length=200)
 
 
 def _plan(plan: Plan) -> PlanOut:

@@ -18,7 +18,7 @@ from ceatlas.catalog.models import Course, CourseSession, Program
 from ceatlas.catalog.publishing import CourseIn, ProgramIn, Publisher, SessionIn
 from ceatlas.web.auth import ProviderAccount, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
-from ceatlas.web.schemas import ErrorResponse
+from ceatlas.web.schemas import MAX_ID, ErrorResponse
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -35,9 +35,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/provider", tags=["provider"], responses=RESPONSES)
 Csrf = Annotated[None, Depends(verify_csrf)]
-CourseId = Annotated[int, Path(ge=1, le=2**62)]
-SessionId = Annotated[int, Path(ge=1, le=2**62)]
-ProgramId = Annotated[int, Path(ge=1, le=2**62)]
+CourseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ProgramId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Written(BaseModel):

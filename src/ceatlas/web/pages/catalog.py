@@ -14,9 +14,10 @@ from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
 from ceatlas.web.ics import session_calendar
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
+from ceatlas.web.schemas import MAX_ID
 
 router = APIRouter()
-Id = Annotated[int, Path(ge=1, le=2**62, description="The numeric id, as in page URLs.")]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The numeric id, as in page URLs.")]
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)

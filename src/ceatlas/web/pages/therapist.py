@@ -16,6 +16,7 @@ from ceatlas.web.auth import Therapist, safe_next, verify_csrf
 from ceatlas.web.context import Ctx
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import read_form
+from ceatlas.web.schemas import MAX_ID
 
 router = APIRouter()
 Csrf = [Depends(verify_csrf)]
@@ -85,7 +86,7 @@ def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
 async def save_session(request: Request, ctx: Ctx, account: Therapist) -> Response:
     form = await read_form(request)
     value = form.get("session_id")
-    if not value.isdigit() or not 0 < int(value) < 2**62:
+    if not value.isdigit() or not 0 < int(value) < MAX_ID:
         raise AccountError("choose a session to save", "session_id", 422)
     Plans(ctx.engine).add(account.id, int(value))
     return RedirectResponse(safe_next(form.get("next"), "/me/plan"), status_code=303)
