@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.pages import account, admin, catalog, ce, kb, provider, search, therapist
+from ceatlas.web.pages import (
+    account,
+    admin,
+    catalog,
+    ce,
+    kb,
+    provider,
+    recommend,
+    search,
+    therapist,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(search.router)
@@ -13,5 +23,6 @@ router.include_router(therapist.router)
 router.include_router(ce.router)
 router.include_router(provider.router)
 router.include_router(admin.router)
+router.include_router(recommend.router)
 
 __all__ = ["router"]
