@@ -18,7 +18,7 @@ from ceatlas.catalog.models import CourseSession
 from ceatlas.catalog.service import Catalog
 from ceatlas.compliance import CeRecords
 from ceatlas.kb import load_kb
-from ceatlas.planner import Candidate, candidates, service
+from ceatlas.planner import candidates, service
 from ceatlas.planner.goals import GoalSpec
 from ceatlas.planner.service import Planner, PlanOptions
 from ceatlas.planner.solve import PlanResult
@@ -29,7 +29,7 @@ TODAY = dt.date(2027, 1, 4)
 def _add_copies(engine: Engine) -> int:
     """Copies of every undated online session: dearer, equally priced, cheaper with more
     supervised hours, and dearer with other workload hours."""
-    table = sa.Table(CourseSession.__tablename__, CourseSession.metadata)
+    table = CourseSession.__table__
     with engine.begin() as conn:
         rows = [
             dict(r._mapping)
@@ -122,7 +122,7 @@ def test_collapse_keeps_every_session_tied_at_the_lowest_price(engine: Engine) -
     )
     everything = load(collapse=False)
     kept = {c.id for c in load()}
-    groups: dict[tuple[Any, ...], list[Candidate]] = {}
+    groups: dict[tuple[Any, ...], list[candidates.Candidate]] = {}
     for c in everything:
         if not c.meetings and c.mode in ("live_online", "self_paced_online"):
             groups.setdefault((c.course, c.mode, c.supervised_hours, c.hours), []).append(c)
