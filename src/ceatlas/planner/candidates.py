@@ -143,18 +143,11 @@ def load_candidates(
     modes: frozenset[str] | None = None,
     max_price: int | None = None,
     max_km: float | None = None,
-    collapse: bool = True,
 ) -> list[Candidate]:
     """Sessions of ``courses`` that start in the window (self-paced: open in the window).
 
     ``modes``, ``max_price`` (cents) and ``max_km`` (a box around ``home`` for in-person and
     hybrid sessions) narrow the rows read; exact checks are left to pruning.
-
-    With ``collapse`` (the default) undated online sessions of a course that agree on
-    mode, hands-on, supervised and workload hours are read only at their lowest price (all
-    ties kept): they have no meetings, no travel and the same hours, approvals and topics,
-    so the cheapest one dominates the others exactly as :func:`ceatlas.planner.prune.prune`
-    would decide, and the plans do not change (``tests/planner/test_planner_collapse.py``).
     """
     wanted = {c.id: c for c in courses}
     if not wanted:
@@ -172,19 +165,6 @@ def load_candidates(
         if found is None:
             pattern = json.loads(raw) if isinstance(raw, str) else raw
             found = cache[key] = _slots(pattern or [], start, end)
-        return found
-
-    expanded: dict[tuple[dt.date | None, dt.date | None, tuple[Slot, ...]], tuple[Meeting, ...]]
-    expanded = {}
-
-    def meetings(
-        start: dt.date | None, end: dt.date | None, pattern: tuple[Slot, ...]
-    ) -> tuple[Meeting, ...]:
-        # Many sessions share dates and pattern: expand each combination once.
-        key = (start, end, pattern)
-        found = expanded.get(key)
-        if found is None:
-            found = expanded[key] = _expand(start, end, pattern)
         return found
 
     with engine.connect() as conn:
@@ -265,8 +245,6 @@ def load_candidates(
                 .outerjoin(Provider, Provider.id == Course.provider_id)
                 .where(s.course_id.in_(part), sa.or_(dated, open_self_paced), *narrow)
             )
-            if collapse:
-                query = _collapsed(query)
             for row in conn.execute(query):
                 facts = wanted[row.course_id]
                 hours = int(row.ce_hours or row.workload_hours or 0)
@@ -293,7 +271,7 @@ def load_candidates(
                         mode=mode,
                         price=int(row.price or 0),
                         hours=hours,
-                        meetings=meetings(
+                        meetings=_expand(
                             row.start_date,
                             row.end_date,
                             slots(row.meeting_pattern, row.start_time, row.end_time),
@@ -317,34 +295,3 @@ def load_candidates(
                 )
     out.sort(key=lambda c: c.id)
     return out
-
-
-def _collapsed(query: sa.Select[Any]) -> sa.Select[Any]:
-    """``query`` without the undated online sessions that a cheaper one dominates.
-
-    The rank is computed after the ``WHERE`` filters (window, modes, budget), so it ranks
-    only sessions pruning would also see. ``RANK`` keeps every session tied at the lowest
-    price, so ties are broken by pruning as before.
-    """
-    s = CourseSession
-    rank = sa.case(
-        (
-            sa.and_(s.start_date.is_(None), s.mode.in_(("live_online", "self_paced_online"))),
-            sa.func.rank().over(
-                partition_by=(
-                    s.course_id,
-                    s.mode,
-                    s.start_date,
-                    s.hands_on_hours,
-                    s.supervised_hours,
-                    s.workload_hours,
-                ),
-                order_by=sa.func.coalesce(s.price, 0),
-            ),
-        ),
-        else_=1,
-    ).label("collapse_rank")
-    inner = query.add_columns(rank).subquery("candidate_rows")
-    return sa.select(*[c for c in inner.c if c.name != "collapse_rank"]).where(
-        inner.c.collapse_rank == 1
-    )
