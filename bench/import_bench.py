@@ -141,16 +141,28 @@ def run_baseline(url: str, feed: Path, sessions: int) -> dict[str, Any]:
         inserted += len(pending)
         pending.clear()
 
+    courses: list[CourseRecord] = []
+
+    def prepare() -> None:
+        # Providers and courses: written (in batches), not timed.
+        writer.write(
+            [(None, CourseRecord(r.key, r.values, r.provider, r.approvals, [])) for r in courses]
+        )
+        for record in courses:
+            course_id = writer._course_ids[record.key]
+            for session in record.sessions:
+                row = native.row(session, course_id)
+                pending.append((session.key, *row.children[0]["native"], row.digest, stamp))
+        courses.clear()
+
     for _, record in read_file(feed, terms):
         assert isinstance(record, CourseRecord)
-        shell = CourseRecord(record.key, record.values, record.provider, record.approvals, [])
-        writer.write([(None, shell)])  # providers and courses: written, not timed
-        course_id = writer._course_ids[record.key]
-        for session in record.sessions:
-            row = native.row(session, course_id)
-            pending.append((session.key, *row.children[0]["native"], row.digest, stamp))
+        courses.append(record)
+        if len(courses) >= 500:
+            prepare()
         if len(pending) >= CHUNK:
             flush()
+    prepare()
     if pending:
         flush()
     engine.dispose()
@@ -178,6 +190,79 @@ def save(results: dict[str, Any]) -> Path:
     return stem.with_suffix(".md")
 
 
+def run_baseline_from_db(url: str, feed: Path, sessions: int) -> dict[str, Any]:
+    """The same bare ``executemany``, with the rows read from an already imported SQLite
+    database (``--rows-from``) instead of re-parsed from the feed: preparing rows from the
+    feed took longer than the time available on a loaded machine. Untimed: providers,
+    courses and approvals copied first. Timed: ``executemany`` of every ``course_session``
+    row (all columns but ``id``) into the same table, 50,000 rows per transaction."""
+    assert ROWS_FROM is not None
+    engine = reset(url)
+    source = sqlite3.connect(ROWS_FROM)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        mark = "?" if url.startswith("sqlite") else "%s"
+        for table in ("provider", "provider_approval", "course", "course_approval"):
+            columns = [r[1] for r in source.execute(f"PRAGMA table_info({table})")]
+            statement = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(mark for _ in columns)})"
+            )
+            rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+            if not url.startswith("sqlite") and table in ("provider", "course"):
+                # SQLite keeps booleans and JSON as numbers and text: adapt for PostgreSQL.
+                rows = [_pg_row(table, columns, row) for row in rows]
+            cursor.executemany(statement, rows)
+            raw.commit()
+        columns = [r[1] for r in source.execute("PRAGMA table_info(course_session)")][1:]
+        statement = (
+            f"INSERT INTO course_session ({', '.join(columns)}) "
+            f"VALUES ({', '.join(mark for _ in columns)})"
+        )
+        timed = 0.0
+        inserted = 0
+        rows_read = source.execute(f"SELECT {', '.join(columns)} FROM course_session")
+        while chunk := rows_read.fetchmany(CHUNK):
+            if not url.startswith("sqlite"):
+                chunk = [_pg_row("course_session", columns, row) for row in chunk]
+            started = time.perf_counter()
+            cursor.executemany(statement, chunk)
+            raw.commit()
+            timed += time.perf_counter() - started
+            inserted += len(chunk)
+    finally:
+        raw.close()
+        source.close()
+        engine.dispose()
+    assert inserted == sessions
+    return {
+        "seconds": round(timed, 2),
+        "sessions_per_second": round(sessions / timed),
+        "rows_from": str(ROWS_FROM),
+    }
+
+
+ROWS_FROM: Path | None = None
+_JSON_COLUMNS = {
+    "techniques", "conditions", "body_regions", "competencies", "ce_categories",
+    "prerequisites", "meeting_pattern", "instructors",
+}  # fmt: skip
+
+
+def _pg_row(table: str, columns: list[str], row: tuple[Any, ...]) -> tuple[Any, ...]:
+    from psycopg.types.json import Jsonb
+
+    out = []
+    for name, value in zip(columns, row, strict=True):
+        if name == "is_sample" and value is not None:
+            value = bool(value)
+        elif name in _JSON_COLUMNS and isinstance(value, str):
+            value = Jsonb(json.loads(value))
+        out.append(value)
+    return tuple(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=1_000_000)
@@ -185,11 +270,23 @@ def main() -> None:
     parser.add_argument("--postgres", help="PostgreSQL URL to measure as well")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one backend")
     parser.add_argument(
+        "--steps",
+        default="import,bare_executemany",
+        help="which measurements to run (comma-separated), merged into the day's results",
+    )
+    parser.add_argument(
+        "--rows-from",
+        type=Path,
+        help="bare_executemany_rows_from_db: an imported SQLite database to read rows from",
+    )
+    parser.add_argument(
         "--keep-import",
         action="store_true",
         help="run the bare executemany first, so the database is left with the import",
     )
     args = parser.parse_args()
+    global ROWS_FROM
+    ROWS_FROM = args.rows_from
 
     feed = ensure_feed(args.sessions, args.seed)
     sqlite_url = f"sqlite:///{WORK / 'import-bench.db'}"
@@ -209,19 +306,28 @@ def main() -> None:
     if args.only:
         backends = [(n, u) for n, u in backends if n == args.only]
     for name, url in backends:
-        steps: list[tuple[str, Any]] = [("import", run_import), ("bare_executemany", run_baseline)]
+        steps: list[tuple[str, Any]] = [
+            ("import", run_import),
+            ("bare_executemany", run_baseline),
+            ("bare_executemany_rows_from_db", run_baseline_from_db),
+        ]
         if args.keep_import:
             steps.reverse()
-        out: dict[str, Any] = {"load_average_at_start": os.getloadavg()}
+        steps = [(n, run) for n, run in steps if n in args.steps.split(",")]
+        path = RESULTS / f"import-{results['date']}.json"
+        before = json.loads(path.read_text()) if path.exists() else {}
+        out: dict[str, Any] = (
+            dict(before.get(name, {})) if before.get("sessions") == args.sessions else {}
+        )
+        out[f"load_average_at_start_of_{'_'.join(n for n, _ in steps)}"] = os.getloadavg()
         for step, run in steps:
             print(f"{name}: {step} ...", file=sys.stderr)
             out[step] = run(url, feed, args.sessions)
             out[f"load_average_after_{step}"] = os.getloadavg()
-            if "import" in out and "bare_executemany" in out:
+            bare = out.get("bare_executemany") or out.get("bare_executemany_rows_from_db")
+            if "import" in out and bare:
                 out["ratio_to_bare_executemany"] = round(
-                    out["import"]["sessions_per_second"]
-                    / out["bare_executemany"]["sessions_per_second"],
-                    3,
+                    out["import"]["sessions_per_second"] / bare["sessions_per_second"], 3
                 )
             save({**results, name: out})
         print(json.dumps(out), file=sys.stderr)
@@ -246,8 +352,14 @@ def render(results: dict[str, Any]) -> str:
         if name in results:
             r = results[name]
             imp = r.get("import", {})
-            bare = r.get("bare_executemany", {})
+            bare = r.get("bare_executemany") or r.get("bare_executemany_rows_from_db") or {}
             ratio = r.get("ratio_to_bare_executemany")
+            if not imp and "import_cut" in r:
+                cut = r["import_cut"]
+                imp = {
+                    "seconds": f"cut after {cut['seconds']}",
+                    "sessions_per_second": cut["sessions_per_second"],
+                }
             lines.append(
                 f"| {name} | {imp.get('seconds', 'n/a')} "
                 f"| {imp.get('sessions_per_second', 0):,} "
@@ -256,6 +368,9 @@ def render(results: dict[str, Any]) -> str:
                 f"| {imp.get('peak_rss_mib', 'n/a')} |"
             )
     lines.append("")
+    notes = RESULTS / f"import-{results['date']}.notes.md"
+    if notes.exists():
+        lines += [notes.read_text()]
     return "\n".join(lines)
 
 
