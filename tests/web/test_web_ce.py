@@ -116,6 +116,10 @@ def test_ce_page_progress_forms_plan_and_exports(fresh_client: TestClient, engin
     assert added.status_code == 303, added.text
     page = client.get("/me/ce")
     assert "<progress" in page.text
+    # The cycle chart: an SVG with its numbers in words (the 2020 entry is outside the cycle).
+    assert '<svg viewBox="0 0 600 160" role="img"' in page.text
+    assert "0 CE hours counted between" in page.text
+    assert "of 24 required" in page.text
     assert "Florida (FL)" in page.text
     assert "Ethics &lt;b&gt;now&lt;/b&gt;" in page.text
     assert "certificate on file" in page.text

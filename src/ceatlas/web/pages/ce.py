@@ -13,6 +13,7 @@ from ceatlas.compliance import CeRecords, ComplianceError, EntryInput
 from ceatlas.planner.goals import GoalError, GoalSpec
 from ceatlas.planner.service import Planner, PlanOptions, PlanOutcome
 from ceatlas.web.auth import Therapist, verify_csrf
+from ceatlas.web.ce_chart import hours_chart
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import read_form
@@ -94,10 +95,12 @@ def _page(
             outcome = _outcome(ctx, user_id, q)
         except (GoalError, ComplianceError) as error:
             plan_error = f"{error.field}: {error.message}"
+    statuses = records.status(user_id, ctx.today())
     context: dict[str, Any] = {
         "nav": "area",
         "area": "ce",
-        "statuses": records.status(user_id, ctx.today()),
+        "statuses": statuses,
+        "charts": [hours_chart(s, ctx.today()) for s in statuses],
         "licenses": records.licenses(user_id),
         "entries": records.entries(user_id),
         "errors": errors or {},
