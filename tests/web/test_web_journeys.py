@@ -239,6 +239,7 @@ def test_accessibility_of_the_main_pages(
             "sign-up": "/signup",
             "log-in": "/login",
             "provider": f"/providers/{provider_id}",
+            "recommendations": "/recommend?complaints=sciatica%3A3",
         }
         found: dict[str, list[dict[str, Any]]] = {}
         for name, path in pages.items():
@@ -255,6 +256,22 @@ def test_accessibility_of_the_main_pages(
             "provider upload": "/provider/upload",
             "provider tokens": "/provider/tokens",
         }.items():
+            page.goto(live_server + path)
+            found[name] = _axe(page)
+        problems = {
+            name: [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations]
+            for name, violations in found.items()
+            if violations
+        }
+        _log_out(page)
+        Accounts(engine).sign_up("dana@example.org", PASSWORD, "Dana")
+        _log_in(page, live_server, "dana@example.org")
+        page.goto(live_server + "/me/ce")  # a license, so the page shows progress and chart
+        page.get_by_label("State or credential").select_option("FL")
+        page.get_by_label("Renewal date").fill("2099-08-31")
+        page.get_by_role("button", name="Add license or credential").click()
+        expect(page.locator("figure.ce-chart svg")).to_be_visible()
+        for name, path in {"my plan": "/me", "profile": "/me/profile", "CE": "/me/ce"}.items():
             page.goto(live_server + path)
             found[name] = _axe(page)
         problems = {
