@@ -6,7 +6,7 @@ import datetime as dt
 
 from ceatlas.compliance.rules import ComplianceStatus
 from ceatlas.compliance.service import EntryView, LicenseView
-from ceatlas.planner.export import Document
+from ceatlas.exports.pdf import Document
 
 
 def transcript_pdf(

@@ -1,0 +1,1 @@
+"""Document formats shared by several domains (PDF)."""
