@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field
 
-from ceatlas.cli.ce import entry_json, license_json, status_json
 from ceatlas.compliance import CeRecords, ComplianceError, EntryInput
+from ceatlas.compliance.serialize import entry_json, license_json, status_json
 from ceatlas.web.auth import Therapist, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.errors import WebError

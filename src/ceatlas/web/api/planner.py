@@ -7,9 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from ceatlas.cli.plan import plan_json
 from ceatlas.compliance import ComplianceError
 from ceatlas.planner.goals import GoalError, GoalSpec
+from ceatlas.planner.serialize import plan_json
 from ceatlas.planner.service import Planner, PlanOptions, PlanOutcome
 from ceatlas.web.api.ce import records
 from ceatlas.web.auth import Therapist

@@ -1,0 +1,86 @@
+"""Plain JSON-ready views of a CE record and its status (for the CLI's --json and the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.compliance.service import EntryView, LicenseView
+
+
+def license_json(lic: LicenseView) -> dict[str, Any]:
+    return {
+        "id": lic.id,
+        "kind": lic.kind,
+        "jurisdiction": lic.jurisdiction,
+        "number": lic.number,
+        "cycle_start": lic.cycle_start,
+        "cycle_end": lic.cycle_end,
+        "first_renewal": lic.first_renewal,
+    }
+
+
+def entry_json(e: EntryView) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "course_key": e.course_key,
+        "provider": e.provider,
+        "approvals": e.approvals,
+        "completed_on": e.completed_on,
+        "hours": str(e.hours),
+        "categories": {k: str(v) for k, v in e.categories.items()},
+        "format": e.format,
+        "notes": e.notes,
+        "certificate": (
+            {"name": e.certificate_name, "type": e.certificate_type, "size": e.certificate_size}
+            if e.certificate_name
+            else None
+        ),
+    }
+
+
+def status_json(s: ComplianceStatus) -> dict[str, Any]:
+    return {
+        "jurisdiction": s.jurisdiction,
+        "name": s.name,
+        "license_id": s.license_id,
+        "license_number": s.license_number,
+        "cycle_start": s.cycle_start,
+        "cycle_end": s.cycle_end,
+        "days_left": s.days_left,
+        "status": s.status,
+        "summary": s.summary,
+        "requirements": [
+            {
+                "key": r.key,
+                "label": r.label,
+                "required": None if r.required is None else str(r.required),
+                "counted": str(r.counted),
+                "uncertain": str(r.uncertain),
+                "missing": None if r.missing is None else str(r.missing),
+                "status": r.status,
+                "note": r.note,
+            }
+            for r in s.requirements
+        ],
+        "entries": [
+            {
+                "id": v.entry_id,
+                "title": v.title,
+                "completed_on": v.completed_on,
+                "hours": str(v.hours),
+                "counted": str(v.counted),
+                "uncertain": str(v.uncertain),
+                "verdict": v.verdict,
+                "reasons": v.reasons,
+            }
+            for v in s.entries
+        ],
+        "online_cap": None if s.online_cap is None else str(s.online_cap),
+        "online_cap_known": s.online_cap_known,
+        "accepted_approvers": s.accepted_approvers,
+        "unknowns": s.unknowns,
+        "notes": s.notes,
+        "sources": s.sources,
+    }
