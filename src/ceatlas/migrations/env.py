@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+from ceatlas.db import include_in_autogenerate
 from ceatlas.models import Base
 
 engine = context.config.attributes.get("engine")
@@ -12,18 +13,11 @@ if not isinstance(engine, Engine):
     raise RuntimeError("run migrations through ceatlas.db.migrate(engine)")
 
 
-def include_object(
-    obj: object, name: str | None, kind: str, reflected: bool, other: object
-) -> bool:
-    # Search indexes (FTS tables, document table, triggers) are managed by hand in 0002.
-    return not (name or "").startswith("search_course_")
-
-
 with engine.begin() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        include_object=include_object,
+        include_object=include_in_autogenerate,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     context.run_migrations()
