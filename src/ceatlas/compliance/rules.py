@@ -115,9 +115,9 @@ def _hours(value: int | str) -> Decimal | None:
     return Decimal(value).quantize(ZERO) if isinstance(value, int) else None
 
 
-def _fmt(hours: Decimal) -> str:
-    text = f"{hours.normalize():f}"
-    return text
+def format_hours(hours: Decimal) -> str:
+    """Hours without trailing zeros: 24, 1.5."""
+    return f"{hours.normalize():f}"
 
 
 def cycle_for(
@@ -284,11 +284,12 @@ def evaluate(
                 allowed = min(room, good + doubtful)
                 if allowed < good + doubtful:
                     reasons.append(
-                        f"{label}: only {_fmt(allowed)} of {_fmt(entry.hours)} h count, "
-                        f"the {_fmt(cap)}-hour online limit is reached"
+                        f"{label}: only {format_hours(allowed)} of "
+                        f"{format_hours(entry.hours)} h count, "
+                        f"the {format_hours(cap)}-hour online limit is reached"
                     )
                 else:
-                    reasons.append(f"{label}: within the {_fmt(cap)}-hour online limit")
+                    reasons.append(f"{label}: within the {format_hours(cap)}-hour online limit")
                 online_used += allowed
                 good = min(good, allowed)
                 doubtful = min(doubtful, allowed - good)
@@ -303,7 +304,8 @@ def evaluate(
                 category_used[category] = used + min(hours, good + doubtful) - over
                 if over > 0:
                     reasons.append(
-                        f"{_fmt(over)} h of {category} over the {_fmt(limit)}-hour cap do not count"
+                        f"{format_hours(over)} h of {category} over the "
+                        f"{format_hours(limit)}-hour cap do not count"
                     )
                     cut = min(good, over)
                     good -= cut
@@ -316,7 +318,7 @@ def evaluate(
                 sure = min(share, good)
                 topic_counted[category] = topic_counted.get(category, ZERO) + sure
                 topic_uncertain[category] = topic_uncertain.get(category, ZERO) + share - sure
-                reasons.append(f"{_fmt(share)} h count as {category}")
+                reasons.append(f"{format_hours(share)} h count as {category}")
         counted_total += good
         uncertain_total += doubtful
         if entry.format in LIVE_FORMATS:
@@ -486,7 +488,11 @@ def _overall(requirements: list[Requirement]) -> Status:
 def _summary(
     rules: Jurisdiction, status: Status, requirements: list[Requirement], total: Requirement | None
 ) -> str:
-    done = f"{_fmt(total.counted)} of {_fmt(total.required)} h" if total and total.required else ""
+    done = (
+        f"{format_hours(total.counted)} of {format_hours(total.required)} h"
+        if total and total.required
+        else ""
+    )
     if status == "met":
         return f"{rules.name}: requirements met" + (f" ({done})" if done else "")
     if status == "unknown":
@@ -494,7 +500,7 @@ def _summary(
             f" ({done} counted for sure)" if done else ""
         )
     missing = [
-        f"{_fmt(r.missing)} h {r.label.lower()}" if r.missing else r.label
+        f"{format_hours(r.missing)} h {r.label.lower()}" if r.missing else r.label
         for r in requirements
         if r.status == "missing"
     ]

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.compliance.rules import ComplianceStatus, format_hours
 
 WIDTH = 600
 HEIGHT = 160
@@ -34,10 +34,6 @@ class HoursChart:
     height: int = HEIGHT
     left: int = PAD_LEFT
     bottom: float = HEIGHT - PAD_BOTTOM
-
-
-def _hours(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def hours_chart(status: ComplianceStatus, today: dt.date) -> HoursChart | None:
@@ -70,9 +66,9 @@ def hours_chart(status: ComplianceStatus, today: dt.date) -> HoursChart | None:
         points.append((x(entry.completed_on), y(running)))
     last_day = min(max(today, start), end)
     points.append((x(last_day), y(running)))
-    needed = (
-        f" of {_hours(required)} required" if required is not None else " (requirement unknown)"
-    )
+    needed = " (requirement unknown)"
+    if required is not None:
+        needed = f" of {format_hours(required)} required"
     return HoursChart(
         points=" ".join(f"{px},{py}" for px, py in points),
         required_y=y(required) if required is not None else None,
@@ -80,5 +76,5 @@ def hours_chart(status: ComplianceStatus, today: dt.date) -> HoursChart | None:
         top_hours=top,
         start=start,
         end=end,
-        label=f"{_hours(done)} CE hours counted between {start} and {end}{needed}",
+        label=f"{format_hours(done)} CE hours counted between {start} and {end}{needed}",
     )
