@@ -3,6 +3,7 @@ alternatives, and the Florida + oncology journey on the sample catalog."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -59,6 +60,33 @@ def test_one_session_serves_two_goals() -> None:
     assert [s.candidate.id for s in result.plan.sessions] == ["both"]
     assert result.plan.sessions[0].serves == ["oncology: x", "FL renewal: y"]
     assert result.plan.optimal
+
+
+def test_capped_online_hours_do_not_hide_an_in_person_session_of_the_same_course() -> None:
+    """Course B has an in-person and a self-paced session. With online hours capped at 3 h,
+    6 h are reachable only with B in person; the capacity check must not rule that out."""
+    hours = 200
+    a = session("a", "A", 0, day=0)
+    b_room, b_online = (
+        session("b-room", "B", 0, day=7),
+        session("b-web", "B", 0, "self_paced_online"),
+    )
+    c_online = session("c-web", "C", 0, "self_paced_online")
+    pool = tuple(dataclasses.replace(s, hours=hours) for s in (b_online, a, b_room, c_online))
+    requirement = Requirement(
+        id="hours",
+        goal="FL",
+        label="FL renewal: hours",
+        need=600,
+        amounts={s.id: hours for s in pool},
+        unit="hours",
+        capped=frozenset({"b-web", "c-web"}),
+        cap=300,
+    )
+    result = solve(Problem(pool, (requirement,)), alternatives=0)
+    assert result.status == "optimal", result.explanation
+    assert result.plan is not None
+    assert result.plan.ids == {"a", "b-room", "c-web"}
 
 
 def test_infeasible_budget_is_explained_by_relaxing_one_constraint() -> None:

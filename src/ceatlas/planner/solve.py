@@ -86,22 +86,23 @@ class PlanResult:
 
 
 def _capacity(r: Requirement, candidates: list[Candidate]) -> int:
-    """The most a requirement can get from ``candidates`` (one session per course)."""
-    best: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    """An upper bound on what a requirement can get from ``candidates`` (one session per
+    course), exact when no cap binds. Only ever used to prove a plan impossible, so it must
+    never be below the true maximum: each course gives at most its best session, and
+    capped units add at most the cap on top of the best uncapped ones."""
+    plain: dict[str, int] = defaultdict(int)
+    best: dict[str, int] = defaultdict(int)
     for c in candidates:
         n = r.amounts.get(c.id, 0)
         if n <= 0:
             continue
-        plain, capped = best[c.course]
-        if c.id in r.capped:
-            best[c.course] = (plain, max(capped, n)) if n > plain + capped else (plain, capped)
-        elif n > plain + capped:
-            best[c.course] = (n, 0)
-    plain_total = sum(p for p, _ in best.values())
-    capped_total = sum(c for _, c in best.values())
-    if r.cap is not None:
-        capped_total = min(capped_total, r.cap)
-    return plain_total + capped_total
+        best[c.course] = max(best[c.course], n)
+        if c.id not in r.capped:
+            plain[c.course] = max(plain[c.course], n)
+    total = sum(best.values())
+    if r.cap is None:
+        return total
+    return min(total, sum(plain.values()) + r.cap)
 
 
 def _shortfalls(requirements: list[Requirement], candidates: list[Candidate]) -> list[str]:
