@@ -4,6 +4,10 @@ By default the database is a SQLite file per test (copied from one migrated temp
 With ``CEATLAS_TEST_DATABASE_URL=postgresql+psycopg://...`` the same tests run on
 PostgreSQL: the schema is migrated once and every table is truncated before each test.
 With ``CEATLAS_FORBID_SKIPS=1`` (set by scripts/test and CI) a skipped test fails the run.
+
+Property tests replay the same examples on every run by default (profile ``replay``), so a
+red CI run is reproducible from its log and a green one is not luck; set
+``CEATLAS_HYPOTHESIS=explore`` to draw fresh random examples when hunting for bugs.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from ceatlas.catalog.service import Catalog
@@ -23,6 +28,10 @@ from ceatlas.db import make_engine, migrate
 from ceatlas.orm import Base
 
 POSTGRES_URL = os.environ.get("CEATLAS_TEST_DATABASE_URL")
+
+settings.register_profile("replay", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("CEATLAS_HYPOTHESIS", "replay"))
 
 
 def pytest_report_header() -> str:
