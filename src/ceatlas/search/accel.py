@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,10 @@ Floats = npt.NDArray[np.float64]
 
 S, C, P, F = SESSIONS, COURSES, PROVIDERS, SESSION_FACTS
 CHUNK = 100_000
+# Text matches kept per snapshot (course ids + ranks), least recently used dropped first:
+# a broad word matches most courses and costs more to fetch than everything else a query
+# does, and what therapists type is skewed towards a few words ("massage", "pain").
+TEXT_CACHE_PAIRS = 2_000_000
 NULL_DAY = np.iinfo(np.int64).max
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -152,6 +157,8 @@ class Snapshot:
     _orders: dict[str, Ints] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _text: OrderedDict[Hashable, tuple[Ints, Floats]] = field(default_factory=OrderedDict)
+    _text_pairs: int = 0
 
     @property
     def size(self) -> int:
@@ -163,6 +170,28 @@ class Snapshot:
             if name not in self._memo:
                 self._memo[name] = make()
             return self._memo[name]
+
+    def text_ranks(
+        self, key: Hashable, fetch: Callable[[], tuple[Ints, Floats]]
+    ) -> tuple[Ints, Floats]:
+        """The courses a text query matches and their ranks, fetched once per snapshot.
+
+        A snapshot is replaced when the catalog changes, so its cache never outlives the
+        data it was read from by more than the query that notices the change."""
+        with self._lock:
+            found = self._text.get(key)
+            if found is not None:
+                self._text.move_to_end(key)
+                return found
+        found = fetch()  # outside the lock: a slow text query must not stall the others
+        with self._lock:
+            if key not in self._text:
+                self._text[key] = found
+                self._text_pairs += len(found[0])
+                while self._text_pairs > TEXT_CACHE_PAIRS and len(self._text) > 1:
+                    _, dropped = self._text.popitem(last=False)
+                    self._text_pairs -= len(dropped[0])
+        return found
 
     def order(self, name: str, key: Callable[[], Floats]) -> Ints:
         """A static order of every session: ``key`` ascending, then start date, then id."""
@@ -457,6 +486,7 @@ class Masks:
     place: tuple[float, float, float] | None  # lat, lon, earth radius
     ranks: Floats | None  # per course, NaN where the text does not match
     _cache: dict[str | None, Bools] = field(default_factory=dict)
+    _indexes: dict[str | None, Ints] = field(default_factory=dict)
 
     def distance_at(self, snap: Snapshot, idx: Ints) -> Floats:
         """Distances (miles) of sessions ``idx`` from the place, NaN where unknown."""
@@ -473,6 +503,16 @@ class Masks:
                 if name != key:
                     found &= mask
             self._cache[key] = found
+        return found
+
+    def indexes(self, without: str | None = None) -> Ints:
+        """``where(without)`` as the sorted indexes of its matching sessions: facets gather
+        several columns at these rows, and one nonzero pass beats one per column."""
+        key = without if without in self.groups else None
+        found = self._indexes.get(key)
+        if found is None:
+            found = np.flatnonzero(self.where(key))
+            self._indexes[key] = found
         return found
 
 

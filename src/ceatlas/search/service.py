@@ -628,12 +628,19 @@ class SearchService:
     ) -> None:
         """The SQL path's answer from the in-memory snapshot (see :mod:`.accel`)."""
         ranks: tuple[Any, Any] | None = None
-        if plan.text_match is not None:
-            matched = conn.execute(sa.select(plan.text_match.c.course_id, plan.text_match.c.rank))
-            # Plain driver tuples: a broad word matches most courses, Row objects cost.
-            pairs = np.array(matched.cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
-            matched.close()
-            ranks = (pairs[:, 0].astype(np.int64), pairs[:, 1].copy())
+        if plan.text_match is not None and plan.text is not None:
+            text_match = plan.text_match
+
+            def fetch() -> tuple[Any, Any]:
+                matched = conn.execute(sa.select(text_match.c.course_id, text_match.c.rank))
+                # Plain driver tuples: a broad word matches most courses, Row objects cost.
+                pairs = np.array(matched.cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
+                matched.close()
+                return pairs[:, 0].astype(np.int64), pairs[:, 1].copy()
+
+            # The match is fully determined by the concepts' phrases (see backends).
+            key = tuple(tuple(concept.phrases) for concept in plan.text.concepts)
+            ranks = snap.text_ranks(key, fetch)
         dialect = conn.dialect
         scaled = S.c.price.type
         assert isinstance(scaled, ScaledDecimal)
@@ -729,15 +736,15 @@ class SearchService:
         facets: dict[str, list[FacetCount]] = {}
         nc = len(snap.course_id)
 
-        def counted(mask: Any, codes: Any, size: int) -> Any:
+        def counted(rows: Any, codes: Any, size: int) -> Any:
             if not grouped:
-                return np.bincount(codes[mask], minlength=size)
+                return np.bincount(codes[rows], minlength=size)
             seen = np.zeros((nc, size), dtype=np.bool_)
-            seen[snap.course_idx[mask], codes[mask]] = True
+            seen[snap.course_idx[rows], codes[rows]] = True
             return seen.sum(axis=0)
 
         def simple(name: str, codes: Any, labels: list[Any], without: str | None) -> None:
-            counts = counted(m.where(without), codes, len(labels))
+            counts = counted(m.indexes(without), codes, len(labels))
             rows = [(labels[i], int(c)) for i, c in enumerate(counts.tolist()) if c > 0]
             facets[name] = _facet_list(rows, name)
 
@@ -746,22 +753,22 @@ class SearchService:
         def weights(without: str) -> Any:
             key = without if without in m.groups else None
             if key not in per_course:
-                counts = np.bincount(snap.course_idx[m.where(key)], minlength=nc)
+                counts = np.bincount(snap.course_idx[m.indexes(key)], minlength=nc)
                 per_course[key] = (counts > 0).astype(np.int64) if grouped else counts
             return per_course[key]
 
         simple("mode", snap.mode, snap.modes.values, "modes")
         price_labels = ["unknown", "free", "other_currency", *(b[0] for b in PRICE_BANDS)]
-        mask = m.where("budget")
-        price = snap.price[mask]
+        rows = m.indexes("budget")
+        price = snap.price[rows]
         bands = snap.memo("price_bands", lambda: _band_codes(snap.price, PRICE_BANDS, 3))
-        codes = bands[mask]
+        codes = bands[rows]
         other = snap.currencies.index.get(query.currency, -1)
-        codes[(price != 0) & ~np.isnan(price) & (snap.currency[mask] != other)] = 2
+        codes[(price != 0) & ~np.isnan(price) & (snap.currency[rows] != other)] = 2
         codes[price == 0] = 1
         if grouped:
             seen = np.zeros((nc, len(price_labels)), dtype=np.bool_)
-            seen[snap.course_idx[mask], codes] = True
+            seen[snap.course_idx[rows], codes] = True
             counts = seen.sum(axis=0)
         else:
             counts = np.bincount(codes, minlength=len(price_labels))
@@ -792,10 +799,17 @@ class SearchService:
         counts = np.bincount(
             snap.provider_idx[has], weights=w[has], minlength=len(snap.provider_key)
         )
+        # Only the providers that can make the top list reach Python: those counted at least
+        # as often as the LIMIT-th most frequent one (ties kept, ordered by name below).
+        nonzero = np.flatnonzero(counts)
+        if len(nonzero) > PROVIDER_FACET_LIMIT:
+            values = counts[nonzero]
+            kth = np.partition(values, len(values) - PROVIDER_FACET_LIMIT)[
+                len(values) - PROVIDER_FACET_LIMIT
+            ]
+            nonzero = nonzero[values >= kth]
         facets["provider"] = _provider_facet(
-            (snap.provider_key[i], snap.provider_name[i], c)
-            for i, c in enumerate(counts.tolist())
-            if c > 0
+            (snap.provider_key[i], snap.provider_name[i], counts[i]) for i in nonzero.tolist()
         )
         return facets
 
