@@ -792,8 +792,8 @@ class SearchService:
             pair_course, pair_value, names = snap.pairs[column]
             w = weights(without)
             counts = np.bincount(pair_value, weights=w[pair_course], minlength=len(names))
-            rows = [(names[i], int(c)) for i, c in enumerate(counts.tolist()) if c > 0]
-            facets[name] = _facet_list(rows, name, self.kb)
+            found = [(names[i], int(c)) for i, c in enumerate(counts.tolist()) if c > 0]
+            facets[name] = _facet_list(found, name, self.kb)
         w = weights("providers")
         has = snap.provider_idx >= 0
         counts = np.bincount(
