@@ -8,6 +8,7 @@ explanation can relax a constraint without reloading.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import math
 from collections.abc import Iterable
@@ -167,6 +168,84 @@ def load_candidates(
             found = cache[key] = _slots(pattern or [], start, end)
         return found
 
+    # 100,000 sessions share far fewer approver sets, dates and places: build each once.
+    approver_sets: dict[tuple[int, int | None], frozenset[str]] = {}
+    meeting_runs: dict[tuple[Any, ...], tuple[Meeting, ...]] = {}
+    distances: dict[tuple[float, float], float | None] = {}
+
+    def build(
+        key: str,
+        course_id: int,
+        mode: str,
+        start_date: dt.date | None,
+        end_date: dt.date | None,
+        start_time: dt.time | None,
+        end_time: dt.time | None,
+        meeting_pattern: Any,
+        price: int | None,
+        latitude: float | None,
+        longitude: float | None,
+        city: str | None,
+        region: str | None,
+        venue: str | None,
+        registration_url: str | None,
+        hands_on_hours: int | None,
+        supervised_hours: int | None,
+        workload_hours: int | None,
+        timezone: str | None,
+        course_key: str,
+        title: str,
+        ce_hours: int | None,
+        provider_id: int | None,
+        course_url: str | None,
+        provider_name: str | None,
+    ) -> Candidate:
+        facts = wanted[course_id]
+        hours = int(ce_hours or workload_hours or 0)
+        distance = None
+        if home is not None and latitude is not None and longitude is not None:
+            point = (latitude, longitude)
+            if point not in distances:
+                miles = distance_miles(home[0], home[1], latitude, longitude)
+                distances[point] = round(miles * KM_PER_MILE, 1)
+            distance = distances[point]
+        in_person = (
+            hours if mode == "in_person" else int(hands_on_hours or 0) if mode == "hybrid" else 0
+        )
+        owners = (course_id, provider_id)
+        approvers = approver_sets.get(owners)
+        if approvers is None:
+            approvers = approver_sets[owners] = frozenset(
+                approvals.get(course_id, set()) | provider_approvals.get(provider_id or -1, set())
+            )
+        pattern = slots(meeting_pattern, start_time, end_time)
+        run_key = (start_date, end_date, pattern)
+        meetings = meeting_runs.get(run_key)
+        if meetings is None:
+            meetings = meeting_runs[run_key] = _expand(start_date, end_date, pattern)
+        where = ", ".join(v for v in (venue, city, region) if v)
+        return Candidate(
+            id=key,
+            course=facts.key,
+            title=title,
+            mode=mode,
+            price=int(price or 0),
+            hours=hours,
+            meetings=meetings,
+            covers=facts.covers,
+            prerequisites=facts.prerequisites,
+            approvers=approvers,
+            in_person_hours=in_person,
+            supervised_hours=int(supervised_hours or 0),
+            distance_km=distance,
+            location=where or mode.replace("_", " "),
+            url=registration_url or course_url,
+            provider=provider_name or "",
+            latitude=latitude,
+            longitude=longitude,
+            timezone=timezone,
+        )
+
     with engine.connect() as conn:
         ids = list(wanted)
         for chunk in range(0, len(ids), 900):
@@ -237,6 +316,7 @@ def load_candidates(
             Course.url.label("course_url"),
             Provider.name.label("provider_name"),
         )
+        fields = tuple(inspect.signature(build).parameters)
         for chunk in range(0, len(ids), 900):
             part = ids[chunk : chunk + 900]
             query = (
@@ -245,53 +325,9 @@ def load_candidates(
                 .outerjoin(Provider, Provider.id == Course.provider_id)
                 .where(s.course_id.in_(part), sa.or_(dated, open_self_paced), *narrow)
             )
-            for row in conn.execute(query):
-                facts = wanted[row.course_id]
-                hours = int(row.ce_hours or row.workload_hours or 0)
-                mode = row.mode
-                distance = None
-                if home is not None and row.latitude is not None and row.longitude is not None:
-                    distance = round(
-                        distance_miles(home[0], home[1], row.latitude, row.longitude) * KM_PER_MILE,
-                        1,
-                    )
-                in_person = (
-                    hours
-                    if mode == "in_person"
-                    else int(row.hands_on_hours or 0)
-                    if mode == "hybrid"
-                    else 0
-                )
-                where = ", ".join(v for v in (row.venue, row.city, row.region) if v)
-                out.append(
-                    Candidate(
-                        id=row.key,
-                        course=facts.key,
-                        title=row.title,
-                        mode=mode,
-                        price=int(row.price or 0),
-                        hours=hours,
-                        meetings=_expand(
-                            row.start_date,
-                            row.end_date,
-                            slots(row.meeting_pattern, row.start_time, row.end_time),
-                        ),
-                        covers=facts.covers,
-                        prerequisites=facts.prerequisites,
-                        approvers=frozenset(
-                            approvals.get(row.course_id, set())
-                            | provider_approvals.get(row.provider_id or -1, set())
-                        ),
-                        in_person_hours=in_person,
-                        supervised_hours=int(row.supervised_hours or 0),
-                        distance_km=distance,
-                        location=where or mode.replace("_", " "),
-                        url=row.registration_url or row.course_url,
-                        provider=row.provider_name or "",
-                        latitude=row.latitude,
-                        longitude=row.longitude,
-                        timezone=row.timezone,
-                    )
-                )
+            result = conn.execute(query)
+            # build() takes the selected columns by position, in the order selected.
+            assert tuple(result.keys()) == fields, tuple(result.keys())
+            out.extend(build(*row) for row in result.tuples())
     out.sort(key=lambda c: c.id)
     return out

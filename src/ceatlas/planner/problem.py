@@ -7,6 +7,7 @@ day numbers, minutes), so the CP-SAT model builder is pure and easy to test.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -71,7 +72,7 @@ class Candidate:
     def is_trip(self) -> bool:
         return self.mode in IN_PERSON_MODES
 
-    @property
+    @functools.cached_property  # pruning asks for it many times per candidate
     def days_away(self) -> int:
         return len({m.day for m in self.meetings}) if self.is_trip else 0
 

@@ -196,10 +196,12 @@ def _reduce(
 def _front(sessions: list[Candidate], limit: int) -> list[Candidate]:
     """Up to ``limit`` sessions: cheapest, earliest finish, no-trip, then by price."""
     picks: list[Candidate] = []
+    picked: set[str] = set()  # ids: comparing whole candidates field by field is slow
 
     def add(c: Candidate | None) -> None:
-        if c is not None and c not in picks and len(picks) < limit:
+        if c is not None and c.id not in picked and len(picks) < limit:
             picks.append(c)
+            picked.add(c.id)
 
     add(min(sessions, key=lambda c: (c.price, c.id)))
     dated = [c for c in sessions if c.meetings]
