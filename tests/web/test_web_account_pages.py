@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -96,3 +97,24 @@ def test_change_password(fresh_client: TestClient, engine: Engine) -> None:
     assert "has been changed" in done.text
     assert Accounts(engine).authenticate("ana@example.org", "x" * 12) is not None
     assert csrf(fresh_client, page)
+
+
+def test_changing_the_password_ends_the_other_sessions(
+    fresh_client: TestClient, web_app: FastAPI, engine: Engine
+) -> None:
+    """A therapist who changes a leaked password on their laptop also logs out whoever
+    is signed in elsewhere (a phone, or someone else), while the laptop stays signed in."""
+    Accounts(engine).sign_up("ana@example.org", PASSWORD, "Ana")
+    log_in(fresh_client, "ana@example.org")
+    with TestClient(web_app) as phone:
+        log_in(phone, "ana@example.org")
+        assert phone.get("/me/plan", follow_redirects=False).status_code == 200
+        new = {"current_password": PASSWORD, "new_password": "x" * 12, "confirm_password": "x" * 12}
+        assert post_form(fresh_client, "/account/password", new).status_code == 200
+        assert fresh_client.get("/me/plan", follow_redirects=False).status_code == 200
+        ended = phone.get("/me/plan", follow_redirects=False)
+        assert ended.status_code == 303
+        assert ended.headers["location"].startswith("/login")
+        assert "Log in" in phone.get("/").text
+        assert log_in(phone, "ana@example.org", "x" * 12).status_code == 303
+        assert phone.get("/me/plan", follow_redirects=False).status_code == 200

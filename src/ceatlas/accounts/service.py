@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,6 +55,9 @@ class Account:
     display_name: str
     provider_id: int | None
     approved: bool
+    # When the password last changed: a login session remembers it, so changing the
+    # password ends every other session of the account.
+    password_changed: str = field(default="", compare=False)
 
     @property
     def can_publish(self) -> bool:
@@ -70,6 +73,7 @@ def _account(user: User) -> Account:
         display_name=user.display_name,
         provider_id=user.provider_id,
         approved=user.approved,
+        password_changed=user.password_changed_at.isoformat(),
     )
 
 

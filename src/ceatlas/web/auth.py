@@ -53,6 +53,7 @@ __all__ = [
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
+SESSION_LOGIN_STAMP = "since"  # the account's password_changed when this session logged in
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -93,10 +94,14 @@ def _load(request: Request) -> Account | None:
         if account is None:
             raise WebError(401, "the API token is unknown or was revoked", "authorization")
     else:
-        user_id = _session(request).get(SESSION_USER)
+        session = _session(request)
+        user_id = session.get(SESSION_USER)
         account = Accounts(ctx.engine).get(user_id) if isinstance(user_id, int) else None
+        if account is not None and session.get(SESSION_LOGIN_STAMP) != account.password_changed:
+            account = None  # the password changed since this session logged in
         if account is None and user_id is not None:
-            _session(request).pop(SESSION_USER, None)  # the account is gone
+            session.pop(SESSION_USER, None)  # the account is gone or the session has ended
+            session.pop(SESSION_LOGIN_STAMP, None)
     request.state.ceatlas_account = account
     return account
 
@@ -199,6 +204,7 @@ def log_in(request: Request, account: Account) -> None:
     session = _session(request)
     session.clear()
     session[SESSION_USER] = account.id
+    session[SESSION_LOGIN_STAMP] = account.password_changed
     session[SESSION_CSRF] = secrets.token_urlsafe(32)
     request.state.ceatlas_account = account
 

@@ -108,5 +108,8 @@ async def change_password(request: Request, ctx: Ctx, account: CurrentAccount) -
     except AccountError as error:
         errors = {error.field or "_": error.message}
         return render(request, "password.html", {"errors": errors, "done": False}, error.status)
-    log_in(request, account)  # a fresh session (and CSRF token) after a password change
+    # A fresh session (and CSRF token) for this browser; every other session has ended.
+    changed = Accounts(ctx.engine).get(account.id)
+    assert changed is not None
+    log_in(request, changed)
     return render(request, "password.html", {"errors": {}, "done": True})
