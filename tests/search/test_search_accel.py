@@ -122,6 +122,10 @@ def test_writes_by_another_engine_show_up(
     fast, slow = _both(engine, query)
     assert fast == slow
     assert fast["total"] == 1
+    # A long-lived service (as in the web app) answers a repeated query from its cache...
+    service = SearchService(engine, KB, accelerate=True)
+    assert service.search(query, TODAY).model_dump() == fast
+    assert service.search(query, TODAY).model_dump() == fast
     other = make_engine(database_url)
     try:
         second = {**courses[0], "sessions": [{**courses[0]["sessions"][0], "price": "300"}]}
@@ -132,6 +136,8 @@ def test_writes_by_another_engine_show_up(
     fast, slow = _both(engine, query)
     assert fast == slow
     assert [h["course"]["key"] for h in fast["results"]] == ["https://p.example/courses/1"]
+    # ... and not after another process changed the catalog.
+    assert service.search(query, TODAY).model_dump() == fast
     assert _both(engine, SearchQuery(q="zebra"))[0]["total"] == 2
     assert _accelerated(engine)
 

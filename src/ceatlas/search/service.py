@@ -12,6 +12,7 @@ import math
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ KM_PER_MILE = 1.609344
 # The provider facet grows with the catalog (5,000 providers at a million sessions): only
 # the most frequent are listed (ties by name, then key).
 PROVIDER_FACET_LIMIT = 100
+ANSWER_CACHE_SIZE = 512  # answers kept per service and catalog snapshot (least recent out)
 SESSIONS_PER_COURSE = 20
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 
@@ -190,12 +192,42 @@ class SearchService:
                 "no",
             )
         self.accelerate = accelerate
+        # Answers of the accelerated path for the current catalog snapshot (cleared when
+        # the catalog changes): a shared link, the back button and popular queries repeat.
+        self._answers: OrderedDict[tuple[str, dt.date], SearchResult] = OrderedDict()
+        self._answers_for: accel.Snapshot | None = None
+        self._answers_lock = threading.Lock()
 
     def search(self, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
+        """The sessions (or courses) matching ``query`` on ``today``, with facets and
+        explanations. The result's lists are shared with other callers: read-only."""
         today = today or dt.date.today()
         with self.engine.connect() as conn:
-            plan = self._plan(conn, query, today)
-            return self._run(conn, query, plan, today)
+            snapshot = (
+                accel.ACCELERATOR.snapshot(conn, self.backend.json_elements)
+                if self.accelerate
+                else None
+            )
+            if snapshot is None:
+                return self._run(conn, query, self._plan(conn, query, today), today, None)
+            key = (query.model_dump_json(), today)
+            with self._answers_lock:
+                if self._answers_for is not snapshot:
+                    self._answers.clear()
+                    self._answers_for = snapshot
+                found = self._answers.get(key)
+                if found is not None:
+                    self._answers.move_to_end(key)
+            if found is None:
+                found = self._run(conn, query, self._plan(conn, query, today), today, snapshot)
+                with self._answers_lock:
+                    if self._answers_for is snapshot:
+                        self._answers[key] = found
+                        while len(self._answers) > ANSWER_CACHE_SIZE:
+                            self._answers.popitem(last=False)
+            # A shallow copy: its lists and hits are shared with other callers of the same
+            # query (a deep copy costs as much as the search); read them, do not change them.
+            return found.model_copy()
 
     # --- planning --------------------------------------------------------------------
 
@@ -435,7 +467,12 @@ class SearchService:
         return sa.null()
 
     def _run(
-        self, conn: Connection, query: SearchQuery, plan: _Plan, today: dt.date
+        self,
+        conn: Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        today: dt.date,
+        snapshot: accel.Snapshot | None,
     ) -> SearchResult:
         sort = query.effective_sort
         warnings = list(plan.warnings)
@@ -458,11 +495,6 @@ class SearchService:
         )
         if text_without_concepts:
             result.warnings.append("the text has no searchable words; it was ignored")
-        snapshot = (
-            accel.ACCELERATOR.snapshot(conn, self.backend.json_elements)
-            if self.accelerate
-            else None
-        )
         if snapshot is not None:
             self._run_fast(conn, query, plan, sort, result, today, snapshot)
             return result
