@@ -176,10 +176,16 @@ class SearchService:
     """Search the catalog in ``engine`` with the knowledge base ``kb``."""
 
     def __init__(
-        self, engine: Engine, kb: KnowledgeBase, *, accelerate: bool | None = None
+        self,
+        engine: Engine,
+        kb: KnowledgeBase,
+        *,
+        accelerate: bool | None = None,
+        cached_answers: int = ANSWER_CACHE_SIZE,
     ) -> None:
         """``accelerate``: filter, count, facet and sort in memory (:mod:`.accel`) instead
-        of in SQL; default from ``CEATLAS_SEARCH_ACCELERATOR`` (``1``/``0``), else on."""
+        of in SQL; default from ``CEATLAS_SEARCH_ACCELERATOR`` (``1``/``0``), else on.
+        ``cached_answers``: how many answers to keep for repeated queries (0: none)."""
         self.engine = engine
         self.kb = kb
         self.backend: Backend = backend_for(engine)
@@ -197,6 +203,7 @@ class SearchService:
         self._answers: OrderedDict[tuple[str, dt.date], SearchResult] = OrderedDict()
         self._answers_for: accel.Snapshot | None = None
         self._answers_lock = threading.Lock()
+        self._answers_max = cached_answers
 
     def search(self, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
         """The sessions (or courses) matching ``query`` on ``today``, with facets and
@@ -221,9 +228,9 @@ class SearchService:
             if found is None:
                 found = self._run(conn, query, self._plan(conn, query, today), today, snapshot)
                 with self._answers_lock:
-                    if self._answers_for is snapshot:
+                    if self._answers_for is snapshot and self._answers_max > 0:
                         self._answers[key] = found
-                        while len(self._answers) > ANSWER_CACHE_SIZE:
+                        while len(self._answers) > self._answers_max:
                             self._answers.popitem(last=False)
             # A shallow copy: its lists and hits are shared with other callers of the same
             # query (a deep copy costs as much as the search); read them, do not change them.
