@@ -49,10 +49,12 @@ Floats = npt.NDArray[np.float64]
 
 S, C, P, F = SESSIONS, COURSES, PROVIDERS, SESSION_FACTS
 CHUNK = 100_000
-# Text matches kept per snapshot (course ids + ranks), least recently used dropped first:
-# a broad word matches most courses and costs more to fetch than everything else a query
-# does, and what therapists type is skewed towards a few words ("massage", "pain").
-TEXT_CACHE_PAIRS = 2_000_000
+# Text matches kept per snapshot (each: a rank per course and a mask over the sessions,
+# about 1.7 MB at 1M sessions), least recently used dropped first: a broad word matches
+# most courses and costs more to fetch than everything else a query does, and what
+# therapists type is skewed towards a few words ("massage", "pain").
+TEXT_CACHE_ENTRIES = 64
+HIGHLIGHT_CACHE_ENTRIES = 50_000  # (query text, course) -> the words it matched
 NULL_DAY = np.iinfo(np.int64).max
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -157,8 +159,8 @@ class Snapshot:
     _orders: dict[str, Ints] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _text: OrderedDict[Hashable, tuple[Ints, Floats]] = field(default_factory=OrderedDict)
-    _text_pairs: int = 0
+    _text: OrderedDict[Hashable, tuple[Floats, Bools]] = field(default_factory=OrderedDict)
+    _highlights: OrderedDict[tuple[Hashable, int], list[str]] = field(default_factory=OrderedDict)
 
     @property
     def size(self) -> int:
@@ -171,10 +173,11 @@ class Snapshot:
                 self._memo[name] = make()
             return self._memo[name]
 
-    def text_ranks(
+    def text_match(
         self, key: Hashable, fetch: Callable[[], tuple[Ints, Floats]]
-    ) -> tuple[Ints, Floats]:
-        """The courses a text query matches and their ranks, fetched once per snapshot.
+    ) -> tuple[Floats, Bools]:
+        """A text query's rank per course (NaN: no match) and mask over the sessions, from
+        the matching course ids and ranks ``fetch`` reads; computed once per snapshot.
 
         A snapshot is replaced when the catalog changes, so its cache never outlives the
         data it was read from by more than the query that notices the change."""
@@ -183,15 +186,40 @@ class Snapshot:
             if found is not None:
                 self._text.move_to_end(key)
                 return found
-        found = fetch()  # outside the lock: a slow text query must not stall the others
+        ids, values = fetch()  # outside the lock: a slow text query must not stall others
+        ranks = np.full(len(self.course_id), np.nan)
+        where = _course_index(self.course_id, ids)
+        known = where >= 0
+        ranks[where[known]] = values[known]
+        found = (ranks, ~np.isnan(ranks)[self.course_idx])
         with self._lock:
-            if key not in self._text:
-                self._text[key] = found
-                self._text_pairs += len(found[0])
-                while self._text_pairs > TEXT_CACHE_PAIRS and len(self._text) > 1:
-                    _, dropped = self._text.popitem(last=False)
-                    self._text_pairs -= len(dropped[0])
+            self._text[key] = found
+            while len(self._text) > TEXT_CACHE_ENTRIES:
+                self._text.popitem(last=False)
         return found
+
+    def highlights(
+        self, key: Hashable, courses: list[int]
+    ) -> tuple[dict[int, list[str]], list[int]]:
+        """Known highlights of text ``key`` for ``courses``, and the courses not known."""
+        found: dict[int, list[str]] = {}
+        missing: list[int] = []
+        with self._lock:
+            for course in courses:
+                words = self._highlights.get((key, course))
+                if words is None:
+                    missing.append(course)
+                else:
+                    self._highlights.move_to_end((key, course))
+                    found[course] = list(words)
+        return found, missing
+
+    def remember_highlights(self, key: Hashable, words: dict[int, list[str]]) -> None:
+        with self._lock:
+            for course, matched in words.items():
+                self._highlights[(key, course)] = list(matched)
+            while len(self._highlights) > HIGHLIGHT_CACHE_ENTRIES:
+                self._highlights.popitem(last=False)
 
     def order(self, name: str, key: Callable[[], Floats]) -> Ints:
         """A static order of every session: ``key`` ascending, then start date, then id."""
@@ -466,7 +494,7 @@ class Inputs:
     """What the service's SQL plan resolved, that the masks need too."""
 
     today: dt.date
-    text_ranks: tuple[Ints, Floats] | None  # matching course ids and their ranks
+    text: tuple[Floats, Bools] | None  # rank per course (NaN: no match), session mask
     place: tuple[float, float, float | None] | None  # lat, lon, radius in miles
     box: tuple[float, float] | None  # half-height, half-width (degrees) of the radius box
     accepted: list[str] | None  # jurisdiction's accepted approvers; None: no state filter
@@ -546,20 +574,15 @@ def masks(snap: Snapshot, query: Any, inputs: Inputs, earth_radius: float) -> Ma
     def course_level(group: str, course_mask: Bools) -> None:
         add(group, course_mask[snap.course_idx])
 
-    base = np.ones(n, dtype=np.bool_)
+    base = snap.memo("everything", lambda: np.ones(n, dtype=np.bool_))
     ranks: Floats | None = None
-    if inputs.text_ranks is not None:
-        ranks = np.full(len(snap.course_id), np.nan)
-        ids, values = inputs.text_ranks
-        where = _course_index(snap.course_id, ids)
-        found = where >= 0
-        ranks[where[found]] = values[found]
-        base = ~np.isnan(ranks)[snap.course_idx]
+    if inputs.text is not None:
+        ranks, base = inputs.text
     if inputs.price_limit is not None:
         usd = snap.currencies.index.get(query.currency, -1)
         price = snap.price
         add("budget", (price == 0) | ((price <= inputs.price_limit) & (snap.currency == usd)))
-    self_paced = mode_in(["self_paced_online"])
+    self_paced = snap.memo("self_paced", lambda: mode_in(["self_paced_online"]))
     if not query.include_self_paced:
         add("self_paced", ~self_paced)
 
@@ -709,6 +732,22 @@ def _nan_last(values: Floats) -> Floats:
     return out
 
 
+def _first_in_order(order: Ints, mask: Bools, limit: int) -> Ints:
+    """The first ``limit`` entries of ``order`` that ``mask`` selects. A page needs only
+    the first few, so read the order in growing chunks instead of all of it."""
+    found: list[Ints] = []
+    count, start, step = 0, 0, max(4096, 4 * limit)
+    while count < limit and start < len(order):
+        chunk = order[start : start + step]
+        hits = chunk[mask[chunk]]
+        found.append(hits)
+        count += len(hits)
+        start += step
+        step *= 4
+    picked: Ints = np.concatenate(found)[:limit] if found else order[:0]
+    return picked
+
+
 def ordered(snap: Snapshot, m: Masks, sort: str, mask: Bools, limit: int) -> Ints:
     """Indexes of the first ``limit`` matching sessions in the SQL path's order."""
     if sort in ("start_date", "price", "hours_per_dollar"):
@@ -717,12 +756,11 @@ def ordered(snap: Snapshot, m: Masks, sort: str, mask: Bools, limit: int) -> Int
         else:
             every = np.arange(snap.size, dtype=np.int64)
             order = snap.order(sort, lambda: _nan_last(session_key(snap, m, sort, every)))  # type: ignore[arg-type]
-        picked: Ints = order[mask[order]][:limit]
-        return picked
+        return _first_in_order(order, mask, limit)
     idx = np.flatnonzero(mask)
     key = session_key(snap, m, sort, idx)
     if key is None:
-        return snap.base_order[mask[snap.base_order]][:limit]
+        return _first_in_order(snap.base_order, mask, limit)
     k = _nan_last(key)
     if len(idx) > limit > 0:
         kth = np.partition(k, limit - 1)[limit - 1]

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -666,7 +666,7 @@ class SearchService:
         snap: accel.Snapshot,
     ) -> None:
         """The SQL path's answer from the in-memory snapshot (see :mod:`.accel`)."""
-        ranks: tuple[Any, Any] | None = None
+        text: tuple[Any, Any] | None = None
         if plan.text_match is not None and plan.text is not None:
             text_match = plan.text_match
 
@@ -677,9 +677,7 @@ class SearchService:
                 matched.close()
                 return pairs[:, 0].astype(np.int64), pairs[:, 1].copy()
 
-            # The match is fully determined by the concepts' phrases (see backends).
-            key = tuple(tuple(concept.phrases) for concept in plan.text.concepts)
-            ranks = snap.text_ranks(key, fetch)
+            text = snap.text_match(_text_key(plan.text), fetch)
         dialect = conn.dialect
         scaled = S.c.price.type
         assert isinstance(scaled, ScaledDecimal)
@@ -691,7 +689,7 @@ class SearchService:
         )
         inputs = accel.Inputs(
             today=today,
-            text_ranks=ranks,
+            text=text,
             place=(
                 None
                 if plan.place is None
@@ -733,7 +731,7 @@ class SearchService:
                 chosen_rows = [i for _, i in picked]
                 rows = self._fetch(conn, plan, snap, chosen_rows)
                 ranked = _scores(snap, scores, chosen_rows)
-                hits = self._hits(conn, query, plan, rows, today, ranked)
+                hits = self._hits(conn, query, plan, rows, today, ranked, snap)
                 ids = [int(snap.course_id[c]) for c in page.tolist()]
                 result.courses = _course_hits(
                     ids, {int(snap.course_id[c]): int(counts[c]) for c in page.tolist()}, hits
@@ -746,7 +744,7 @@ class SearchService:
                 indexes = order.tolist()
                 rows = self._fetch(conn, plan, snap, indexes)
                 ranked = _scores(snap, scores, indexes)
-                result.results = self._hits(conn, query, plan, rows, today, ranked)
+                result.results = self._hits(conn, query, plan, rows, today, ranked, snap)
         if query.facets:
             result.facets = self._facets_fast(snap, m, query)
 
@@ -862,6 +860,7 @@ class SearchService:
         rows: list[sa.Row[Any]],
         today: dt.date,
         scores: dict[int, float] | None = None,
+        snapshot: accel.Snapshot | None = None,
     ) -> list[SessionHit]:
         """``scores``: text ranks by course id, where ``rows`` carry none (accelerated)."""
         courses: dict[int, sa.Row[Any]] = {int(r.c_id): r for r in rows}
@@ -881,8 +880,9 @@ class SearchService:
                 )
                 for cid, r in courses.items()
             }
-            matched = self.backend.highlights(conn, plan.text, docs)
+            matched = self._highlights(conn, plan.text, docs, snapshot)
         reasons = self._reasons(conn, query.state, plan.accepted, courses, today)
+        expansions_used = _expansions_used(plan.text)
         hits = []
         for row in rows:
             cid = int(row.c_id)
@@ -890,7 +890,7 @@ class SearchService:
             distance = None if row.distance is None else float(row.distance)
             explanation = Explanation(
                 matched_terms=words,
-                expansions=_used_expansions(plan.text, words),
+                expansions=expansions_used(words),
                 distance=_distance_text(distance, plan.place, row.mode),
                 counts_for=reasons.get(cid, []),
             )
@@ -921,6 +921,26 @@ class SearchService:
                 )
             )
         return hits
+
+    def _highlights(
+        self,
+        conn: Connection,
+        text: TextQuery,
+        docs: dict[int, str],
+        snapshot: accel.Snapshot | None,
+    ) -> dict[int, list[str]]:
+        """The words of each course's text that the query matched; with a snapshot, each
+        (query text, course) is asked of the text index once per catalog version."""
+        if snapshot is None:
+            return self.backend.highlights(conn, text, docs)
+        key = _text_key(text)
+        found, missing = snapshot.highlights(key, list(docs))
+        if missing:
+            fresh = self.backend.highlights(conn, text, {c: docs[c] for c in missing})
+            fresh = {c: fresh.get(c, []) for c in missing}
+            snapshot.remember_highlights(key, fresh)
+            found.update(fresh)
+        return found
 
     def _reasons(
         self,
@@ -1259,16 +1279,32 @@ def _stem(word: str) -> str:
     return word
 
 
-def _used_expansions(text: TextQuery | None, matched: list[str]) -> list[str]:
+def _text_key(text: TextQuery) -> tuple[tuple[str, ...], ...]:
+    """What a text query's matches depend on: its concepts' phrases (see backends)."""
+    return tuple(tuple(concept.phrases) for concept in text.concepts)
+
+
+def _expansions_used(text: TextQuery | None) -> Callable[[list[str]], list[str]]:
+    """For the words a result matched, the query's corrections and expansions they show
+    were used. Built once per query: the stems of its expansions do not change per row."""
     if text is None:
-        return []
-    stems = {_stem(w) for term in matched for w in words_of(term)}
-    used = [str(c) for c in text.corrections if _stem(c.target) in stems]
-    for expansion in text.expansions:
-        words = [_stem(w) for w in words_of(expansion.target)]
-        if words and all(w in stems for w in words if len(w) > 2):
-            used.append(str(expansion))
-    return _unique(used)
+        return lambda matched: []
+    corrections = [(str(c), _stem(c.target)) for c in text.corrections]
+    expansions = [(str(e), [_stem(w) for w in words_of(e.target)]) for e in text.expansions]
+    memo: dict[tuple[str, ...], list[str]] = {}
+
+    def used(matched: list[str]) -> list[str]:
+        key = tuple(matched)
+        if key not in memo:
+            stems = {_stem(w) for term in matched for w in words_of(term)}
+            found = [label for label, stem in corrections if stem in stems]
+            for label, words in expansions:
+                if words and all(w in stems for w in words if len(w) > 2):
+                    found.append(label)
+            memo[key] = _unique(found)
+        return list(memo[key])
+
+    return used
 
 
 def _distance_text(distance: float | None, place: _Place | None, mode: str) -> str | None:
