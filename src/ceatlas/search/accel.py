@@ -49,11 +49,13 @@ Floats = npt.NDArray[np.float64]
 
 S, C, P, F = SESSIONS, COURSES, PROVIDERS, SESSION_FACTS
 CHUNK = 100_000
-# Text matches kept per snapshot (each: a rank per course and a mask over the sessions,
-# about 1.7 MB at 1M sessions), least recently used dropped first: a broad word matches
+# Text matches kept per snapshot, least recently used dropped first: a broad word matches
 # most courses and costs more to fetch than everything else a query does, and what
-# therapists type is skewed towards a few words ("massage", "pain").
-TEXT_CACHE_ENTRIES = 64
+# therapists type is skewed towards a few words ("massage", "pain"). Two tiers: the
+# matching course ids and ranks (16 bytes per course) for many texts, and for the most
+# recent few also the rank per course and the session mask (about 1.7 MB at 1M sessions).
+TEXT_CACHE_PAIRS = 2_000_000
+TEXT_CACHE_MASKS = 24
 HIGHLIGHT_CACHE_ENTRIES = 50_000  # (query text, course) -> the words it matched
 NULL_DAY = np.iinfo(np.int64).max
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -160,6 +162,8 @@ class Snapshot:
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _text: OrderedDict[Hashable, tuple[Floats, Bools]] = field(default_factory=OrderedDict)
+    _pairs: OrderedDict[Hashable, tuple[Ints, Floats]] = field(default_factory=OrderedDict)
+    _pair_count: int = 0
     _highlights: OrderedDict[tuple[Hashable, int], list[str]] = field(default_factory=OrderedDict)
 
     @property
@@ -177,7 +181,7 @@ class Snapshot:
         self, key: Hashable, fetch: Callable[[], tuple[Ints, Floats]]
     ) -> tuple[Floats, Bools]:
         """A text query's rank per course (NaN: no match) and mask over the sessions, from
-        the matching course ids and ranks ``fetch`` reads; computed once per snapshot.
+        the matching course ids and ranks ``fetch`` reads; cached per snapshot.
 
         A snapshot is replaced when the catalog changes, so its cache never outlives the
         data it was read from by more than the query that notices the change."""
@@ -186,7 +190,19 @@ class Snapshot:
             if found is not None:
                 self._text.move_to_end(key)
                 return found
-        ids, values = fetch()  # outside the lock: a slow text query must not stall others
+            pairs = self._pairs.get(key)
+            if pairs is not None:
+                self._pairs.move_to_end(key)
+        if pairs is None:
+            pairs = fetch()  # outside the lock: a slow text query must not stall others
+            with self._lock:
+                if key not in self._pairs:
+                    self._pairs[key] = pairs
+                    self._pair_count += len(pairs[0])
+                while self._pair_count > TEXT_CACHE_PAIRS and len(self._pairs) > 1:
+                    _, (dropped, _ranks) = self._pairs.popitem(last=False)
+                    self._pair_count -= len(dropped)
+        ids, values = pairs
         ranks = np.full(len(self.course_id), np.nan)
         where = _course_index(self.course_id, ids)
         known = where >= 0
@@ -194,7 +210,7 @@ class Snapshot:
         found = (ranks, ~np.isnan(ranks)[self.course_idx])
         with self._lock:
             self._text[key] = found
-            while len(self._text) > TEXT_CACHE_ENTRIES:
+            while len(self._text) > TEXT_CACHE_MASKS:
                 self._text.popitem(last=False)
         return found
 
