@@ -126,7 +126,9 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "note": "2 cores shared with 3 other engineers' work while measuring",
+        "note": "load average at the start "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " (the machine may be shared; compare runs of one table only)",
         "loadavg": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -274,6 +276,9 @@ def write(rows: list[dict[str, Any]]) -> Path:
             f"{r['candidates']} -> "
             f"{r['after_pruning']} | {r['solve_s']} | {r['total_s']} | {r['cost']} |"
         )
+    notes = RESULTS / f"planner-{day}.notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text()]
     path = RESULTS / f"planner-{day}.md"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -214,6 +214,14 @@ class Snapshot:
                 self._text.popitem(last=False)
         return found
 
+    def clear_caches(self) -> None:
+        """Forget cached text matches and highlights (benchmarks measure cold queries)."""
+        with self._lock:
+            self._text.clear()
+            self._pairs.clear()
+            self._pair_count = 0
+            self._highlights.clear()
+
     def highlights(
         self, key: Hashable, courses: list[int]
     ) -> tuple[dict[int, list[str]], list[int]]:
