@@ -126,7 +126,7 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "note": "load average at the start "
+        "note": "load average when the results were written "
         + ", ".join(f"{x:.2f}" for x in os.getloadavg())
         + " (the machine may be shared; compare runs of one table only)",
         "loadavg": [round(x, 2) for x in os.getloadavg()],
