@@ -68,6 +68,17 @@ def test_all_examples_in_one_html_page(catalog: Catalog, tmp_path: Path) -> None
         ("in_person", "St Brycedale Campus Kirkcaldy"),
         ("in_person", "Halbeath Campus Dunfermline"),
     }
+    # The page describes HNC Accounting and Basic Proofreading twice each (e.g. sessions,
+    # then only the credential): later blocks are merged into earlier ones, so the
+    # description survives beside the credential, and the report says so.
+    hnc = rows["HNC Accounting"]["course"]
+    assert hnc["description"]
+    assert hnc["credential_awarded"] == "Higher National Certificate in Accounting"
+    assert [m.split(": ")[1] for m in report.merged] == [
+        hnc["key"],
+        rows["Basic Proofreading"]["course"]["key"],
+    ]
+    assert all("merged into it" in m for m in report.merged)
     toolbox = rows["The Data Scientist's Toolbox"]
     assert toolbox["provider"]["name"] == "Johns Hopkins University"
     assert toolbox["sessions"][0]["instructors"] == ["Jeff Leek, PhD"]

@@ -72,6 +72,18 @@ def test_import_with_a_bad_record_exits_1_and_names_it(cli_env: Path) -> None:
     ]
 
 
+def test_a_course_given_twice_is_merged_and_the_report_says_so(cli_env: Path) -> None:
+    feed = cli_env / "feed.ndjson"
+    again = {"@context": "https://schema.org/", "@type": "Course", "@id": COURSE["@id"]}
+    again |= {"name": COURSE["name"], "description": "Boundaries, consent and records."}
+    feed.write_text(json.dumps(COURSE) + "\n" + json.dumps(again) + "\n")
+    result = runner.invoke(app, ["import", str(feed)])
+    assert result.exit_code == 0, result.output
+    assert f"merged: {feed}, line 2: https://cli.example/c/1: the same course" in result.stdout
+    as_json = json.loads(runner.invoke(app, ["import", "--json", str(feed)]).stdout)
+    assert len(as_json["merged"]) == 1
+
+
 def test_unsupported_file_and_bad_format(cli_env: Path) -> None:
     other = cli_env / "catalog.txt"
     other.write_text("hello")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ceatlas.catalog import repeats
 from ceatlas.catalog.records import CourseRecord, ProgramRecord, Record, RecordError
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
@@ -43,6 +44,8 @@ class ImportReport:
     nodes_ignored: int = 0
     files_rejected: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Records that described a course already seen in this import, merged into it.
+    merged: list[str] = field(default_factory=list)
     totals: WriteTotals = field(default_factory=WriteTotals)
 
     @property
@@ -62,6 +65,7 @@ class ImportReport:
             "sessions": {**vars(t.sessions), "pruned": t.sessions_pruned},
             "programs": vars(t.programs),
             "problems": [vars(p) for p in self.problems],
+            "merged": self.merged,
         }
 
 
@@ -93,6 +97,8 @@ class Importer:
         self.progress = progress
         self.writer = CatalogWriter(engine, track_sessions=prune)
         self.report = ImportReport(totals=self.writer.totals)
+        self._courses_written: set[str] = set()  # course keys this import has written
+        self._pending: dict[str, CourseRecord] = {}  # courses of the batch not yet written
 
     def run(self, paths: Iterable[Path]) -> ImportReport:
         for path in expand_paths(paths):
@@ -155,18 +161,42 @@ class Importer:
             elif isinstance(outcome, RecordError):
                 self._problem(where, outcome)
             else:
+                self._merge_repeats(where, outcome)
                 batch.append((where, outcome))
+                self._pending.update((c.key, c) for c in repeats.courses_in(outcome))
                 sessions += _session_count(outcome)
                 if sessions >= BATCH_SESSIONS or len(batch) >= BATCH_RECORDS:
                     self._flush(batch)
+                    self._pending.clear()
                     batch, sessions = [], 0
         if batch:
             self._flush(batch)
+            self._pending.clear()
+
+    def _merge_repeats(self, where: Where, record: Record) -> None:
+        """A course written or pending earlier in this import keeps what that record said
+        (see :mod:`ceatlas.catalog.repeats`)."""
+        for course in repeats.courses_in(record):
+            found = self._pending.get(course.key)
+            earlier = None if found is None else repeats.Earlier.of(found)
+            if earlier is None and course.key in self._courses_written:
+                earlier = self.writer.stored_course(course.key)
+            if earlier is None:
+                continue
+            repeats.merge(course, earlier)
+            self.report.merged.append(
+                f"{where}: {course.key}: the same course as an earlier record of this import; "
+                "merged into it (values given here win, lists are combined)"
+            )
 
     def _flush(self, batch: list[tuple[Where, Record]]) -> None:
         rejected = self.writer.write(batch)
         for where, error in rejected:
             self._problem(where, error)
+        failed = {id(where) for where, _ in rejected}
+        for where, record in batch:
+            if id(where) not in failed:
+                self._courses_written.update(c.key for c in repeats.courses_in(record))
         self.report.records_imported += len(batch) - len(rejected)
 
 

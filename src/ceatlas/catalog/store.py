@@ -49,6 +49,7 @@ from ceatlas.catalog.records import (
     RecordError,
     SessionRecord,
 )
+from ceatlas.catalog.repeats import Earlier
 from ceatlas.orm import ScaledDecimal
 
 PROVIDERS: Table = Provider.__table__  # type: ignore[assignment]
@@ -163,6 +164,33 @@ class CatalogWriter:
         return removed
 
     # --- internals -------------------------------------------------------------------
+
+    def stored_course(self, key: str) -> Earlier | None:
+        """Course ``key`` as the catalog holds it (its columns, approvals, provider)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    COURSES.c.id, COURSES.c.provider_id, *(COURSES.c[c] for c in COURSE_COLUMNS)
+                ).where(COURSES.c.key == key)
+            ).first()
+            if row is None:
+                return None
+            approvals = [
+                dict(zip(APPROVAL_COLUMNS, a, strict=True))
+                for a in conn.execute(
+                    select(*(COURSE_APPROVALS.c[c] for c in APPROVAL_COLUMNS))
+                    .where(COURSE_APPROVALS.c.course_id == row.id)
+                    .order_by(COURSE_APPROVALS.c.id)
+                )
+            ]
+            provider = None
+            if row.provider_id is not None:
+                provider_key = conn.execute(
+                    select(PROVIDERS.c.key).where(PROVIDERS.c.id == row.provider_id)
+                ).scalar_one()
+                provider = ProviderRecord(provider_key, {}, ref_only=True)
+        values = {c: row._mapping[c] for c in COURSE_COLUMNS}
+        return Earlier(values, approvals, provider)
 
     def _write_one_by_one(
         self, batch: Sequence[tuple[Any, Record]]

@@ -135,6 +135,10 @@ def _print_report(report: ImportReport) -> None:
         err.print(f"... and {len(report.problems) - SHOWN_PROBLEMS} more (use --json for all)")
     for path in report.files_rejected:
         err.print(f"file rejected: {path}", markup=False)
+    for note in report.merged[:SHOWN_PROBLEMS]:
+        out.print(f"merged: {note}", markup=False, soft_wrap=True)
+    if len(report.merged) > SHOWN_PROBLEMS:
+        out.print(f"... and {len(report.merged) - SHOWN_PROBLEMS} more merged (use --json)")
 
 
 def _print_stats(data: dict[str, object]) -> None:

@@ -66,6 +66,7 @@ class ImportSummary(BaseModel):
     sessions: dict[str, int]
     programs: dict[str, int]
     problems: list[dict[str, str]]
+    merged: list[str] = []  # records that repeated a course of this request, merged into it
 
 
 def _publisher(ctx: WebContext, account: ProviderAccount) -> Publisher:
@@ -189,4 +190,5 @@ def import_jsonld(
         sessions=vars(t.sessions),
         programs=vars(t.programs),
         problems=[vars(p) for p in report.problems],
+        merged=report.merged,
     )
