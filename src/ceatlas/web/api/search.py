@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from ceatlas.search import SearchError, SearchResult
 from ceatlas.web.context import Ctx
@@ -27,13 +27,16 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     openapi_extra={"parameters": openapi_parameters()},
     summary="Search course sessions",
 )
-def search(request: Request, ctx: Ctx) -> SearchResult:
+def search(request: Request, ctx: Ctx) -> Response:
     """Sessions (or courses with ``group_by_course``) matching every filter given, with
     facet counts and an explanation of why each result matched. Lists may be repeated
     parameters or comma-separated; blank parameters are ignored; unknown ones are a 422."""
     query = parse(request.query_params.multi_items(), strict=True)
     try:
-        return ctx.search.search(query, ctx.today())
+        result = ctx.search.search(query, ctx.today())
     except SearchError as error:
         field = "near" if query.near else None
         raise WebError(400, str(error), field) from None
+    # Serialised by pydantic directly: the result is already a validated SearchResult, and
+    # FastAPI's re-validation of the response model cost as much as a cached answer.
+    return Response(result.model_dump_json(), media_type="application/json")
