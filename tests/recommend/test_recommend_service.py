@@ -64,6 +64,27 @@ def test_techniques_ranked_by_weighted_coverage(recommender: Recommender) -> Non
     )
 
 
+def test_every_condition_keeps_a_technique(recommender: Recommender) -> None:
+    """Five broad techniques cover the common complaints; the two clients with lymphedema
+    after a mastectomy still get lymph drainage, and a course that teaches it."""
+    caseload = _caseload(
+        "pain shooting down the back of my leg:9",
+        "can't lift my arm over my head:5",
+        "tension headaches:4",
+        "swelling in the arm since the mastectomy:2",
+    )
+    result = recommender.recommend(caseload, today=TODAY)
+    assert len(result.techniques) == 6
+    last = result.techniques[-1]
+    assert last.technique_id == "manual-lymph-drainage"
+    assert last.explanation == (
+        "covers 2 of your 20 clients a month: post-mastectomy lymphedema 2; "
+        "listed so that post-mastectomy lymphedema has a technique too"
+    )
+    assert any("manual-lymph-drainage" in c.techniques for c in result.courses)
+    assert "manual-lymph-drainage" in result.planner_goal().techniques
+
+
 def test_courses_fit_constraints_and_explain_themselves(recommender: Recommender) -> None:
     constraints = Constraints(near="33602", budget=Decimal(150), modes=["in_person", "live_online"])
     result = recommender.recommend(

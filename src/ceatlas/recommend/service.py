@@ -154,9 +154,27 @@ class Recommender:
             covering.items(),
             key=lambda kv: (-sum(s.clients_per_month for s in kv[1]), -len(kv[1]), kv[0]),
         )
+        chosen = [tid for tid, _ in ranked[:limit]]
+        # Broad techniques (Swedish massage is listed for 20 conditions) can fill the list
+        # and leave a condition with no technique at all, e.g. post-mastectomy lymphedema
+        # (lymph drainage, oncology massage). Every condition keeps the technique its KB
+        # entry lists first.
+        kept_for: dict[str, str] = {}
+        reached = {s.condition_id for tid in chosen for s in covering[tid]}
+        for load in loads:
+            if load.condition_id in reached or not load.techniques:
+                continue
+            tid = load.techniques[0]
+            chosen.append(tid)
+            kept_for[tid] = load.name
+            reached.update(s.condition_id for s in covering[tid])
         out = []
-        for tid, shares in ranked[:limit]:
+        for tid in chosen:
+            shares = covering[tid]
             covered = sum(s.clients_per_month for s in shares)
+            explanation = coverage_sentence(covered, total, shares)
+            if tid in kept_for:
+                explanation += f"; listed so that {kept_for[tid].lower()} has a technique too"
             out.append(
                 TechniqueRecommendation(
                     technique_id=tid,
@@ -164,7 +182,7 @@ class Recommender:
                     clients_per_month=covered,
                     share=round(covered / total, 4) if total else 0.0,
                     conditions=shares,
-                    explanation=coverage_sentence(covered, total, shares),
+                    explanation=explanation,
                 )
             )
         return out
