@@ -223,6 +223,7 @@ def test_upload_shows_the_import_report(
         [
             {"@type": "Course", "name": "Uploaded one", "hasCourseInstance": []},
             {"@type": "Course", "description": "no name"},
+            {"@type": "Course", "name": "Uploaded one", "description": "Given again."},
         ]
     )
     token = re.search(
@@ -235,8 +236,10 @@ def test_upload_shows_the_import_report(
         files={"file": ("feed.jsonld", feed.encode(), "application/ld+json")},
     )
     assert answer.status_code == 200
-    assert "Records imported</dt><dd>1" in answer.text
+    assert "Records imported</dt><dd>2" in answer.text
     assert "a course needs a name" in answer.text
+    assert "Courses described more than once" in answer.text
+    assert "merged into it" in answer.text
     wrong = fresh_client.post(
         "/provider/upload",
         data={"csrf_token": token.group(1)},
