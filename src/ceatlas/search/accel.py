@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -113,6 +113,46 @@ def day_number(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Lru(Generic[K, V]):
+    """Least recently used entries dropped first once their total weight passes ``limit``
+    (weight 1 each unless ``weigh`` says otherwise; the newest entry always stays, and a
+    limit of 0 keeps nothing). Not locked: its owner holds a lock around every call."""
+
+    def __init__(self, limit: int, weigh: Callable[[V], int] = lambda _: 1) -> None:
+        self.limit = limit
+        self._weigh = weigh
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._weight = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        if self.limit <= 0:
+            return
+        if key in self._entries:
+            self._weight -= self._weigh(self._entries.pop(key))
+        self._entries[key] = value
+        self._weight += self._weigh(value)
+        while self._weight > self.limit and len(self._entries) > 1:
+            _, dropped = self._entries.popitem(last=False)
+            self._weight -= self._weigh(dropped)
+
+    def __contains__(self, key: K) -> bool:
+        return key in self._entries
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._weight = 0
+
+
 @dataclass
 class Snapshot:
     """Column arrays of one database's catalog, as of ``version``."""
@@ -161,10 +201,15 @@ class Snapshot:
     _orders: dict[str, Ints] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _text: OrderedDict[Hashable, tuple[Floats, Bools]] = field(default_factory=OrderedDict)
-    _pairs: OrderedDict[Hashable, tuple[Ints, Floats]] = field(default_factory=OrderedDict)
-    _pair_count: int = 0
-    _highlights: OrderedDict[tuple[Hashable, int], list[str]] = field(default_factory=OrderedDict)
+    _text: Lru[Hashable, tuple[Floats, Bools]] = field(
+        default_factory=lambda: Lru(TEXT_CACHE_MASKS)
+    )
+    _pairs: Lru[Hashable, tuple[Ints, Floats]] = field(
+        default_factory=lambda: Lru(TEXT_CACHE_PAIRS, lambda pairs: len(pairs[0]))
+    )
+    _highlights: Lru[tuple[Hashable, int], list[str]] = field(
+        default_factory=lambda: Lru(HIGHLIGHT_CACHE_ENTRIES)
+    )
 
     @property
     def size(self) -> int:
@@ -188,20 +233,13 @@ class Snapshot:
         with self._lock:
             found = self._text.get(key)
             if found is not None:
-                self._text.move_to_end(key)
                 return found
             pairs = self._pairs.get(key)
-            if pairs is not None:
-                self._pairs.move_to_end(key)
         if pairs is None:
             pairs = fetch()  # outside the lock: a slow text query must not stall others
             with self._lock:
                 if key not in self._pairs:
-                    self._pairs[key] = pairs
-                    self._pair_count += len(pairs[0])
-                while self._pair_count > TEXT_CACHE_PAIRS and len(self._pairs) > 1:
-                    _, (dropped, _ranks) = self._pairs.popitem(last=False)
-                    self._pair_count -= len(dropped)
+                    self._pairs.put(key, pairs)
         ids, values = pairs
         ranks = np.full(len(self.course_id), np.nan)
         where = _course_index(self.course_id, ids)
@@ -209,9 +247,7 @@ class Snapshot:
         ranks[where[known]] = values[known]
         found = (ranks, ~np.isnan(ranks)[self.course_idx])
         with self._lock:
-            self._text[key] = found
-            while len(self._text) > TEXT_CACHE_MASKS:
-                self._text.popitem(last=False)
+            self._text.put(key, found)
         return found
 
     def clear_caches(self) -> None:
@@ -219,7 +255,6 @@ class Snapshot:
         with self._lock:
             self._text.clear()
             self._pairs.clear()
-            self._pair_count = 0
             self._highlights.clear()
 
     def highlights(
@@ -234,16 +269,13 @@ class Snapshot:
                 if words is None:
                     missing.append(course)
                 else:
-                    self._highlights.move_to_end((key, course))
                     found[course] = list(words)
         return found, missing
 
     def remember_highlights(self, key: Hashable, words: dict[int, list[str]]) -> None:
         with self._lock:
             for course, matched in words.items():
-                self._highlights[(key, course)] = list(matched)
-            while len(self._highlights) > HIGHLIGHT_CACHE_ENTRIES:
-                self._highlights.popitem(last=False)
+                self._highlights.put((key, course), list(matched))
 
     def order(self, name: str, key: Callable[[], Floats]) -> Ints:
         """A static order of every session: ``key`` ascending, then start date, then id."""

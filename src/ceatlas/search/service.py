@@ -12,7 +12,6 @@ import math
 import os
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,10 +199,9 @@ class SearchService:
         self.accelerate = accelerate
         # Answers of the accelerated path for the current catalog snapshot (cleared when
         # the catalog changes): a shared link, the back button and popular queries repeat.
-        self._answers: OrderedDict[tuple[str, dt.date], SearchResult] = OrderedDict()
+        self._answers: accel.Lru[tuple[str, dt.date], SearchResult] = accel.Lru(cached_answers)
         self._answers_for: accel.Snapshot | None = None
         self._answers_lock = threading.Lock()
-        self._answers_max = cached_answers
 
     def search(self, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
         """The sessions (or courses) matching ``query`` on ``today``, with facets and
@@ -223,15 +221,11 @@ class SearchService:
                     self._answers.clear()
                     self._answers_for = snapshot
                 found = self._answers.get(key)
-                if found is not None:
-                    self._answers.move_to_end(key)
             if found is None:
                 found = self._run(conn, query, self._plan(conn, query, today), today, snapshot)
                 with self._answers_lock:
-                    if self._answers_for is snapshot and self._answers_max > 0:
-                        self._answers[key] = found
-                        while len(self._answers) > self._answers_max:
-                            self._answers.popitem(last=False)
+                    if self._answers_for is snapshot:
+                        self._answers.put(key, found)
             # A shallow copy: its lists and hits are shared with other callers of the same
             # query (a deep copy costs as much as the search); read them, do not change them.
             return found.model_copy()
