@@ -258,11 +258,6 @@ def test_accessibility_of_the_main_pages(
         }.items():
             page.goto(live_server + path)
             found[name] = _axe(page)
-        problems = {
-            name: [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations]
-            for name, violations in found.items()
-            if violations
-        }
         _log_out(page)
         Accounts(engine).sign_up("dana@example.org", PASSWORD, "Dana")
         _log_in(page, live_server, "dana@example.org")
