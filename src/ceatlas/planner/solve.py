@@ -218,13 +218,14 @@ def solve(
     for r in problem.requirements:
         if r.need <= 0:
             continue
-        if _capacity(r, completed_free) < r.need:
+        have = _capacity(r, completed_free)
+        if have < r.need:
             unmet_requirements.append(r)
             unmet.append(
                 f"{r.label}: the catalog has no session that covers it"
                 if r.unit == "sessions"
-                else f"{r.label}: the catalog offers only "
-                f"{hours_text(_capacity(r, completed_free))} of {hours_text(r.need)}"
+                else f"{r.label}: the catalog offers only {hours_text(have)} of "
+                f"{hours_text(r.need)}"
             )
         else:
             requirements.append(r)
