@@ -30,7 +30,7 @@ KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "techniques": ("techniques.yaml", Technique),
     "competencies": ("competencies.yaml", Competency),
     "pathways": ("pathways.yaml", Pathway),
-    "jurisdictions": ("jurisdictions.yaml", Jurisdiction),
+    "jurisdictions": ("jurisdictions", Jurisdiction),  # a folder: one file per jurisdiction
     "categories": ("categories.yaml", Category),
 }
 
@@ -176,6 +176,9 @@ def load_directory(directory: Path) -> Loaded:
             loaded.problems.extend(validation_problems(META_FILE, "kb", exc))
     for kind, (file, model) in KINDS.items():
         before = len(loaded.problems)
+        if (directory / file).is_dir():
+            loaded.entries[kind] = _parse_folder(directory / file, model, loaded.problems)
+            continue
         raw = read_yaml(directory / file, loaded.problems)
         if raw is None:
             loaded.unreadable.add(kind)
@@ -185,9 +188,40 @@ def load_directory(directory: Path) -> Loaded:
     return loaded
 
 
+def _parse_folder(
+    folder: Path, model: type[BaseModel], problems: list[Problem]
+) -> dict[str, Any]:
+    """A folder of one-entry files (``FL.yaml`` holds the mapping of entry ``FL``)."""
+    items: list[Any] = []
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(folder.name, "folder has no .yaml files"))
+    for path in files:
+        inner: list[Problem] = []
+        raw = read_yaml(path, inner)
+        problems.extend(
+            Problem(f"{folder.name}/{p.file}", p.message, p.entry, p.field) for p in inner
+        )
+        if raw is None:
+            continue
+        if isinstance(raw, Mapping) and raw.get("id") != path.stem:
+            problems.append(
+                Problem(f"{folder.name}/{path.name}", f"id must be {path.stem!r} (the file name)")
+            )
+            continue
+        items.append(raw)
+    return parse_entries(folder.name, items, model, problems)
+
+
 def files_signature(directory: Path) -> tuple[tuple[str, int], ...]:
     """File names with modification times, to invalidate caches when data changes."""
-    names = [META_FILE, *(file for file, _ in KINDS.values())]
+    names = [META_FILE]
+    for file, _ in KINDS.values():
+        folder = directory / file
+        if folder.is_dir():
+            names += [f"{file}/{p.name}" for p in sorted(folder.glob("*.yaml"))]
+        else:
+            names.append(file)
     signature = []
     for name in names:
         path = directory / name

@@ -11,9 +11,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal, TypeVar, cast
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from ceatlas.kb.rules import (
+    ApproverRule,
+    CycleRule,
+    FirstRenewal,
+    RuleSet,
+    RuleSource,
+    cited_facts,
+)
 
 Unknown = Literal["unknown"]
 NotApplicable = Literal["not-applicable"]
@@ -33,7 +43,7 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 _T = TypeVar("_T")
 
-APPROVER_CODES = frozenset({"NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA", "other"})
+APPROVER_CODES = frozenset({"NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA", "school", "other"})
 _STATE_APPROVER = re.compile(r"^state:[A-Z]{2}$")
 
 
@@ -164,7 +174,11 @@ class Pathway(_Entry):
 
 
 class Jurisdiction(_Entry):
-    """A US state, DC, or a national credential, and its CE rules."""
+    """A US state, DC, or a national credential, and its CE rules (see :mod:`ceatlas.kb.rules`).
+
+    An unregulated state (or one whose license asks no CE) has ``renewal`` and the other
+    rule fields ``not-applicable``. Every fact cites one of ``sources`` by id.
+    """
 
     id: Annotated[str, Field(pattern=r"^([A-Z]{2}|NCBTMB|AMTA)$")]
     name: NonEmpty
@@ -172,72 +186,106 @@ class Jurisdiction(_Entry):
     regulated: bool
     regulation: NonEmpty
     license_title: str | Unknown | NotApplicable = UNKNOWN
-    renewal_cycle_months: MonthsOrUnknown = UNKNOWN
-    ce_period_months: MonthsOrUnknown = UNKNOWN
-    total_hours: HoursOrUnknown = UNKNOWN
-    mandated_hours: dict[Slug, Hours | Unknown] | Unknown | NotApplicable = UNKNOWN
-    max_hours_by_category: dict[Slug, Hours] = {}
-    required_certifications: list[Slug] = []
-    online_max_hours: HourLimit = UNKNOWN
-    live_min_hours: HoursOrUnknown = UNKNOWN
-    hands_on_min_hours: HoursOrUnknown = UNKNOWN
-    accepted_approvers: list[str] | Unknown | NotApplicable = UNKNOWN
-    approvers_notes: str = ""
-    first_renewal_exempt: bool | Unknown | NotApplicable = UNKNOWN
-    first_renewal_notes: str = ""
-    cycle_notes: str = ""
+    board_url: str = ""
+    cycle: CycleRule | NotApplicable
+    approvers: ApproverRule | NotApplicable
+    renewal: RuleSet | NotApplicable
+    first_renewal: FirstRenewal | NotApplicable
+    reinstatement_notes: str = ""
     notes: str = ""
     confidence: Literal["high", "medium-high", "medium", "low-medium", "low"] = "medium"
-    sources: Sources
+    sources: Annotated[list[RuleSource], Field(min_length=1)]
 
-    @field_validator("accepted_approvers")
-    @classmethod
-    def _approver_codes(cls, value: list[str] | str) -> list[str] | str:
-        if isinstance(value, list):
-            bad = [a for a in value if a not in APPROVER_CODES and not _STATE_APPROVER.match(a)]
+    @model_validator(mode="after")
+    def _consistent(self) -> Jurisdiction:
+        ids = [s.id for s in self.sources]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"source ids used twice: {duplicates}")
+        known_ids = set(ids)
+        for name, fact in self.facts():
+            stray = [c.source for c in fact.cite if c.source not in known_ids]
+            if stray:
+                raise ValueError(f"{name}: cites unknown source id(s) {stray}")
+        if isinstance(self.approvers, ApproverRule) and isinstance(self.approvers.accepted, list):
+            bad = [a for a in self.approvers.accepted if not _approver_code(a)]
             if bad:
                 raise ValueError(
                     f"unknown approver code(s) {bad}; use NCBTMB, FSMTB, AMTA, ABMP, AMMA, "
-                    "state:XX or other"
+                    "state:XX, school or other"
                 )
-        return value
+        unregulated_state = not self.regulated and self.kind != "national"
+        if unregulated_state and isinstance(self.renewal, RuleSet):
+            total = self.renewal.total_hours
+            if isinstance(total, Decimal) and total > 0:
+                raise ValueError("an unregulated state cannot require CE hours")
+        return self
 
-    @field_validator("total_hours")
-    @classmethod
-    def _unregulated_has_no_hours(cls, value: int | str, info: ValidationInfo) -> int | str:
-        unregulated_state = (
-            info.data.get("regulated") is False and info.data.get("kind") != "national"
+    def facts(self) -> list[tuple[str, Any]]:
+        """Every cited fact of this jurisdiction, named (see :func:`rules.cited_facts`)."""
+        if not isinstance(self.cycle, CycleRule) or not isinstance(self.approvers, ApproverRule):
+            return []
+        first = (
+            self.first_renewal
+            if isinstance(self.first_renewal, FirstRenewal)
+            else FirstRenewal(rule="unknown")
         )
-        if unregulated_state and isinstance(value, int) and value > 0:
-            raise ValueError("an unregulated state cannot require CE hours")
-        return value
+        renewal = self.renewal if isinstance(self.renewal, RuleSet) else None
+        return list(cited_facts(renewal, first, self.cycle, self.approvers))
+
+    @property
+    def requires_ce(self) -> bool:
+        """False for an unregulated state or a license that asks no CE."""
+        if not isinstance(self.renewal, RuleSet):
+            return False
+        return not (isinstance(self.renewal.total_hours, Decimal) and self.renewal.total_hours == 0)
+
+    @property
+    def source_by_id(self) -> dict[str, RuleSource]:
+        return {s.id: s for s in self.sources}
+
+    @property
+    def accepted_approvers(self) -> list[str] | Unknown | NotApplicable:
+        """Accepted approver codes, ``unknown``, or ``not-applicable``."""
+        if not isinstance(self.approvers, ApproverRule):
+            return NOT_APPLICABLE
+        return self.approvers.accepted
 
     @property
     def ce_months(self) -> int | None:
-        """Months over which ``total_hours`` is counted (CE period, else renewal cycle)."""
-        return known(self.ce_period_months) or known(self.renewal_cycle_months)
+        """Months in a CE cycle when a source confirms them, else ``None``."""
+        if isinstance(self.cycle, CycleRule) and isinstance(self.cycle.months, int):
+            return self.cycle.months
+        return None
 
     @property
-    def known_total_hours(self) -> int | None:
-        """Total CE hours per period when a source confirms them, else ``None``."""
-        return known(self.total_hours)
+    def known_total_hours(self) -> Decimal | None:
+        """Total CE hours of a subsequent renewal when a source confirms them, else ``None``."""
+        if isinstance(self.renewal, RuleSet) and isinstance(self.renewal.total_hours, Decimal):
+            return self.renewal.total_hours
+        return None
 
     @property
     def mandated_topics(self) -> list[str]:
-        """Category ids with a mandate (hours known or not); empty when unknown or n/a."""
-        return list(self.mandated_hours) if isinstance(self.mandated_hours, dict) else []
+        """Category ids a subsequent renewal requires (minimum hours or a completed course)."""
+        if not isinstance(self.renewal, RuleSet):
+            return []
+        return [
+            t.topic for t in self.renewal.topics if t.min_hours is not None or t.completion
+        ]
 
-    @property
-    def known_mandated_hours(self) -> dict[str, int]:
-        """Mandated topic hours a source confirms (topics with unknown hours left out)."""
-        if not isinstance(self.mandated_hours, dict):
-            return {}
-        return {k: v for k, v in self.mandated_hours.items() if isinstance(v, int)}
+    def referenced_categories(self) -> list[str]:
+        """Every KB category the rules name (topics and checklist evidence)."""
+        out: list[str] = []
+        for rules in (self.renewal, getattr(self.first_renewal, "rules", None)):
+            if isinstance(rules, RuleSet):
+                out += [t.topic for t in rules.topics]
+                out += [e for c in rules.checks for e in c.evidence]
+        return list(dict.fromkeys(out))
 
-    @property
-    def online_unlimited(self) -> bool:
-        """True when a source says all hours may be taken online / home study."""
-        return self.online_max_hours == NO_LIMIT
+
+def _approver_code(code: str) -> bool:
+    return code in APPROVER_CODES or bool(_STATE_APPROVER.match(code))
 
 
 class KBMeta(_Entry):

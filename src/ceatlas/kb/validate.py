@@ -82,28 +82,7 @@ def _jurisdiction_refs(loaded: Loaded) -> Iterator[Problem]:
     for jid, jur in loaded.entries.get("jurisdictions", {}).items():
         assert isinstance(jur, Jurisdiction)
         yield from _refs(
-            loaded,
-            "jurisdictions",
-            jid,
-            "mandated_hours",
-            jur.mandated_topics,
-            "categories",
-        )
-        yield from _refs(
-            loaded,
-            "jurisdictions",
-            jid,
-            "max_hours_by_category",
-            jur.max_hours_by_category,
-            "categories",
-        )
-        yield from _refs(
-            loaded,
-            "jurisdictions",
-            jid,
-            "required_certifications",
-            jur.required_certifications,
-            "categories",
+            loaded, "jurisdictions", jid, "topics", jur.referenced_categories(), "categories"
         )
 
 
