@@ -1,14 +1,14 @@
 """CE compliance: a therapist's private CE record, the rules engine and the transcript."""
 
 from ceatlas.compliance.errors import ComplianceError
-from ceatlas.compliance.rules import (
+from ceatlas.compliance.facts import (
     ComplianceStatus,
     EntryFacts,
     EntryVerdict,
     LicenseFacts,
     Requirement,
-    evaluate,
 )
+from ceatlas.compliance.rules import evaluate
 from ceatlas.compliance.service import CeRecords, EntryInput, EntryView, LicenseView
 
 __all__ = [

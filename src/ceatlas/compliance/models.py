@@ -35,6 +35,8 @@ class CeLicense(Base):
     cycle_start: Mapped[dt.date | None] = mapped_column(Date)
     cycle_end: Mapped[dt.date | None] = mapped_column(Date)
     first_renewal: Mapped[bool] = mapped_column(default=False)
+    #: the date the license was issued: decides a first renewal and prorated hours
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -59,6 +61,8 @@ class CeEntry(Base):
     approvals: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
     completed_on: Mapped[dt.date] = mapped_column(Date)
     hours: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    #: for a card (CPR, BLS): the day it expires; a record of a card may have 0 CE hours
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
     categories: Mapped[list[dict[str, Any]]] = mapped_column(JSONList, default=list)
     format: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)

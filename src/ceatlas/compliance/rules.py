@@ -1,182 +1,56 @@
 """The compliance rules engine: a jurisdiction's KB rules applied to a CE record. Pure.
 
-Every hour is sorted into one of two buckets: ``counted`` (counts under the rules the
-knowledge base confirms) and ``uncertain`` (would count only if a rule the knowledge base
-marks ``unknown`` goes the therapist's way). Requirements are then ``met`` (counted hours
-suffice), ``unknown`` (the requirement itself is unknown, or only uncertain hours would
-meet it) or ``missing``. Nothing unknown is ever guessed.
+Every hour is *counted* (it counts under rules the knowledge base confirms) or
+*uncertain* (it counts only if a rule the knowledge base marks unknown goes the
+therapist's way). A requirement is ``met`` (counted hours suffice), ``unknown`` (the
+requirement itself is unknown, or only uncertain hours would meet it) or ``missing``.
+Nothing unknown is ever guessed, and an unknown never inflates a shortfall: a missing
+requirement reports the sure shortfall and, apart, the hours that hang on an unknown.
+See docs/ce-rules.md for the rules as the engine applies them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
-from ceatlas.kb.models import NO_LIMIT, NOT_APPLICABLE, UNKNOWN, Jurisdiction
+from ceatlas.compliance.allocate import Allocation, allocate
+from ceatlas.compliance.cycles import Window, long_date, months_licensed, window
+from ceatlas.compliance.explain import cite_text, summary, topic_label
+from ceatlas.compliance.facts import (
+    ZERO,
+    ComplianceStatus,
+    EntryFacts,
+    EntryVerdict,
+    LicenseFacts,
+    Requirement,
+    Status,
+    format_hours,
+)
+from ceatlas.kb.models import Jurisdiction
+from ceatlas.kb.rules import FORMATS, CheckRule, FirstRenewal, FormatRule, RuleSet, TopicRule
 
-Status = Literal["met", "missing", "unknown", "not-required", "exempt"]
-ONLINE_FORMATS = frozenset({"live_online", "self_paced"})
-LIVE_FORMATS = frozenset({"in_person", "live_online"})
-FORMAT_LABELS = {
-    "in_person": "live in person",
-    "live_online": "live online",
-    "self_paced": "self-paced / home study",
-}
-ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class LicenseFacts:
-    """What the record says about one license or credential."""
-
-    jurisdiction: str
-    cycle_start: dt.date | None = None
-    cycle_end: dt.date | None = None
-    first_renewal: bool = False
-    number: str | None = None
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class EntryFacts:
-    """One completed CE activity as the rules see it."""
-
-    id: int
-    title: str
-    completed_on: dt.date
-    hours: Decimal
-    format: str
-    categories: dict[str, Decimal] = field(default_factory=dict)
-    approvers: frozenset[str] = frozenset()
-    provider: str | None = None
+__all__ = [
+    "ComplianceStatus",
+    "EntryFacts",
+    "EntryVerdict",
+    "LicenseFacts",
+    "Requirement",
+    "Status",
+    "evaluate",
+    "format_hours",
+]
 
 
-@dataclass
-class EntryVerdict:
-    entry_id: int
-    title: str
-    completed_on: dt.date
-    hours: Decimal
-    counted: Decimal
-    uncertain: Decimal
-    verdict: Literal["counts", "partly", "uncertain", "does-not-count"]
-    reasons: list[str]
-    topics: dict[str, Decimal] = field(default_factory=dict)
-
-
-@dataclass
-class Requirement:
-    """One line of the status: total hours, a mandated topic, a cap or a minimum."""
-
-    key: str
-    label: str
-    required: Decimal | None
-    counted: Decimal
-    uncertain: Decimal
-    status: Status
-    note: str = ""
-
-    @property
-    def missing(self) -> Decimal | None:
-        if self.required is None:
-            return None
-        return max(ZERO, self.required - self.counted)
-
-
-@dataclass
-class ComplianceStatus:
-    jurisdiction: str
-    name: str
-    license_number: str | None
-    license_id: int | None
-    cycle_start: dt.date | None
-    cycle_end: dt.date | None
-    days_left: int | None
-    status: Status
-    summary: str
-    requirements: list[Requirement]
-    entries: list[EntryVerdict]
-    online_cap: Decimal | None
-    online_cap_known: bool
-    online_remaining: Decimal | None
-    accepted_approvers: list[str] | None
-    unknowns: list[str]
-    notes: list[str]
-    sources: list[str]
-
-    @property
-    def total(self) -> Requirement | None:
-        return next((r for r in self.requirements if r.key == "total"), None)
-
-
-def _hours(value: int | str) -> Decimal | None:
-    return Decimal(value).quantize(ZERO) if isinstance(value, int) else None
-
-
-def format_hours(hours: Decimal) -> str:
-    """Hours without trailing zeros: 24, 1.5."""
-    return f"{hours.normalize():f}"
-
-
-def cycle_for(
-    rules: Jurisdiction, facts: LicenseFacts, today: dt.date
-) -> tuple[dt.date | None, dt.date | None, str | None]:
-    """The current CE window: (start, end, note when a bound is not known)."""
-    months = rules.ce_months
-    end = facts.cycle_end
-    start = facts.cycle_start
-    if start is None and end is not None and months:
-        start = _add_months(end, -months)
-    if end is None and start is not None and months:
-        end = _add_months(start, months)
-    note = None
-    if start is None:
-        note = (
-            "the cycle start is not recorded and the knowledge base does not give the CE "
-            "period: every entry up to the renewal date is counted"
-            if end is not None
-            else "no cycle dates recorded: every entry is counted"
-        )
-    return start, end, note
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
-def _approval(rules: Jurisdiction, entry: EntryFacts) -> tuple[Literal["yes", "maybe", "no"], str]:
-    accepted = rules.accepted_approvers
-    if accepted == UNKNOWN:
-        return "maybe", "which approvers this jurisdiction accepts is unknown in the knowledge base"
-    if accepted == NOT_APPLICABLE or not isinstance(accepted, list):
-        return "yes", "no approver rule applies"
-    named = [a for a in accepted if a != "other"]
-    matched = sorted(a for a in entry.approvers if a in named)
-    if matched:
-        return "yes", f"{' and '.join(_approver_label(a) for a in matched)}-approved"
-    if "other" in accepted:
-        return (
-            "maybe",
-            "not approved by "
-            + ", ".join(_approver_label(a) for a in named)
-            + "; other approvals count only if the board accepts them",
-        )
-    shown = ", ".join(_approver_label(a) for a in named) or "none listed"
-    return "no", f"not approved by an accepted approver ({shown})"
-
-
-def _approver_label(code: str) -> str:
-    return f"state board ({code[6:]})" if code.startswith("state:") else code
+def _status_of(required: Decimal | None, counted: Decimal, uncertain: Decimal) -> Status:
+    if required is None:
+        return "unknown"
+    if counted >= required:
+        return "met"
+    if counted + uncertain >= required:
+        return "unknown"
+    return "missing"
 
 
 def evaluate(
@@ -184,296 +58,320 @@ def evaluate(
     facts: LicenseFacts,
     entries: list[EntryFacts],
     today: dt.date,
+    topic_names: dict[str, str] | None = None,
 ) -> ComplianceStatus:
-    """Evaluate ``entries`` against ``rules`` for the cycle the license is in."""
-    sources = [s.url for s in rules.sources]
-    start, end, cycle_note = cycle_for(rules, facts, today)
-    notes: list[str] = []
-    unknowns: list[str] = []
-    if cycle_note:
-        notes.append(cycle_note)
-    days_left = (end - today).days if end else None
-    base = {
-        "jurisdiction": rules.id,
-        "name": rules.name,
-        "license_number": facts.number,
-        "license_id": facts.id,
-        "cycle_start": start,
-        "cycle_end": end,
-        "days_left": days_left,
-        "sources": sources,
-    }
+    """Evaluate ``entries`` against ``rules`` for the cycle that ends on the renewal date."""
+    names = topic_names or {}
+    win = window(rules, facts.cycle_end, facts.cycle_start, facts.issued_on, facts.first_renewal)
     accepted = rules.accepted_approvers if isinstance(rules.accepted_approvers, list) else None
-    if rules.total_hours == NOT_APPLICABLE or (rules.kind != "national" and not rules.regulated):
-        return ComplianceStatus(
-            **base,  # type: ignore[arg-type]
-            status="not-required",
-            summary=f"{rules.name} does not require CE ({rules.regulation})",
-            requirements=[],
-            entries=[],
-            online_cap=None,
-            online_cap_known=True,
-            online_remaining=None,
-            accepted_approvers=accepted,
-            unknowns=[],
-            notes=notes,
-        )
-    if facts.first_renewal and rules.first_renewal_exempt is True:
-        return ComplianceStatus(
-            **base,  # type: ignore[arg-type]
-            status="exempt",
-            summary="first renewal: exempt from CE"
-            + (f" ({rules.first_renewal_notes})" if rules.first_renewal_notes else ""),
-            requirements=[],
-            entries=[],
-            online_cap=None,
-            online_cap_known=True,
-            online_remaining=None,
-            accepted_approvers=accepted,
-            unknowns=[],
-            notes=notes,
-        )
-
-    cap = _hours(rules.online_max_hours) if rules.online_max_hours != NO_LIMIT else None
-    cap_known = rules.online_max_hours in (NO_LIMIT, NOT_APPLICABLE) or cap is not None
-    if not cap_known:
-        unknowns.append(
-            "the online / home-study limit is unknown: online hours are listed as uncertain"
-        )
-    if rules.accepted_approvers == UNKNOWN:
-        unknowns.append("accepted approvers are unknown: every hour is listed as uncertain")
-    category_caps = {k: Decimal(v) for k, v in rules.max_hours_by_category.items()}
-
-    verdicts: list[EntryVerdict] = []
-    online_used = ZERO
-    category_used: dict[str, Decimal] = {}
-    counted_total = ZERO
-    uncertain_total = ZERO
-    topic_counted: dict[str, Decimal] = {}
-    topic_uncertain: dict[str, Decimal] = {}
-    live_counted = ZERO
-    hands_on_counted = ZERO
-    live_uncertain = ZERO
-    hands_on_uncertain = ZERO
-    certifications: set[str] = set()
-    for entry in sorted(entries, key=lambda e: (e.completed_on, e.id)):
-        reasons: list[str] = []
-        if end is not None and entry.completed_on > end:
-            verdicts.append(_no(entry, f"completed after this cycle ends ({end})"))
-            continue
-        if start is not None and entry.completed_on < start:
-            verdicts.append(_no(entry, f"completed before this cycle began ({start})"))
-            continue
-        approved, why = _approval(rules, entry)
-        if approved == "no":
-            verdicts.append(_no(entry, why))
-            continue
-        reasons.append(why)
-        good = entry.hours
-        doubtful = ZERO
-        if approved == "maybe":
-            good, doubtful = ZERO, entry.hours
-        if entry.format in ONLINE_FORMATS:
-            label = FORMAT_LABELS[entry.format]
-            if not cap_known:
-                doubtful += good
-                good = ZERO
-                reasons.append(f"{label}: the online limit is unknown")
-            elif cap is not None:
-                room = max(ZERO, cap - online_used)
-                allowed = min(room, good + doubtful)
-                if allowed < good + doubtful:
-                    reasons.append(
-                        f"{label}: only {format_hours(allowed)} of "
-                        f"{format_hours(entry.hours)} h count, "
-                        f"the {format_hours(cap)}-hour online limit is reached"
-                    )
-                else:
-                    reasons.append(f"{label}: within the {format_hours(cap)}-hour online limit")
-                online_used += allowed
-                good = min(good, allowed)
-                doubtful = min(doubtful, allowed - good)
-        topics: dict[str, Decimal] = {}
-        for category, hours in entry.categories.items():
-            if category in rules.required_certifications:
-                certifications.add(category)
-            limit = category_caps.get(category)
-            if limit is not None:
-                used = category_used.get(category, ZERO)
-                over = max(ZERO, min(hours, good + doubtful) - max(ZERO, limit - used))
-                category_used[category] = used + min(hours, good + doubtful) - over
-                if over > 0:
-                    reasons.append(
-                        f"{format_hours(over)} h of {category} over the "
-                        f"{format_hours(limit)}-hour cap do not count"
-                    )
-                    cut = min(good, over)
-                    good -= cut
-                    doubtful -= min(doubtful, over - cut)
-            share = min(hours, good + doubtful)
-            if share <= 0:
-                continue
-            topics[category] = share
-            if category in rules.mandated_topics:
-                sure = min(share, good)
-                topic_counted[category] = topic_counted.get(category, ZERO) + sure
-                topic_uncertain[category] = topic_uncertain.get(category, ZERO) + share - sure
-                reasons.append(f"{format_hours(share)} h count as {category}")
-        counted_total += good
-        uncertain_total += doubtful
-        if entry.format in LIVE_FORMATS:
-            live_counted += good
-            live_uncertain += doubtful
-        if entry.format == "in_person":
-            hands = entry.categories.get("hands-on", ZERO)
-            hands_on_counted += min(good, hands)
-            hands_on_uncertain += min(doubtful, max(ZERO, hands - good))
-        if good == entry.hours:
-            verdict: Literal["counts", "partly", "uncertain", "does-not-count"] = "counts"
-        elif good > 0:
-            verdict = "partly"
-        elif doubtful > 0:
-            verdict = "uncertain"
-        else:
-            verdict = "does-not-count"
-        verdicts.append(
-            EntryVerdict(
-                entry.id,
-                entry.title,
-                entry.completed_on,
-                entry.hours,
-                good,
-                doubtful,
-                verdict,
-                reasons,
-                topics,
+    base = _Base(rules, facts, win, today, accepted)
+    renewal = rules.renewal
+    if not isinstance(renewal, RuleSet) or not rules.requires_ce:
+        return base.flat("not-required", f"{rules.name} does not require CE ({rules.regulation})")
+    first = rules.first_renewal if isinstance(rules.first_renewal, FirstRenewal) else None
+    notes = list(win.notes)
+    unknowns: list[str] = []
+    kind = "renewal"
+    ruleset = renewal
+    first_unknown = False
+    if win.first_renewal:
+        kind = "first renewal"
+        if win.first_from_issue:
+            notes.append(
+                f"first renewal: the license was issued on {long_date(facts.issued_on)}"  # type: ignore[arg-type]
+                ", inside this cycle"
             )
+        if first is not None and first.rule == "exempt":
+            why = f" ({cite_text(rules, first.cite)})" if first.cite else ""
+            return base.flat("exempt", f"{rules.name}, first renewal: exempt from CE{why}")
+        if first is not None and first.rule == "own-rules" and first.rules is not None:
+            ruleset = first.rules
+        elif first is None or first.rule == "unknown":
+            first_unknown = True
+            unknowns.append(
+                "whether a first renewal has rules of its own is unknown in the knowledge "
+                "base: the renewal rules are shown, and a shortfall cannot be confirmed"
+                + (f" ({first.settle})" if first and first.settle else "")
+            )
+        if first is not None and first.note:
+            notes.append(f"first renewal: {first.note}")
+
+    alloc = allocate(rules, ruleset, win, entries, names)
+    unknowns += alloc.unknowns
+    requirements = _requirements(rules, ruleset, win, facts, alloc, names, unknowns)
+    requirements += _checks(rules, ruleset, win, entries)
+    if first_unknown:
+        for req in requirements:
+            if req.status == "missing":
+                req.status = "unknown"
+                req.note = (req.note + "; " if req.note else "") + "first-renewal rule unknown"
+    status = _overall(requirements)
+    cap = alloc.online_cap
+    return ComplianceStatus(
+        **base.fields(),  # type: ignore[arg-type]
+        status=status,
+        summary=summary(rules.name, kind, status, requirements, names),
+        requirements=requirements,
+        entries=alloc.verdicts,
+        online_cap=cap.limit if cap else None,
+        online_cap_known=cap is None or cap.known,
+        online_remaining=cap.remaining if cap and cap.limit is not None else None,
+        unknowns=list(dict.fromkeys(unknowns)),
+        notes=notes,
+        cycle_kind=kind,
+        cap_formats=cap.formats if cap else (),
+    )
+
+
+@dataclass
+class _Base:
+    rules: Jurisdiction
+    facts: LicenseFacts
+    win: Window
+    today: dt.date
+    accepted: list[str] | None
+
+    def fields(self) -> dict[str, object]:
+        end = self.win.end
+        return {
+            "jurisdiction": self.rules.id,
+            "name": self.rules.name,
+            "license_number": self.facts.number,
+            "license_id": self.facts.id,
+            "cycle_start": self.win.start,
+            "cycle_end": end,
+            "days_left": (end - self.today).days if end else None,
+            "sources": [s.url for s in self.rules.sources],
+            "accepted_approvers": self.accepted,
+        }
+
+    def flat(self, status: Status, text: str) -> ComplianceStatus:
+        return ComplianceStatus(
+            **self.fields(),  # type: ignore[arg-type]
+            status=status,
+            summary=text,
+            requirements=[],
+            entries=[],
+            online_cap=None,
+            online_cap_known=True,
+            online_remaining=None,
+            unknowns=[],
+            notes=list(self.win.notes),
+            cycle_kind="first renewal" if self.win.first_renewal else "renewal",
         )
 
-    requirements = _requirements(
-        rules,
-        facts,
-        counted_total,
-        uncertain_total,
-        topic_counted,
-        topic_uncertain,
-        (live_counted, live_uncertain),
-        (hands_on_counted, hands_on_uncertain),
-        certifications,
-        unknowns,
-        notes,
-    )
-    status = _overall(requirements)
-    total = next((r for r in requirements if r.key == "total"), None)
-    summary = _summary(rules, status, requirements, total)
-    return ComplianceStatus(
-        **base,  # type: ignore[arg-type]
-        status=status,
-        summary=summary,
-        requirements=requirements,
-        entries=verdicts,
-        online_cap=cap,
-        online_cap_known=cap_known,
-        online_remaining=None if cap is None else max(ZERO, cap - online_used),
-        accepted_approvers=accepted,
-        unknowns=unknowns,
-        notes=notes,
-    )
 
-
-def _no(entry: EntryFacts, reason: str) -> EntryVerdict:
-    return EntryVerdict(
-        entry.id,
-        entry.title,
-        entry.completed_on,
-        entry.hours,
-        ZERO,
-        ZERO,
-        "does-not-count",
-        [reason],
-    )
-
-
-def _requirement(
-    key: str, label: str, required: Decimal | None, counted: Decimal, uncertain: Decimal
-) -> Requirement:
-    if required is None:
-        status: Status = "unknown"
-    elif counted >= required:
-        status = "met"
-    elif counted + uncertain >= required:
-        status = "unknown"
-    else:
-        status = "missing"
-    return Requirement(key, label, required, counted, uncertain, status)
+def _total_required(
+    rules: Jurisdiction, ruleset: RuleSet, facts: LicenseFacts, win: Window
+) -> tuple[Decimal | None, str, str]:
+    """(required hours or None, note, settle)."""
+    if ruleset.hours_per_month is not None:
+        issued = facts.issued_on
+        if issued is None or win.end is None:
+            return (
+                None,
+                f"{format_hours(ruleset.hours_per_month)} h per month or partial month licensed",
+                "record the date the license was issued",
+            )
+        months = months_licensed(issued, win.end)
+        hours = ruleset.hours_per_month * months
+        if ruleset.max_prorated_hours is not None:
+            hours = min(hours, ruleset.max_prorated_hours)
+        per = format_hours(ruleset.hours_per_month)
+        return (
+            hours,
+            f"{per} h per month or partial month licensed since {long_date(issued)}: "
+            f"{months} months",
+            "",
+        )
+    if isinstance(ruleset.total_hours, Decimal):
+        return ruleset.total_hours, "", ""
+    return None, "the total hours are unknown in the knowledge base", ruleset.settle
 
 
 def _requirements(
     rules: Jurisdiction,
+    ruleset: RuleSet,
+    win: Window,
     facts: LicenseFacts,
-    counted: Decimal,
-    uncertain: Decimal,
-    topic_counted: dict[str, Decimal],
-    topic_uncertain: dict[str, Decimal],
-    live: tuple[Decimal, Decimal],
-    hands_on: tuple[Decimal, Decimal],
-    certifications: set[str],
+    alloc: Allocation,
+    names: dict[str, str],
     unknowns: list[str],
-    notes: list[str],
 ) -> list[Requirement]:
-    total = _hours(rules.total_hours)
-    first_rule = facts.first_renewal and rules.first_renewal_exempt is not True
-    out: list[Requirement] = []
-    total_req = _requirement("total", "Total CE hours", total, counted, uncertain)
-    if total is None:
+    required, note, settle = _total_required(rules, ruleset, facts, win)
+    if required is None:
         unknowns.append("the total hours required are unknown in the knowledge base")
-        total_req.note = "unknown in the knowledge base"
-    if first_rule and rules.first_renewal_exempt == UNKNOWN:
-        unknowns.append("whether a first renewal is exempt is unknown in the knowledge base")
-        if total_req.status == "missing":
-            total_req.status = "unknown"
-        total_req.note = "first renewal: exemption unknown"
-    elif first_rule and rules.first_renewal_notes:
-        # The first-renewal rule is text in the KB (e.g. hours per month licensed).
-        notes.append(f"first renewal rule: {rules.first_renewal_notes}")
-        total_req.required = None
-        total_req.status = "unknown"
-        total_req.note = "first renewal: see the rule text; the total is not computed"
-    out.append(total_req)
-    if isinstance(rules.mandated_hours, dict):
-        for topic, hours in rules.mandated_hours.items():
-            req = _requirement(
-                f"topic:{topic}",
-                f"{topic.replace('-', ' ').capitalize()} hours",
-                _hours(hours),
-                topic_counted.get(topic, ZERO),
-                topic_uncertain.get(topic, ZERO),
-            )
-            if hours == UNKNOWN:
-                req.note = "required; hours unknown in the knowledge base"
+    total = Requirement(
+        "total",
+        "Total CE hours",
+        required,
+        alloc.total[0],
+        alloc.total[1],
+        _status_of(required, *alloc.total),
+        note,
+        cite_text(rules, ruleset.cite),
+        settle,
+    )
+    out = [total]
+    for topic in ruleset.topics:
+        out += _topic_requirements(rules, topic, win, alloc, names, unknowns)
+    for fmt in ruleset.formats:
+        req = _format_minimum(rules, fmt, alloc, unknowns)
+        if req is not None:
             out.append(req)
-    elif rules.mandated_hours == UNKNOWN:
-        unknowns.append("mandated topics are unknown in the knowledge base")
-    live_min = _hours(rules.live_min_hours)
-    if live_min:
-        out.append(_requirement("live", "Live hours (in person or live online)", live_min, *live))
-    hands_min = _hours(rules.hands_on_min_hours)
-    if hands_min:
-        out.append(_requirement("hands-on", "In-person hands-on hours", hands_min, *hands_on))
-    for cert in rules.required_certifications:
-        req = Requirement(
-            f"certification:{cert}",
-            f"Current {cert.upper() if len(cert) <= 4 else cert} certification",
-            None,
-            ZERO,
-            ZERO,
-            "met" if cert in certifications else "missing",
-            "a CE entry in this category was recorded this cycle"
-            if cert in certifications
-            else "record a CE entry with this category (certificate on file)",
-        )
-        out.append(req)
     return out
+
+
+def _topic_requirements(
+    rules: Jurisdiction,
+    topic: TopicRule,
+    win: Window,
+    alloc: Allocation,
+    names: dict[str, str],
+    unknowns: list[str],
+) -> list[Requirement]:
+    if topic.min_hours is None and not topic.completion:
+        return []
+    label = topic_label(topic.topic, names)
+    rule = cite_text(rules, topic.cite)
+    formats = tuple(topic.formats)
+    if formats and set(formats) != set(FORMATS):
+        label += " (" + " or ".join(_FORMAT_SHORT[f] for f in formats) + ")"
+    slices: list[tuple[str, str, tuple[Decimal, Decimal]]] = []
+    if topic.each_year and win.years():
+        for year in range(1, (win.years() or 0) + 1):
+            got = alloc.topic_by_year.get((topic.topic, year), (ZERO, ZERO))
+            slices.append((f"topic:{topic.topic}:year-{year}", f"{label}, year {year}", got))
+    else:
+        slices.append((f"topic:{topic.topic}", label, alloc.topics.get(topic.topic, (ZERO, ZERO))))
+    out = []
+    for key, text, (sure, doubtful) in slices:
+        if topic.completion:
+            required: Decimal | None = None
+            status: Status = "met" if sure > 0 else ("unknown" if doubtful > 0 else "missing")
+            note = "a course to complete, whatever its length"
+        elif isinstance(topic.min_hours, Decimal):
+            required = topic.min_hours
+            status = _status_of(required, sure, doubtful)
+            note = ""
+        else:
+            required = None
+            status = "unknown"
+            note = "required; the number of hours is unknown in the knowledge base"
+            unknowns.append(f"the hours of {label.lower()} required are unknown")
+        if not topic.counts_toward_total:
+            note = (note + "; " if note else "") + "does not count toward the total"
+        out.append(
+            Requirement(
+                key,
+                text,
+                required,
+                sure,
+                doubtful,
+                status,
+                note,
+                rule,
+                topic.settle,
+                topic=topic.topic,
+                formats=formats,
+            )
+        )
+    return out
+
+
+_FORMAT_SHORT = {
+    "in_person": "in person",
+    "live_online": "live online",
+    "self_paced": "self-study",
+}
+
+
+def _format_minimum(
+    rules: Jurisdiction, fmt: FormatRule, alloc: Allocation, unknowns: list[str]
+) -> Requirement | None:
+    if fmt.min_hours is None:
+        return None
+    ordered = tuple(f for f in FORMATS if f in fmt.formats)
+    sure, doubtful = alloc.by_formats(ordered)
+    label = " or ".join(_FORMAT_SHORT[f] for f in ordered).capitalize() + " hours"
+    if isinstance(fmt.min_hours, Decimal):
+        required: Decimal | None = fmt.min_hours
+        status = _status_of(required, sure, doubtful)
+        note = ""
+    else:
+        required, status = None, "unknown"
+        note = "a minimum exists; its hours are unknown in the knowledge base"
+        unknowns.append(f"the minimum of {label.lower()} is unknown")
+    return Requirement(
+        "formats:" + "+".join(ordered),
+        label,
+        required,
+        sure,
+        doubtful,
+        status,
+        note,
+        cite_text(rules, fmt.cite),
+        fmt.settle,
+        formats=ordered,
+    )
+
+
+def _checks(
+    rules: Jurisdiction, ruleset: RuleSet, win: Window, entries: list[EntryFacts]
+) -> list[Requirement]:
+    return [_check(rules, check, win, entries) for check in ruleset.checks]
+
+
+def _check(
+    rules: Jurisdiction, check: CheckRule, win: Window, entries: list[EntryFacts]
+) -> Requirement:
+    proof = [e for e in entries if set(e.categories) & set(check.evidence)]
+    in_cycle = [
+        e
+        for e in proof
+        if (win.start is None or e.completed_on >= win.start)
+        and (win.end is None or e.completed_on <= win.end)
+    ]
+    status: Status
+    if check.when == "current-at-renewal":
+        status, note = _current_card(proof, win)
+    elif check.when == "this-cycle":
+        status = "met" if in_cycle else "missing"
+        note = "completed this cycle" if in_cycle else "nothing recorded this cycle"
+    elif check.when == "once":
+        status = "met" if proof else "missing"
+        note = "completed" if proof else "not recorded"
+    else:
+        years = win.years() or 1
+        done = {win.year_of(e.completed_on) for e in in_cycle}
+        gaps = [str(y) for y in range(1, years + 1) if y not in done]
+        status = "missing" if gaps else "met"
+        note = f"nothing recorded in year {', '.join(gaps)} of the cycle" if gaps else ""
+    return Requirement(
+        f"check:{check.id}",
+        check.label,
+        None,
+        ZERO,
+        ZERO,
+        status,
+        note,
+        cite_text(rules, check.cite),
+        check.settle,
+        evidence=tuple(check.evidence),
+    )
+
+
+def _current_card(proof: list[EntryFacts], win: Window) -> tuple[Status, str]:
+    if not proof:
+        return "missing", "no record of it"
+    expiries = [e.expires_on for e in proof if e.expires_on is not None]
+    if win.end is not None and expiries:
+        latest = max(expiries)
+        if latest >= win.end:
+            return "met", f"current until {long_date(latest)}"
+        if len(expiries) == len(proof):
+            return "missing", f"expires on {long_date(latest)}, before the renewal date"
+    return "unknown", "recorded without an expiry date: add the date the card expires"
 
 
 def _overall(requirements: list[Requirement]) -> Status:
@@ -483,25 +381,3 @@ def _overall(requirements: list[Requirement]) -> Status:
     if "unknown" in statuses:
         return "unknown"
     return "met"
-
-
-def _summary(
-    rules: Jurisdiction, status: Status, requirements: list[Requirement], total: Requirement | None
-) -> str:
-    done = (
-        f"{format_hours(total.counted)} of {format_hours(total.required)} h"
-        if total and total.required
-        else ""
-    )
-    if status == "met":
-        return f"{rules.name}: requirements met" + (f" ({done})" if done else "")
-    if status == "unknown":
-        return f"{rules.name}: cannot be confirmed: some rules are unknown" + (
-            f" ({done} counted for sure)" if done else ""
-        )
-    missing = [
-        f"{format_hours(r.missing)} h {r.label.lower()}" if r.missing else r.label
-        for r in requirements
-        if r.status == "missing"
-    ]
-    return f"{rules.name}: missing " + "; ".join(missing)

@@ -56,6 +56,7 @@ class LicenseView:
     cycle_start: dt.date | None
     cycle_end: dt.date | None
     first_renewal: bool
+    issued_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class EntryView:
     certificate_name: str | None
     certificate_type: str | None
     certificate_size: int | None
+    expires_on: dt.date | None = None
 
 
 @dataclass
@@ -88,6 +90,7 @@ class EntryInput:
     approvals: list[str] = field(default_factory=list)  # "NCBTMB:451234" or "NCBTMB"
     categories: list[str] = field(default_factory=list)  # "ethics:2" or "ethics"
     notes: str | None = None
+    expires_on: dt.date | str | None = None  # a card's expiry date (CPR, BLS)
 
 
 def _license_view(row: CeLicense) -> LicenseView:
@@ -99,6 +102,7 @@ def _license_view(row: CeLicense) -> LicenseView:
         row.cycle_start,
         row.cycle_end,
         row.first_renewal,
+        row.issued_on,
     )
 
 
@@ -117,6 +121,7 @@ def _entry_view(row: CeEntry) -> EntryView:
         certificate_name=row.certificate_name,
         certificate_type=row.certificate_type,
         certificate_size=row.certificate_size,
+        expires_on=row.expires_on,
     )
 
 
@@ -137,15 +142,19 @@ def parse_date(value: dt.date | str | None, name: str, required: bool = True) ->
         raise ComplianceError(f"{value!r} is not a date; use YYYY-MM-DD", name) from None
 
 
-def parse_hours(value: Decimal | str | float | None, name: str = "hours") -> Decimal:
+def parse_hours(
+    value: Decimal | str | float | None, name: str = "hours", allow_zero: bool = False
+) -> Decimal:
     if value is None or value == "":
         raise ComplianceError("enter the CE hours, e.g. 3 or 1.5", name)
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation:
         raise ComplianceError(f"{value!r} is not a number of hours", name) from None
-    if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
-        raise ComplianceError(f"hours must be more than 0 and at most {MAX_HOURS}", name)
+    low_ok = hours >= 0 if allow_zero else hours > 0
+    if not hours.is_finite() or not low_ok or hours > MAX_HOURS:
+        lowest = "0 or more" if allow_zero else "more than 0"
+        raise ComplianceError(f"hours must be {lowest} and at most {MAX_HOURS}", name)
     if hours != hours.quantize(Decimal("0.01")):
         raise ComplianceError("use at most two decimals", name)
     return hours.quantize(Decimal("0.01"))
@@ -200,6 +209,7 @@ class CeRecords:
         cycle_start: dt.date | str | None = None,
         cycle_end: dt.date | str | None = None,
         first_renewal: bool = False,
+        issued_on: dt.date | str | None = None,
     ) -> LicenseView:
         """Record a state license (``kind="license"``) or national credential."""
         if kind not in ("license", "credential"):
@@ -211,6 +221,9 @@ class CeRecords:
             raise ComplianceError("enter the renewal (cycle end) date as YYYY-MM-DD", "cycle_end")
         if start is not None and start >= end:
             raise ComplianceError("the cycle must start before it ends", "cycle_start")
+        issued = parse_date(issued_on, "issued_on", required=False)
+        if issued is not None and issued >= end:
+            raise ComplianceError("the license must be issued before its renewal date", "issued_on")
         cleaned = (number or "").strip() or None
         if cleaned is not None and len(cleaned) > 100:
             raise ComplianceError("use at most 100 characters", "number")
@@ -222,6 +235,7 @@ class CeRecords:
             cycle_start=start,
             cycle_end=end,
             first_renewal=first_renewal,
+            issued_on=issued,
             created_at=_now(),
         )
         with Session(self.engine) as session:
@@ -253,6 +267,8 @@ class CeRecords:
                 row.cycle_end = end
             if "first_renewal" in changes:
                 row.first_renewal = bool(changes["first_renewal"])
+            if "issued_on" in changes:
+                row.issued_on = parse_date(changes["issued_on"], "issued_on", False)
             if row.cycle_start and row.cycle_end and row.cycle_start >= row.cycle_end:
                 raise ComplianceError("the cycle must start before it ends", "cycle_start")
             session.commit()
@@ -294,7 +310,16 @@ class CeRecords:
         assert completed is not None
         if completed > today:
             raise ComplianceError("the completion date cannot be in the future", "completed_on")
-        hours = parse_hours(data.hours)
+        hours = parse_hours(data.hours, allow_zero=True)
+        if hours == 0 and not [c for c in data.categories if c.strip()]:
+            raise ComplianceError(
+                "hours must be more than 0 (0 is only for the record of a card such as CPR: "
+                "give its category)",
+                "hours",
+            )
+        expires = parse_date(data.expires_on, "expires_on", required=False)
+        if expires is not None and expires < completed:
+            raise ComplianceError("a card cannot expire before it was issued", "expires_on")
         fmt = data.format.strip().lower()
         fmt = FORMAT_ALIASES.get(fmt, fmt)
         if fmt not in FORMATS:
@@ -314,6 +339,7 @@ class CeRecords:
             "approvals": approvals,
             "categories": categories,
             "notes": notes,
+            "expires_on": expires,
         }
 
     @staticmethod
@@ -325,12 +351,12 @@ class CeRecords:
             authority = f"state:{state.strip().upper()}"
         elif authority.upper() in APPROVER_CODES - {"other"}:
             authority = authority.upper()
-        elif authority.lower() == "other":
-            authority = "other"
+        elif authority.lower() in ("other", "school"):
+            authority = authority.lower()
         if authority not in APPROVER_CODES and not _STATE_APPROVER.match(authority):
             raise ComplianceError(
                 f"unknown approver {authority!r}: use NCBTMB, FSMTB, AMTA, ABMP, AMMA, "
-                "state:XX or other, optionally followed by :NUMBER",
+                "state:XX, school or other, optionally followed by :NUMBER",
                 "approvals",
             )
         approval = {"authority": authority}
@@ -347,7 +373,7 @@ class CeRecords:
             entry = self.kb.get("category", name.strip())
             if entry is None:
                 raise ComplianceError(f"unknown CE category {name.strip()!r}", "categories")
-            share = parse_hours(amount, "categories") if amount.strip() else hours
+            share = parse_hours(amount, "categories", allow_zero=True) if amount.strip() else hours
             if share > hours:
                 raise ComplianceError(
                     f"{entry.id}: {share} h is more than the entry's {hours} h", "categories"
@@ -455,6 +481,7 @@ class CeRecords:
                 lic.first_renewal,
                 lic.number,
                 lic.id,
+                lic.issued_on,
             )
             for lic in self.licenses(user_id)
         ]
@@ -481,6 +508,7 @@ class CeRecords:
                     | catalog_approvers.get(e.course_key or "", set())
                 ),
                 provider=e.provider,
+                expires_on=e.expires_on,
             )
             for e in entries
         ]
@@ -490,8 +518,10 @@ class CeRecords:
         """Each license's and credential's status for its current cycle."""
         day = today or dt.date.today()
         licenses, entries = self.facts(user_id)
+        names = {c.id: c.name for c in self.kb.categories.values()}
         return [
-            evaluate(self.kb.jurisdictions[lic.jurisdiction], lic, entries, day) for lic in licenses
+            evaluate(self.kb.jurisdictions[lic.jurisdiction], lic, entries, day, names)
+            for lic in licenses
         ]
 
     # --- helpers ---------------------------------------------------------------------

@@ -188,9 +188,7 @@ def load_directory(directory: Path) -> Loaded:
     return loaded
 
 
-def _parse_folder(
-    folder: Path, model: type[BaseModel], problems: list[Problem]
-) -> dict[str, Any]:
+def _parse_folder(folder: Path, model: type[BaseModel], problems: list[Problem]) -> dict[str, Any]:
     """A folder of one-entry files (``FL.yaml`` holds the mapping of entry ``FL``)."""
     items: list[Any] = []
     files = sorted(folder.glob("*.yaml"))

@@ -270,9 +270,7 @@ class Jurisdiction(_Entry):
         """Category ids a subsequent renewal requires (minimum hours or a completed course)."""
         if not isinstance(self.renewal, RuleSet):
             return []
-        return [
-            t.topic for t in self.renewal.topics if t.min_hours is not None or t.completion
-        ]
+        return [t.topic for t in self.renewal.topics if t.min_hours is not None or t.completion]
 
     def referenced_categories(self) -> list[str]:
         """Every KB category the rules name (topics and checklist evidence)."""

@@ -179,6 +179,17 @@ class RuleSet(_Cited):
     formats: list[FormatRule] = []
     checks: list[CheckRule] = []
 
+    @model_validator(mode="after")
+    def _one_rule_per_topic(self) -> RuleSet:
+        topics = [t.topic for t in self.topics]
+        twice = sorted({t for t in topics if topics.count(t) > 1})
+        if twice:
+            raise ValueError(f"topics given twice (merge them into one rule): {twice}")
+        checks = [c.id for c in self.checks]
+        if len(set(checks)) != len(checks):
+            raise ValueError("checklist ids must be unique")
+        return self
+
 
 class FirstRenewal(_Cited):
     """What the first renewal after licensure asks for."""
