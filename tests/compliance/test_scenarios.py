@@ -140,5 +140,7 @@ def test_every_licensing_jurisdiction_has_two_scenarios(kb: KnowledgeBase) -> No
     count: dict[str, int] = {}
     for _, case in CASES:
         count[case["jurisdiction"]] = count.get(case["jurisdiction"], 0) + 1
-    short = sorted(j.id for j in kb.jurisdictions.values() if j.requires_ce and count.get(j.id, 0) < 2)
+    short = sorted(
+        j.id for j in kb.jurisdictions.values() if j.requires_ce and count.get(j.id, 0) < 2
+    )
     assert not short, f"fewer than two scenarios: {short}"

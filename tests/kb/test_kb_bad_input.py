@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ceatlas.cli import app
@@ -57,21 +60,48 @@ def test_duplicate_id(kb_copy: Path) -> None:
     assert "competencies.yaml: entry 'anatomy': field 'id': duplicate id" in message
 
 
+def edit_jurisdiction(kb_copy: Path, code: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = kb_copy / "jurisdictions" / f"{code}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
 def test_wrong_type(kb_copy: Path) -> None:
-    replace_in(kb_copy / "jurisdictions.yaml", "  total_hours: 24\n", "  total_hours: lots\n")
+    edit_jurisdiction(kb_copy, "AZ", lambda d: d["renewal"].update(total_hours="lots"))
     message = load_error(kb_copy)
-    assert "jurisdictions.yaml: entry 'AZ': field 'total_hours': invalid value 'lots'" in message
+    assert "jurisdictions: entry 'AZ': field 'renewal.total_hours'" in message
 
 
-def test_unknown_category_in_mandated_hours(kb_copy: Path) -> None:
-    replace_in(kb_copy / "jurisdictions.yaml", "    medical-errors: 2\n", "    med-errors: 2\n")
+def test_unknown_category_in_topics(kb_copy: Path) -> None:
+    edit_jurisdiction(
+        kb_copy, "FL", lambda d: d["renewal"]["topics"].append({"topic": "med-errors"})
+    )
     message = load_error(kb_copy)
-    assert "entry 'FL': field 'mandated_hours': unknown category 'med-errors'" in message
+    assert "entry 'FL': field 'topics': unknown category 'med-errors'" in message
 
 
 def test_bad_approver_code(kb_copy: Path) -> None:
-    replace_in(kb_copy / "jurisdictions.yaml", "  - ABMP\n", "  - ABPM\n")
-    assert "field 'accepted_approvers': unknown approver code(s) ['ABPM']" in load_error(kb_copy)
+    edit_jurisdiction(kb_copy, "FL", lambda d: d["approvers"].update(accepted=["ABPM"]))
+    assert "unknown approver code(s) ['ABPM']" in load_error(kb_copy)
+
+
+def test_citation_of_a_source_the_file_does_not_have(kb_copy: Path) -> None:
+    edit_jurisdiction(kb_copy, "FL", lambda d: d["cycle"].update(cite=[{"source": "nowhere"}]))
+    assert "cycle: cites unknown source id(s) ['nowhere']" in load_error(kb_copy)
+
+
+def test_file_name_must_match_the_id(kb_copy: Path) -> None:
+    edit_jurisdiction(kb_copy, "FL", lambda d: d.update(id="GA"))
+    assert "jurisdictions/FL.yaml: id must be 'FL' (the file name)" in load_error(kb_copy)
+
+
+def test_a_topic_given_twice(kb_copy: Path) -> None:
+    def twice(d: dict[str, Any]) -> None:
+        d["renewal"]["topics"] += [{"topic": "ethics"}, {"topic": "ethics"}]
+
+    edit_jurisdiction(kb_copy, "FL", twice)
+    assert "topics given twice (merge them into one rule): ['ethics']" in load_error(kb_copy)
 
 
 def test_source_without_url_scheme(kb_copy: Path) -> None:

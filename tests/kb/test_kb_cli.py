@@ -53,9 +53,12 @@ def test_show_json() -> None:
     assert json.loads(result.output)["id"] == "manual-lymph-drainage"
 
 
-def test_show_jurisdiction_unknowns() -> None:
-    result = runner.invoke(app, ["kb", "show", "jurisdictions", "MS", "--json"])
-    assert json.loads(result.output)["total_hours"] == "unknown"
+def test_show_jurisdiction_rules() -> None:
+    result = runner.invoke(app, ["kb", "show", "jurisdictions", "FL", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["renewal"]["total_hours"] == "24"
+    assert shown["sources"][0]["authority"] in ("statute", "regulation")
 
 
 def test_show_unknown_suggests_close_ids() -> None:

@@ -8,14 +8,13 @@ import pytest
 
 from ceatlas.kb import (
     KINDS,
-    NO_LIMIT,
     UNKNOWN,
     Jurisdiction,
     KnowledgeBase,
     default_kb,
-    known,
     normalize,
 )
+from ceatlas.kb.rules import FirstRenewal, RuleSet
 
 USPS = [
     "AL",
@@ -255,8 +254,7 @@ def test_cross_references_resolve(kb: KnowledgeBase) -> None:
         assert set(path.techniques) <= set(kb.techniques), path.id
         assert set(path.prerequisite_pathways) <= set(kb.pathways), path.id
     for jur in kb.jurisdictions.values():
-        assert set(jur.mandated_topics) <= set(kb.categories), jur.id
-        assert set(jur.required_certifications) <= set(kb.categories), jur.id
+        assert set(jur.referenced_categories()) <= set(kb.categories), jur.id
 
 
 def test_condition_phrasing_is_rich(kb: KnowledgeBase) -> None:
@@ -277,23 +275,44 @@ def test_pathway_standards(kb: KnowledgeBase) -> None:
     assert kb.pathways["myofascial-release"].min_hours == UNKNOWN
 
 
-def test_jurisdiction_unknowns_are_explicit(kb: KnowledgeBase) -> None:
+def test_florida_rules_as_the_rule_text_says(kb: KnowledgeBase) -> None:
+    """Fla. Admin. Code R. 64B7-28.009: (4) each subsequent biennium 24 h incl. 2 medical
+    errors, 2 laws and rules, 2 ethics, 1 human trafficking, 12 classroom hours in person;
+    (3) the first biennium 1 instruction hour per month or partial month licensed."""
     fl = kb.jurisdictions["FL"]
     assert fl.known_total_hours == 24
     assert fl.ce_months == 24
-    assert fl.known_mandated_hours["ethics"] == 2
-    assert fl.known_mandated_hours["hands-on"] == 12
-    ms = kb.jurisdictions["MS"]
-    assert ms.total_hours == UNKNOWN
-    assert ms.known_total_hours is None
-    assert kb.jurisdictions["IL"].online_unlimited
-    assert kb.jurisdictions["IL"].online_max_hours == NO_LIMIT
+    renewal = fl.renewal
+    assert isinstance(renewal, RuleSet)
+    topics = {t.topic: t for t in renewal.topics}
+    assert topics["ethics"].min_hours == 2
+    assert topics["hands-on"].min_hours == 12
+    assert topics["hands-on"].formats == ["in_person"]
+    first = fl.first_renewal
+    assert isinstance(first, FirstRenewal)
+    assert first.rule == "own-rules"
+    assert first.rules is not None
+    assert first.rules.hours_per_month == 1
+
+
+def test_every_known_rule_fact_is_cited(kb: KnowledgeBase) -> None:
+    """A fact with a value cites a source of its own file (unknowns may stand uncited)."""
+    uncited = []
+    for jur in kb.jurisdictions.values():
+        for name, fact in jur.facts():
+            value_unknown = any(
+                getattr(fact, f, None) == UNKNOWN
+                for f in ("months", "accepted", "total_hours", "min_hours", "max_hours", "rule")
+            )
+            if not fact.cite and not value_unknown:
+                uncited.append(f"{jur.id}: {name}")
+    assert not uncited, uncited
+
+
+def test_unregulated_states_ask_no_ce(kb: KnowledgeBase) -> None:
     ks = kb.jurisdictions["KS"]
     assert not ks.regulated
-    assert known(ks.total_hours) is None
-    tx = kb.jurisdictions["TX"]
-    assert "human-trafficking" in tx.mandated_topics
-    assert "human-trafficking" not in tx.known_mandated_hours
+    assert not ks.requires_ce
 
 
 def test_jurisdiction_kinds(kb: KnowledgeBase) -> None:
@@ -302,7 +321,6 @@ def test_jurisdiction_kinds(kb: KnowledgeBase) -> None:
     assert kinds["NCBTMB"] == kinds["AMTA"] == "national"
     assert sum(1 for k in kinds.values() if k == "state") == 50
     assert isinstance(kb.jurisdictions["CT"], Jurisdiction)
-    assert kb.jurisdictions["CT"].ce_months == 48
 
 
 def test_terms_index(kb: KnowledgeBase) -> None:

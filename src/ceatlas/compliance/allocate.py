@@ -105,6 +105,12 @@ def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
     if matched:
         who = " and ".join(approver_label(a, rules) for a in matched)
         return "yes", f"approved by {who}, accepted by {rules.name}{cited}"
+    possible = sorted(a for a in approvers if not isinstance(rule, str) and a in rule.possible)
+    if possible:
+        who = " and ".join(approver_label(a, rules) for a in possible)
+        return "maybe", (
+            f"approved by {who}: that {rules.name} accepts it rests on a secondary source only"
+        )
     shown = ", ".join(approver_label(a, rules) for a in named) or "none named"
     if "other" in accepted:
         return "maybe", (

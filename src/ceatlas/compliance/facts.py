@@ -69,6 +69,7 @@ class Requirement:
     topic: str | None = None  # a topic requirement's category
     formats: tuple[str, ...] = ()  # formats that count for it (empty: any)
     evidence: tuple[str, ...] = ()  # a checklist item's evidence categories
+    own_laws: bool = False  # a topic that must be about this jurisdiction's laws
 
     @property
     def missing(self) -> Decimal | None:

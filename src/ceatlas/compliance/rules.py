@@ -177,6 +177,8 @@ def _total_required(
         hours = ruleset.hours_per_month * months
         if ruleset.max_prorated_hours is not None:
             hours = min(hours, ruleset.max_prorated_hours)
+        if ruleset.min_prorated_hours is not None:
+            hours = max(hours, ruleset.min_prorated_hours)
         per = format_hours(ruleset.hours_per_month)
         return (
             hours,
@@ -274,6 +276,7 @@ def _topic_requirements(
                 topic.settle,
                 topic=topic.topic,
                 formats=formats,
+                own_laws=topic.own_laws,
             )
         )
     return out

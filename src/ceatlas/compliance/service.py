@@ -311,10 +311,11 @@ class CeRecords:
         if completed > today:
             raise ComplianceError("the completion date cannot be in the future", "completed_on")
         hours = parse_hours(data.hours, allow_zero=True)
-        if hours == 0 and not [c for c in data.categories if c.strip()]:
+        named = {c.rpartition(":")[0] if ":" in c else c for c in data.categories if c.strip()}
+        if hours == 0 and not (named and named <= self._card_categories()):
             raise ComplianceError(
-                "hours must be more than 0 (0 is only for the record of a card such as CPR: "
-                "give its category)",
+                "hours must be more than 0 (0 only for the record of a card or check, such as "
+                "CPR, BLS or a background check: give its category)",
                 "hours",
             )
         expires = parse_date(data.expires_on, "expires_on", required=False)
@@ -340,6 +341,12 @@ class CeRecords:
             "categories": categories,
             "notes": notes,
             "expires_on": expires,
+        }
+
+    def _card_categories(self) -> set[str]:
+        """Categories that prove a checklist item (a CPR card...): such records may have 0 h."""
+        return {
+            evidence for jur in self.kb.jurisdictions.values() for evidence in jur.check_evidence()
         }
 
     @staticmethod

@@ -207,8 +207,9 @@ class Jurisdiction(_Entry):
             stray = [c.source for c in fact.cite if c.source not in known_ids]
             if stray:
                 raise ValueError(f"{name}: cites unknown source id(s) {stray}")
-        if isinstance(self.approvers, ApproverRule) and isinstance(self.approvers.accepted, list):
-            bad = [a for a in self.approvers.accepted if not _approver_code(a)]
+        if isinstance(self.approvers, ApproverRule):
+            listed = self.approvers.accepted if isinstance(self.approvers.accepted, list) else []
+            bad = [a for a in [*listed, *self.approvers.possible] if not _approver_code(a)]
             if bad:
                 raise ValueError(
                     f"unknown approver code(s) {bad}; use NCBTMB, FSMTB, AMTA, ABMP, AMMA, "
@@ -271,6 +272,14 @@ class Jurisdiction(_Entry):
         if not isinstance(self.renewal, RuleSet):
             return []
         return [t.topic for t in self.renewal.topics if t.min_hours is not None or t.completion]
+
+    def check_evidence(self) -> list[str]:
+        """Categories of the records that prove this jurisdiction's checklist items."""
+        out: list[str] = []
+        for rules in (self.renewal, getattr(self.first_renewal, "rules", None)):
+            if isinstance(rules, RuleSet):
+                out += [e for c in rules.checks for e in c.evidence]
+        return list(dict.fromkeys(out))
 
     def referenced_categories(self) -> list[str]:
         """Every KB category the rules name (topics and checklist evidence)."""

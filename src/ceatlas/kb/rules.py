@@ -113,6 +113,9 @@ class ApproverRule(_Cited):
     (anything else, only if the board accepts it)."""
 
     accepted: list[NonEmpty] | Unknown
+    #: approvers that may be accepted but that no primary source confirms: their courses
+    #: are listed as uncertain, never as counted
+    possible: list[NonEmpty] = []
 
 
 class TopicRule(_Cited):
@@ -175,6 +178,8 @@ class RuleSet(_Cited):
     hours_per_month: HourCount | None = None
     #: the prorated total never exceeds this
     max_prorated_hours: HourCount | None = None
+    #: ... and is never less than this
+    min_prorated_hours: HourCount | None = None
     topics: list[TopicRule] = []
     formats: list[FormatRule] = []
     checks: list[CheckRule] = []

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.compliance.facts import ComplianceStatus
+from ceatlas.compliance.facts import Requirement as ComplianceRequirement
 from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import Jurisdiction, known
 from ceatlas.planner.problem import Candidate, Requirement
@@ -211,6 +212,19 @@ def _pathway(
             )
 
 
+#: a catalog session's mode as the rule texts' delivery formats (hybrid: attended in person)
+RULE_FORMAT = {
+    "in_person": "in_person",
+    "hybrid": "in_person",
+    "live_online": "live_online",
+    "self_paced_online": "self_paced",
+}
+
+
+def _format(c: Candidate) -> str:
+    return RULE_FORMAT.get(c.mode, c.mode)
+
+
 def _approved(c: Candidate, rules: Jurisdiction) -> bool:
     accepted = rules.accepted_approvers
     if not isinstance(accepted, list):
@@ -236,14 +250,14 @@ def _license(
             f"{goal}: only sessions from named approvers ({named}) are planned as counting"
         )
     approved = [c for c in candidates if _approved(c, rules)]
-    cap_unknown = not status.online_cap_known
-    if cap_unknown:
+    cap_formats = set(status.cap_formats)
+    if not status.online_cap_known:
         goals.notes.append(
             f"{goal}: the online limit is unknown, so online sessions are not counted towards it"
         )
-        approved = [c for c in approved if not c.online]
+        approved = [c for c in approved if _format(c) not in cap_formats]
     capped = (
-        frozenset(c.id for c in approved if c.online)
+        frozenset(c.id for c in approved if _format(c) in cap_formats)
         if status.online_cap is not None
         else frozenset()
     )
@@ -251,49 +265,51 @@ def _license(
         int(status.online_remaining * 100) if status.online_remaining is not None else None
     )
     for req in status.requirements:
-        missing = req.missing
-        if req.status != "missing" or missing is None or missing <= 0:
-            if req.status == "unknown":
-                goals.notes.append(f"{goal}: {req.label}: unknown, not planned for")
+        if req.status == "unknown":
+            goals.notes.append(f"{goal}: {req.label}: unknown, not planned for")
             continue
-        need = int(missing * 100)
-        if req.key == "total":
-            amounts = {c.id: c.hours for c in approved}
-            goals.all_courses = True
-        elif req.key.startswith("topic:"):
-            topic = req.key[6:]
-            pool = [c for c in approved if f"category:{topic}" in c.covers]
-            if topic == "hands-on":
-                pool = [c for c in pool if c.mode == "in_person"]
-            amounts = {c.id: c.hours for c in pool}
-            goals.items.add(f"category:{topic}")
-        elif req.key == "live":
-            amounts = {c.id: c.hours for c in approved if c.mode in ("in_person", "live_online")}
-            goals.all_courses = True
-        elif req.key == "hands-on":
-            amounts = {
-                c.id: c.hours
-                for c in approved
-                if c.mode == "in_person" and "category:hands-on" in c.covers
-            }
-            goals.items.add("category:hands-on")
-        else:
-            # a required certification (e.g. CPR): one session in that category
-            cert = req.key.partition(":")[2]
+        if req.status != "missing":
+            continue
+        if req.evidence or req.required is None:
+            # a checklist item (a current CPR card) or a course to complete: one session
+            wanted = req.evidence or ((req.topic,) if req.topic else ())
+            if not wanted:
+                continue
+            pool = [c for c in approved if not req.formats or _format(c) in req.formats]
+            if req.evidence:
+                pool = candidates  # a CPR or BLS card comes from any recognised trainer
             goals.requirements.append(
-                _cover(goal, f"{goal}: {req.label}", {f"category:{cert}"}, approved)
+                _cover(goal, f"{goal}: {req.label}", {f"category:{w}" for w in wanted}, pool)
             )
-            goals.items.add(f"category:{cert}")
+            goals.items |= {f"category:{w}" for w in wanted}
             continue
+        missing = req.missing
+        if missing is None or missing <= 0:
+            continue
+        amounts = _amounts(req, approved, rules, goals)
         goals.requirements.append(
             Requirement(
                 id=f"{goal}|{req.key}",
                 goal=goal,
-                label=f"{goal}: {missing.normalize():f} h {req.label.lower()}",
-                need=need,
+                label=f"{goal}: {missing.normalize():f} h {req.label[:1].lower() + req.label[1:]}",
+                need=int(missing * 100),
                 amounts=amounts,
                 unit="hours",
-                capped=capped & set(amounts) if req.key in ("total",) else frozenset(),
+                capped=capped & set(amounts) if req.key == "total" else frozenset(),
                 cap=remaining_cap if req.key == "total" else None,
             )
         )
+
+
+def _amounts(
+    req: ComplianceRequirement, approved: list[Candidate], rules: Jurisdiction, goals: Goals
+) -> dict[str, int]:
+    pool = [c for c in approved if not req.formats or _format(c) in req.formats]
+    if req.topic:
+        pool = [c for c in pool if f"category:{req.topic}" in c.covers]
+        if req.own_laws:
+            pool = [c for c in pool if f"state:{rules.id}" in c.approvers]
+        goals.items.add(f"category:{req.topic}")
+    else:
+        goals.all_courses = True
+    return {c.id: c.hours for c in pool}
