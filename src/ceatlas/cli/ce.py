@@ -375,6 +375,7 @@ def transcript(
             ctx.records.entries(ctx.user_id),
             ctx.records.status(ctx.user_id, day),
             day,
+            ctx.records.names(),
         )
     try:
         out_file.write_bytes(data)

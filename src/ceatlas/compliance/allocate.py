@@ -341,7 +341,7 @@ def _verdict(
     topics: dict[str, Decimal],
 ) -> EntryVerdict:
     verdict: Verdict
-    if entry.hours == 0 and reasons == ["a record, not CE hours"]:
+    if entry.hours == 0:
         verdict = "record"
     elif sure == entry.hours:
         verdict = "counts"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.compliance.facts import ComplianceStatus
 from ceatlas.compliance.service import EntryView, LicenseView
+from ceatlas.compliance.words import status_words, verdict_words
 
 
 def license_json(lic: LicenseView) -> dict[str, Any]:
@@ -17,6 +18,7 @@ def license_json(lic: LicenseView) -> dict[str, Any]:
         "cycle_start": lic.cycle_start,
         "cycle_end": lic.cycle_end,
         "first_renewal": lic.first_renewal,
+        "issued_on": lic.issued_on,
     }
 
 
@@ -32,6 +34,7 @@ def entry_json(e: EntryView) -> dict[str, Any]:
         "categories": {k: str(v) for k, v in e.categories.items()},
         "format": e.format,
         "notes": e.notes,
+        "expires_on": e.expires_on,
         "certificate": (
             {"name": e.certificate_name, "type": e.certificate_type, "size": e.certificate_size}
             if e.certificate_name
@@ -50,6 +53,8 @@ def status_json(s: ComplianceStatus) -> dict[str, Any]:
         "cycle_end": s.cycle_end,
         "days_left": s.days_left,
         "status": s.status,
+        "status_text": status_words(s.status),
+        "cycle_kind": s.cycle_kind,
         "summary": s.summary,
         "requirements": [
             {
@@ -59,8 +64,12 @@ def status_json(s: ComplianceStatus) -> dict[str, Any]:
                 "counted": str(r.counted),
                 "uncertain": str(r.uncertain),
                 "missing": None if r.missing is None else str(r.missing),
+                "surely_missing": None if r.surely_missing is None else str(r.surely_missing),
                 "status": r.status,
+                "status_text": status_words(r.status),
                 "note": r.note,
+                "rule": r.rule,
+                "settle": r.settle,
             }
             for r in s.requirements
         ],
@@ -73,12 +82,14 @@ def status_json(s: ComplianceStatus) -> dict[str, Any]:
                 "counted": str(v.counted),
                 "uncertain": str(v.uncertain),
                 "verdict": v.verdict,
+                "verdict_text": verdict_words(v.verdict),
                 "reasons": v.reasons,
             }
             for v in s.entries
         ],
         "online_cap": None if s.online_cap is None else str(s.online_cap),
         "online_cap_known": s.online_cap_known,
+        "online_cap_formats": list(s.cap_formats),
         "accepted_approvers": s.accepted_approvers,
         "unknowns": s.unknowns,
         "notes": s.notes,

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts.models import Role, User
 from ceatlas.catalog.models import Course
 from ceatlas.compliance.errors import ComplianceError
+from ceatlas.compliance.facts import ComplianceStatus, EntryFacts, LicenseFacts
 from ceatlas.compliance.models import CeEntry, CeLicense
-from ceatlas.compliance.rules import ComplianceStatus, EntryFacts, LicenseFacts, evaluate
+from ceatlas.compliance.rules import evaluate
 from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import APPROVER_CODES, Jurisdiction
 
@@ -520,6 +521,12 @@ class CeRecords:
             for e in entries
         ]
         return licenses, facts
+
+    def names(self) -> dict[str, str]:
+        """Names of jurisdictions and CE categories by id, for printouts."""
+        out = {j.id: j.name for j in self.kb.jurisdictions.values()}
+        out.update({c.id: c.name for c in self.kb.categories.values()})
+        return out
 
     def status(self, user_id: int, today: dt.date | None = None) -> list[ComplianceStatus]:
         """Each license's and credential's status for its current cycle."""

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ceatlas.compliance.rules import ComplianceStatus
+from ceatlas.compliance.facts import ComplianceStatus
 from ceatlas.compliance.service import EntryView, LicenseView
+from ceatlas.compliance.words import (
+    approval_words,
+    format_words,
+    hours_words,
+    status_words,
+    verdict_words,
+)
 from ceatlas.exports.pdf import Document
 
 
@@ -16,7 +23,10 @@ def transcript_pdf(
     entries: list[EntryView],
     statuses: list[ComplianceStatus],
     today: dt.date,
+    names: dict[str, str] | None = None,
 ) -> bytes:
+    """The PDF. ``names`` maps jurisdiction codes and category ids to their names."""
+    words = names or {}
     doc = Document(f"CE transcript: {name}")
     doc.line_text(f"{email} - printed {today.isoformat()}")
     doc.heading("Licenses and credentials")
@@ -25,7 +35,9 @@ def transcript_pdf(
     for lic in licenses:
         cycle = f"{lic.cycle_start or '?'} to {lic.cycle_end or '?'}"
         doc.line_text(
-            f"{lic.jurisdiction} {lic.kind} {lic.number or ''}: cycle {cycle}"
+            f"{words.get(lic.jurisdiction, lic.jurisdiction)} {lic.kind} {lic.number or ''}: "
+            f"cycle {cycle}"
+            + (f", issued {lic.issued_on}" if lic.issued_on else "")
             + (" (first renewal)" if lic.first_renewal else "")
         )
     doc.heading("Completed continuing education")
@@ -33,33 +45,42 @@ def transcript_pdf(
         doc.line_text("none recorded")
     for e in entries:
         approvals = ", ".join(
-            a["authority"] + (f" #{a['number']}" if a.get("number") else "") for a in e.approvals
+            approval_words(a["authority"], words) + (f" #{a['number']}" if a.get("number") else "")
+            for a in e.approvals
         )
-        categories = ", ".join(f"{k} {v.normalize():f} h" for k, v in e.categories.items())
+        categories = ", ".join(
+            f"{words.get(k, k.replace('-', ' '))} {hours_words(v)}" for k, v in e.categories.items()
+        )
         doc.line_text(
             f"{e.completed_on.isoformat()}  {e.title} - {e.hours.normalize():f} h", bold=True
         )
         doc.line_text(
-            f"{e.provider or 'provider not recorded'}; {e.format.replace('_', ' ')}"
+            f"{e.provider or 'provider not recorded'}; {format_words(e.format)}"
             + (f"; approvals: {approvals}" if approvals else "")
             + (f"; categories: {categories}" if categories else "")
+            + (f"; card expires {e.expires_on}" if e.expires_on else "")
             + ("; certificate on file" if e.certificate_name else "")
         )
     for status in statuses:
-        doc.heading(f"{status.name}: {status.status}")
+        doc.heading(f"{status.name}, {status.cycle_kind}: {status_words(status.status)}")
         doc.line_text(status.summary)
         for req in status.requirements:
-            required = f"{req.required.normalize():f}" if req.required is not None else "unknown"
+            counted = (
+                f"{hours_words(req.counted)} of {hours_words(req.required)}"
+                if not req.evidence
+                else ""
+            )
             doc.line_text(
-                f"- {req.label}: {req.counted.normalize():f} of {required} h ({req.status})"
+                f"- {req.label}: {counted}{' - ' if counted else ''}{status_words(req.status)}"
                 + (f"; {req.note}" if req.note else "")
+                + (f" [{req.rule}]" if req.rule else "")
             )
         for line in status.unknowns + status.notes:
             doc.line_text(f"Note: {line}")
         for verdict in status.entries:
             doc.line_text(
-                f"  {verdict.title}: {verdict.verdict} ({verdict.counted.normalize():f} h) - "
-                + "; ".join(verdict.reasons),
+                f"  {verdict.title}: {verdict_words(verdict.verdict)} "
+                f"({hours_words(verdict.counted)}) - " + "; ".join(verdict.reasons),
                 size=8,
             )
         doc.line_text("Sources: " + " ; ".join(status.sources), size=7)

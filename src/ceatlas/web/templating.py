@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ceatlas.compliance.words import format_words, status_words, verdict_words
 from ceatlas.web import labels
 
 HERE = Path(__file__).parent
@@ -72,6 +73,9 @@ def build_templates() -> Jinja2Templates:
         mode_label=labels.mode_label,
         jsonld=jsonld,
         web_url=web_url,
+        status_words=status_words,
+        verdict_words=verdict_words,
+        format_words=format_words,
     )
     env.globals["date_range"] = labels.date_range
     return Jinja2Templates(env=env)

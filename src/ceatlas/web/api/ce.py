@@ -40,6 +40,8 @@ class LicenseIn(BaseModel):
     number: str | None = Field(default=None, max_length=100)
     cycle_start: dt.date | None = None
     cycle_end: dt.date
+    issued_on: dt.date | None = None
+    first_renewal: bool = False
 
 
 class EntryIn(BaseModel):
@@ -52,6 +54,7 @@ class EntryIn(BaseModel):
     categories: list[str] = Field(default_factory=list, max_length=30)
     format: str = Field(max_length=30)
     notes: str | None = Field(default=None, max_length=5000)
+    expires_on: dt.date | None = None
 
 
 @router.get("/status", summary="What counts and what is missing, per license")
@@ -74,6 +77,8 @@ def add_license(ctx: Ctx, account: Therapist, _csrf: Csrf, body: LicenseIn) -> d
             number=body.number,
             cycle_start=body.cycle_start,
             cycle_end=body.cycle_end,
+            issued_on=body.issued_on,
+            first_renewal=body.first_renewal,
         )
     return license_json(made)
 
@@ -116,5 +121,6 @@ def transcript(ctx: Ctx, account: Therapist) -> Response:
         store.entries(account.id),
         store.status(account.id, day),
         day,
+        store.names(),
     )
     return Response(data, media_type="application/pdf")

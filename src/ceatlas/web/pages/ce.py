@@ -132,6 +132,7 @@ async def add_license(request: Request, ctx: Ctx, account: Therapist) -> Respons
             cycle_start=form.get("cycle_start") or None,
             cycle_end=form.get("cycle_end"),
             first_renewal=form.get("first_renewal") == "on",
+            issued_on=form.get("issued_on") or None,
         )
     except ComplianceError as error:
         return _page(request, ctx, account.id, {f"license_{error.field}": error.message}, 400)
@@ -153,6 +154,7 @@ async def add_entry(request: Request, ctx: Ctx, account: Therapist) -> Response:
                 provider=form.get("provider"),
                 approvals=[a for a in form.get("approvals").split(",") if a.strip()],
                 categories=[c for c in form.get("categories").split(",") if c.strip()],
+                expires_on=form.get("expires_on") or None,
             ),
             ctx.today(),
         )
@@ -186,6 +188,7 @@ def transcript(ctx: Ctx, account: Therapist) -> Response:
         records.entries(account.id),
         records.status(account.id, day),
         day,
+        records.names(),
     )
     return Response(
         data,
