@@ -177,6 +177,17 @@ class Accounts:
             session.commit()
             return _account(user)
 
+    def create_provider(
+        self, email: str, password: str, display_name: str, provider_key: str
+    ) -> Account:
+        """An approved provider account linked to the catalog provider ``provider_key``
+        (checked first, so a bad key creates nothing)."""
+        with Session(self.engine) as session:
+            if session.scalar(select(Provider.id).where(Provider.key == provider_key)) is None:
+                raise AccountError(f"no provider with key {provider_key!r}", "provider_key", 404)
+        made = self.sign_up(email, password, display_name, Role.PROVIDER)
+        return self.approve_provider(made.id, provider_key)
+
     def create_admin(self, email: str, password: str, display_name: str = "Admin") -> Account:
         return self.sign_up(email, password, display_name, Role.ADMIN)
 

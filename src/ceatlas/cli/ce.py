@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,11 +12,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
+from ceatlas.accounts import AccountError
 from ceatlas.cli.common import fail, out, print_json, services
-from ceatlas.compliance import CeRecords, ComplianceError, EntryInput
+from ceatlas.compliance import CeRecords, ComplianceError, ComplianceStatus, EntryInput
+from ceatlas.compliance.cycles import long_date
 from ceatlas.compliance.serialize import entry_json, license_json, status_json
 from ceatlas.compliance.service import EntryView
+from ceatlas.compliance.words import hours_words, status_words, verdict_words
 from ceatlas.db import migrate
 
 app = typer.Typer(
@@ -26,7 +31,14 @@ credential_app = typer.Typer(help="Your national credentials (NCBTMB, AMTA).", n
 app.add_typer(license_app, name="license")
 app.add_typer(credential_app, name="credential")
 
-Account = Annotated[str, typer.Option("--account", help="The therapist's account e-mail.")]
+Account = Annotated[
+    str | None,
+    typer.Option(
+        "--account",
+        help="The therapist's account e-mail (default: the local profile of the embedded "
+        "database, no account needed).",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Today = Annotated[str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD.")]
 
@@ -39,11 +51,36 @@ class Context:
     email: str
 
 
+#: the account that keeps a CE record kept only in the terminal (embedded database only)
+LOCAL_PROFILE = "local-profile@ceatlas.invalid"
+
+
+def _local_profile(engine: Engine) -> str:
+    """The local profile's e-mail, creating the profile (no usable password) on first use."""
+    from ceatlas.accounts.service import Accounts
+
+    accounts = Accounts(engine)
+    try:
+        accounts.sign_up(LOCAL_PROFILE, secrets.token_urlsafe(32), "Local profile")
+    except AccountError as error:
+        if error.status != 409:
+            raise
+    return LOCAL_PROFILE
+
+
 @contextmanager
-def record(account: str) -> Iterator[Context]:
+def record(account: str | None) -> Iterator[Context]:
     with services() as built:
         migrate(built.engine)
         records = CeRecords(built.engine, built.kb, built.settings.data_dir)
+        if account is None:
+            if built.engine.dialect.name != "sqlite":
+                raise fail(
+                    "--account: give the therapist's account e-mail (the local profile is only "
+                    "for the embedded SQLite database)",
+                    1,
+                )
+            account = _local_profile(built.engine)
         try:
             user_id = records.therapist_id(account)
             from ceatlas.accounts.service import Accounts
@@ -65,13 +102,14 @@ def _today(value: str | None) -> dt.date:
 
 def _add(
     kind: str,
-    account: str,
+    account: str | None,
     code: str,
     number: str | None,
     cycle_start: str | None,
     renewal: str | None,
     first_renewal: bool,
     as_json: bool,
+    issued: str | None = None,
 ) -> None:
     with record(account) as ctx:
         try:
@@ -83,6 +121,7 @@ def _add(
                 cycle_start=cycle_start,
                 cycle_end=renewal,
                 first_renewal=first_renewal,
+                issued_on=issued,
             )
         except ComplianceError as error:
             raise fail(str(error), 1) from None
@@ -98,6 +137,10 @@ Renewal = Annotated[
     str | None, typer.Option("--renewal", "--cycle-end", help="Renewal date (YYYY-MM-DD).")
 ]
 First = Annotated[bool, typer.Option("--first-renewal", help="This is the first renewal.")]
+Issued = Annotated[
+    str | None,
+    typer.Option("--issued", help="Date the license was issued (YYYY-MM-DD): first renewal."),
+]
 
 
 @license_app.command("add")
@@ -108,10 +151,11 @@ def license_add(
     cycle_start: CycleStart = None,
     renewal: Renewal = None,
     first_renewal: First = False,
+    issued: Issued = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a state license."""
-    _add("license", account, state, number, cycle_start, renewal, first_renewal, as_json)
+    _add("license", account, state, number, cycle_start, renewal, first_renewal, as_json, issued)
 
 
 @credential_app.command("add")
@@ -122,10 +166,21 @@ def credential_add(
     cycle_start: CycleStart = None,
     renewal: Renewal = None,
     first_renewal: First = False,
+    issued: Issued = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a national credential."""
-    _add("credential", account, credential, number, cycle_start, renewal, first_renewal, as_json)
+    _add(
+        "credential",
+        account,
+        credential,
+        number,
+        cycle_start,
+        renewal,
+        first_renewal,
+        as_json,
+        issued,
+    )
 
 
 @license_app.command("list")
@@ -165,6 +220,7 @@ def _entry_input(
     category: list[str] | None,
     fmt: str | None,
     notes: str | None,
+    expires: str | None = None,
 ) -> EntryInput:
     return EntryInput(
         title=title or "",
@@ -176,6 +232,7 @@ def _entry_input(
         approvals=approval or [],
         categories=category or [],
         notes=notes,
+        expires_on=expires,
     )
 
 
@@ -194,6 +251,10 @@ FormatOpt = Annotated[
     str | None, typer.Option("--format", help="in_person, live_online or self_paced.")
 ]
 NotesOpt = Annotated[str | None, typer.Option("--notes", help="Notes.")]
+ExpiresOpt = Annotated[
+    str | None,
+    typer.Option("--expires", help="A card's expiry date (CPR, BLS), YYYY-MM-DD."),
+]
 CertOpt = Annotated[
     Path | None, typer.Option("--certificate", help="Certificate file (PDF, PNG, JPEG; <= 10 MB).")
 ]
@@ -222,17 +283,20 @@ def add(
     category: CategoryOpt = None,
     fmt: FormatOpt = None,
     notes: NotesOpt = None,
+    expires: ExpiresOpt = None,
     certificate: CertOpt = None,
     today: Today = None,
     as_json: AsJson = False,
 ) -> None:
-    """Record completed CE."""
+    """Record completed CE (or, with 0 hours and its category, a card such as CPR)."""
     day = _today(today)
     with record(account) as ctx:
         try:
             entry = ctx.records.add_entry(
                 ctx.user_id,
-                _entry_input(title, course, provider, approval, date, hours, category, fmt, notes),
+                _entry_input(
+                    title, course, provider, approval, date, hours, category, fmt, notes, expires
+                ),
                 day,
             )
             entry = _attach(ctx, entry.id, certificate) or entry
@@ -257,6 +321,7 @@ def edit(
     category: CategoryOpt = None,
     fmt: FormatOpt = None,
     notes: NotesOpt = None,
+    expires: ExpiresOpt = None,
     certificate: CertOpt = None,
     today: Today = None,
     as_json: AsJson = False,
@@ -283,6 +348,7 @@ def edit(
                 if category is not None
                 else [f"{k}:{v}" for k, v in old.categories.items()],
                 notes=notes if notes is not None else old.notes,
+                expires_on=expires or old.expires_on,
             )
             entry = ctx.records.update_entry(ctx.user_id, entry_id, data, day)
             entry = _attach(ctx, entry.id, certificate) or entry
@@ -331,30 +397,34 @@ def status(account: Account, today: Today = None, as_json: AsJson = False) -> No
     if not statuses:
         out.print("no licenses or credentials recorded: add one with `ceatlas ce license add`")
     for s in statuses:
+        _print_status(s)
+
+
+def _print_status(s: ComplianceStatus) -> None:
+    cycle = (
+        f"{long_date(s.cycle_start) if s.cycle_start else 'start unknown'} to "
+        f"{long_date(s.cycle_end) if s.cycle_end else 'renewal unknown'}"
+    )
+    out.print(f"{s.name}, {s.cycle_kind} ({cycle}): {status_words(s.status)}", markup=False)
+    out.print(f"  {s.summary}", markup=False, soft_wrap=True)
+    for r in s.requirements:
+        amount = "" if r.evidence else f": {hours_words(r.counted)} of {hours_words(r.required)}"
+        extra = f" (+{hours_words(r.uncertain)} not confirmed)" if r.uncertain else ""
+        line = f"  - {r.label}{amount}{extra}: {status_words(r.status).lower()}"
+        line += f"; {r.note}" if r.note else ""
+        line += f" [{r.rule}]" if r.rule else ""
+        line += f" To settle: {r.settle}" if r.settle else ""
+        out.print(line, markup=False, soft_wrap=True)
+    for v in s.entries:
         out.print(
-            f"{s.name} ({s.jurisdiction}) {s.cycle_start or '?'} .. {s.cycle_end or '?'}: "
-            f"{s.status.upper()}",
+            f"    {v.title} ({v.completed_on}): {verdict_words(v.verdict)}, "
+            f"{hours_words(v.counted)} - " + "; ".join(v.reasons),
             markup=False,
+            soft_wrap=True,
         )
-        out.print(f"  {s.summary}", markup=False, soft_wrap=True)
-        for r in s.requirements:
-            required = f"{r.required.normalize():f}" if r.required is not None else "unknown"
-            extra = f" (+{r.uncertain.normalize():f} uncertain)" if r.uncertain else ""
-            out.print(
-                f"  - {r.label}: {r.counted.normalize():f} of {required}{extra} [{r.status}]"
-                + (f" {r.note}" if r.note else ""),
-                markup=False,
-                soft_wrap=True,
-            )
-        for v in s.entries:
-            out.print(
-                f"    {v.title}: {v.verdict} - " + "; ".join(v.reasons),
-                markup=False,
-                soft_wrap=True,
-            )
-        for line in s.unknowns + s.notes:
-            out.print(f"  note: {line}", markup=False, soft_wrap=True)
-        out.print("  sources: " + " ".join(s.sources), markup=False, soft_wrap=True)
+    for line in s.unknowns + s.notes:
+        out.print(f"  note: {line}", markup=False, soft_wrap=True)
+    out.print("  sources: " + " ".join(s.sources), markup=False, soft_wrap=True)
 
 
 @app.command("transcript")

@@ -107,8 +107,8 @@ def window(
     derived_first = issued is not None and standard is not None and issued >= standard
     first = declared_first or derived_first
     begin = standard
-    if first and issued is not None and (begin is None or issued > begin):
-        begin = issued
+    if first and issued is not None:
+        begin = issued  # a first renewal's cycle runs from the day the license was issued
     if begin is None:
         notes.append(
             "the cycle start is not recorded and the knowledge base does not give the cycle "
