@@ -19,7 +19,7 @@ from ceatlas.compliance.cycles import Window, long_date
 from ceatlas.compliance.explain import approver_label, cite_text, topic_label
 from ceatlas.compliance.facts import ZERO, EntryFacts, EntryVerdict, Verdict, format_hours
 from ceatlas.kb.models import Jurisdiction
-from ceatlas.kb.rules import FORMAT_WORDS, FormatRule, RuleSet, TopicRule
+from ceatlas.kb.rules import FORMAT_WORDS, FORMATS, ApproverLimit, FormatRule, RuleSet, TopicRule
 
 Pair = tuple[Decimal, Decimal]
 _K = TypeVar("_K")
@@ -43,9 +43,20 @@ class CapState:
 
     formats: tuple[str, ...]
     limit: Decimal | None  # None: unknown
-    rule: FormatRule
+    rule: FormatRule | ApproverLimit
     used_sure: Decimal = ZERO
     used_any: Decimal = ZERO
+
+    def applies(self, entry: EntryFacts) -> bool:
+        if isinstance(self.rule, ApproverLimit):
+            return not (entry.approvers & set(self.rule.unless))
+        return entry.format in self.formats
+
+    def words(self, rules: Jurisdiction) -> str:
+        if isinstance(self.rule, ApproverLimit):
+            names = " or ".join(approver_label(a, rules) for a in self.rule.unless)
+            return f"hours from courses not approved by {names}"
+        return " and ".join(FORMAT_WORDS[f] for f in self.formats) + " hours"
 
     @property
     def known(self) -> bool:
@@ -129,14 +140,15 @@ def allocate(
     """Counted and uncertain hours of every entry under ``ruleset`` in the cycle ``win``."""
     alloc = Allocation()
     caps = [CapState(tuple(f.formats), _limit(f), f) for f in ruleset.formats if f.max_hours]
+    if not isinstance(rules.approvers, str):
+        caps += [CapState(FORMATS, x.max_hours, x) for x in rules.approvers.limits]
     alloc.online_cap = next(
         (c for c in caps if "in_person" not in c.formats and "self_paced" in c.formats), None
     )
     for cap in caps:
         if not cap.known:
-            words = " and ".join(FORMAT_WORDS[f] for f in cap.formats)
             alloc.unknowns.append(
-                f"the limit on {words} hours is unknown: those hours are listed as uncertain"
+                f"the limit on {cap.words(rules)} is unknown: those hours are listed as uncertain"
                 + (f" ({cap.rule.settle})" if cap.rule.settle else "")
             )
     if not isinstance(rules.accepted_approvers, list) and rules.accepted_approvers == "unknown":
@@ -201,15 +213,14 @@ def _apply_caps(rules: Jurisdiction, caps: list[CapState], ordered: list[_Work])
     for item in ordered:
         fmt = item.entry.format
         for cap in caps:
-            if fmt in cap.formats and not cap.known and item.sure > 0:
+            if cap.applies(item.entry) and not cap.known and item.sure > 0:
                 item.doubtful += item.sure
                 item.sure = ZERO
                 item.reasons.append(f"{FORMAT_WORDS[fmt]}: the limit on these hours is unknown")
     for sure_pass in (True, False):
         for item in ordered:
-            fmt = item.entry.format
             for cap in caps:
-                if fmt not in cap.formats or cap.limit is None:
+                if not cap.applies(item.entry) or cap.limit is None:
                     continue
                 want = item.sure if sure_pass else item.doubtful
                 room = max(ZERO, cap.limit - cap.used_any)
@@ -223,7 +234,7 @@ def _apply_caps(rules: Jurisdiction, caps: list[CapState], ordered: list[_Work])
                         item.doubtful -= cut
                     item.reasons.append(
                         f"{format_hours(cut)} h over the {format_hours(cap.limit)}-hour limit on "
-                        f"{' and '.join(FORMAT_WORDS[f] for f in cap.formats)} hours do not count"
+                        f"{cap.words(rules)} do not count"
                         f" ({cite_text(rules, cap.rule.cite)})"
                     )
 

@@ -107,6 +107,14 @@ class CycleRule(_Cited):
         return self
 
 
+class ApproverLimit(_Cited):
+    """At most ``max_hours`` may come from courses not approved by any of ``unless`` (e.g.
+    Connecticut: no more than 12 h from programs not approved by NCBTMB)."""
+
+    unless: Annotated[list[NonEmpty], Field(min_length=1)]
+    max_hours: HourCount
+
+
 class ApproverRule(_Cited):
     """Whose courses count: NCBTMB, FSMTB, AMTA, ABMP, AMMA, ``state:XX`` (that board),
     ``school`` (a school the rule names, e.g. an accredited massage school) or ``other``
@@ -116,6 +124,8 @@ class ApproverRule(_Cited):
     #: approvers that may be accepted but that no primary source confirms: their courses
     #: are listed as uncertain, never as counted
     possible: list[NonEmpty] = []
+    #: caps on the hours from courses outside some approvers
+    limits: list[ApproverLimit] = []
 
 
 class TopicRule(_Cited):
@@ -214,6 +224,7 @@ def cited_facts(
 ) -> list[tuple[str, _Cited]]:
     """Every fact of a jurisdiction with a name that says what it is, for source listings."""
     facts: list[tuple[str, _Cited]] = [("cycle", cycle), ("approvers", approvers)]
+    facts += [(f"approvers: limit unless {'/'.join(x.unless)}", x) for x in approvers.limits]
     facts.append(("first renewal", first))
     sets = [("renewal", renewal), ("first renewal", first.rules)]
     for name, rules in sets:
