@@ -84,8 +84,9 @@ def test_record_status_and_transcript(therapist: str, cli_env: Path) -> None:
     nc = next(s for s in status if s["jurisdiction"] == "NCBTMB")
     assert nc["entries"][0]["verdict"] in ("uncertain", "counts")
     text = ok("ce", "status", "--account", therapist, "--today", "2026-11-23")
-    assert "Florida (FL)" in text
-    assert "NCBTMB-approved" in text
+    # R. 64B7-28.009: the biennium ending 31 August 2027 began 1 September 2025
+    assert "Florida, renewal (1 September 2025 to 31 August 2027)" in text
+    assert "approved by NCBTMB" in text
     pdf = cli_env / "transcript.pdf"
     ok("ce", "transcript", "--account", therapist, "--out", str(pdf), "--today", "2026-11-23")
     assert pdf.read_bytes().startswith(b"%PDF")

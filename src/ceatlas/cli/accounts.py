@@ -58,7 +58,7 @@ def create_therapist(
         try:
             made = Accounts(built.engine).sign_up(email, password, name, Role.THERAPIST)
         except AccountError as error:
-            raise fail(_message(error)) from None
+            raise fail(_message(error), 1) from None
     err.print(f"therapist {made.email} created (id {made.id})", soft_wrap=True)
 
 
@@ -77,7 +77,7 @@ def create_provider(
         try:
             made = Accounts(built.engine).create_provider(email, password, name, provider)
         except AccountError as error:
-            raise fail(_message(error)) from None
+            raise fail(_message(error), 1) from None
     err.print(f"provider account {made.email} created and approved (id {made.id})", soft_wrap=True)
 
 

@@ -55,7 +55,7 @@ class Context:
 LOCAL_PROFILE = "local-profile@ceatlas.invalid"
 
 
-def _local_profile(engine: Engine) -> str:
+def local_profile(engine: Engine) -> str:
     """The local profile's e-mail, creating the profile (no usable password) on first use."""
     from ceatlas.accounts.service import Accounts
 
@@ -80,7 +80,7 @@ def record(account: str | None) -> Iterator[Context]:
                     "for the embedded SQLite database)",
                     1,
                 )
-            account = _local_profile(built.engine)
+            account = local_profile(built.engine)
         try:
             user_id = records.therapist_id(account)
             from ceatlas.accounts.service import Accounts
@@ -145,7 +145,6 @@ Issued = Annotated[
 
 @license_app.command("add")
 def license_add(
-    account: Account,
     state: Annotated[str, typer.Option("--state", help="State code, e.g. FL.")],
     number: Number = None,
     cycle_start: CycleStart = None,
@@ -153,6 +152,7 @@ def license_add(
     first_renewal: First = False,
     issued: Issued = None,
     as_json: AsJson = False,
+    account: Account = None,
 ) -> None:
     """Record a state license."""
     _add("license", account, state, number, cycle_start, renewal, first_renewal, as_json, issued)
@@ -160,7 +160,6 @@ def license_add(
 
 @credential_app.command("add")
 def credential_add(
-    account: Account,
     credential: Annotated[str, typer.Argument(help="NCBTMB or AMTA.")],
     number: Number = None,
     cycle_start: CycleStart = None,
@@ -168,6 +167,7 @@ def credential_add(
     first_renewal: First = False,
     issued: Issued = None,
     as_json: AsJson = False,
+    account: Account = None,
 ) -> None:
     """Record a national credential."""
     _add(
@@ -184,7 +184,7 @@ def credential_add(
 
 
 @license_app.command("list")
-def license_list(account: Account, as_json: AsJson = False) -> None:
+def license_list(as_json: AsJson = False, account: Account = None) -> None:
     """List licenses and credentials."""
     with record(account) as ctx:
         licenses = ctx.records.licenses(ctx.user_id)
@@ -200,7 +200,7 @@ def license_list(account: Account, as_json: AsJson = False) -> None:
 
 
 @license_app.command("remove")
-def license_remove(account: Account, license_id: Annotated[int, typer.Argument()]) -> None:
+def license_remove(license_id: Annotated[int, typer.Argument()], account: Account = None) -> None:
     """Remove a license or credential by id."""
     with record(account) as ctx:
         try:
@@ -273,7 +273,6 @@ def _attach(ctx: Context, entry_id: int, certificate: Path | None) -> EntryView 
 
 @app.command("add")
 def add(
-    account: Account,
     title: Title = None,
     course: CourseKey = None,
     provider: ProviderOpt = None,
@@ -287,6 +286,7 @@ def add(
     certificate: CertOpt = None,
     today: Today = None,
     as_json: AsJson = False,
+    account: Account = None,
 ) -> None:
     """Record completed CE (or, with 0 hours and its category, a card such as CPR)."""
     day = _today(today)
@@ -310,7 +310,6 @@ def add(
 
 @app.command("edit")
 def edit(
-    account: Account,
     entry_id: Annotated[int, typer.Argument()],
     title: Title = None,
     course: CourseKey = None,
@@ -325,6 +324,7 @@ def edit(
     certificate: CertOpt = None,
     today: Today = None,
     as_json: AsJson = False,
+    account: Account = None,
 ) -> None:
     """Change a CE entry (options not given keep their value)."""
     day = _today(today)
@@ -361,7 +361,7 @@ def edit(
 
 
 @app.command("remove")
-def remove(account: Account, entry_id: Annotated[int, typer.Argument()]) -> None:
+def remove(entry_id: Annotated[int, typer.Argument()], account: Account = None) -> None:
     """Delete a CE entry (and its certificate)."""
     with record(account) as ctx:
         try:
@@ -372,7 +372,7 @@ def remove(account: Account, entry_id: Annotated[int, typer.Argument()]) -> None
 
 
 @app.command("list")
-def list_(account: Account, as_json: AsJson = False) -> None:
+def list_(as_json: AsJson = False, account: Account = None) -> None:
     """List completed CE."""
     with record(account) as ctx:
         entries = ctx.records.entries(ctx.user_id)
@@ -386,7 +386,7 @@ def list_(account: Account, as_json: AsJson = False) -> None:
 
 
 @app.command("status")
-def status(account: Account, today: Today = None, as_json: AsJson = False) -> None:
+def status(today: Today = None, as_json: AsJson = False, account: Account = None) -> None:
     """What counts and what is missing for each license and credential this cycle."""
     day = _today(today)
     with record(account) as ctx:
@@ -429,9 +429,9 @@ def _print_status(s: ComplianceStatus) -> None:
 
 @app.command("transcript")
 def transcript(
-    account: Account,
     out_file: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
     today: Today = None,
+    account: Account = None,
 ) -> None:
     """Write a printable CE transcript (PDF) for audits."""
     from ceatlas.compliance.transcript import transcript_pdf

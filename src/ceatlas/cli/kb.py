@@ -91,6 +91,28 @@ def show(
         typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).rstrip())
 
 
+def _facts_by_url(kb: KnowledgeBase) -> dict[str, list[dict[str, str]]]:
+    """For each source URL, the jurisdiction rule facts that cite it (with section)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for jur in kb.jurisdictions.values():
+        by_id = jur.source_by_id
+        for name, fact in jur.facts():
+            for cite in fact.cite:
+                source = by_id.get(cite.source)
+                if source is None:
+                    continue
+                out.setdefault(source.url, []).append(
+                    {
+                        "jurisdiction": jur.id,
+                        "fact": name,
+                        "section": cite.section,
+                        "confidence": cite.confidence,
+                        "authority": source.authority,
+                    }
+                )
+    return out
+
+
 def _not_found_message(kb: KnowledgeBase, kind: str, name: str) -> str:
     candidates = {eid: eid for eid in kb.entries(kind)}
     candidates.update({entry.name.lower(): eid for eid, entry in kb.entries(kind).items()})
@@ -107,9 +129,15 @@ def sources(as_json: JsonOpt = False) -> None:
     """List every source cited by the knowledge base, with the entries citing it."""
     kb = _load()
     rows = kb.all_sources()
+    facts = _facts_by_url(kb)
     if as_json:
         payload = [
-            {**source.model_dump(mode="json"), "cited_by": citers} for source, citers in rows
+            {
+                **source.model_dump(mode="json"),
+                "cited_by": citers,
+                "facts": facts.get(source.url, []),
+            }
+            for source, citers in rows
         ]
         typer.echo(json.dumps(payload, indent=2))
         return
@@ -117,3 +145,9 @@ def sources(as_json: JsonOpt = False) -> None:
         typer.echo(f"{source.url}")
         typer.echo(f"    {source.title} (retrieved {source.retrieved.isoformat()})")
         typer.echo(f"    cited by: {', '.join(citers)}")
+        for fact in facts.get(source.url, []):
+            section = f" ({fact['section']})" if fact["section"] else ""
+            typer.echo(
+                f"    {fact['jurisdiction']}: {fact['fact']}{section}, confidence "
+                f"{fact['confidence']}"
+            )

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ceatlas.cli.ce import local_profile
 from ceatlas.cli.common import fail, out, print_json, services
 from ceatlas.compliance import CeRecords, ComplianceError
 from ceatlas.db import migrate
@@ -101,6 +102,8 @@ def plan(
         migrate(built.engine)
         records = CeRecords(built.engine, built.kb, built.settings.data_dir)
         try:
+            if account is None and license_ and built.engine.dialect.name == "sqlite":
+                account = local_profile(built.engine)  # the terminal's own CE record
             user_id = records.therapist_id(account) if account else None
             outcome = Planner(built.engine, built.kb, records).plan(user_id, spec, options, day)
         except (ComplianceError, GoalError) as error:

@@ -94,7 +94,8 @@ def evaluate(
                 + (f" ({first.settle})" if first and first.settle else "")
             )
         if first is not None and first.note:
-            notes.append(f"first renewal: {first.note}")
+            plain = first.note.lower().startswith("first renewal")
+            notes.append(first.note if plain else f"first renewal: {first.note}")
 
     alloc = allocate(rules, ruleset, win, entries, names)
     unknowns += alloc.unknowns
@@ -239,13 +240,14 @@ def _topic_requirements(
     formats = tuple(topic.formats)
     if formats and set(formats) != set(FORMATS):
         label += " (" + " or ".join(_FORMAT_SHORT[f] for f in formats) + ")"
+    shown = label[:1].upper() + label[1:]
     slices: list[tuple[str, str, tuple[Decimal, Decimal]]] = []
     if topic.each_year and win.years():
         for year in range(1, (win.years() or 0) + 1):
             got = alloc.topic_by_year.get((topic.topic, year), (ZERO, ZERO))
-            slices.append((f"topic:{topic.topic}:year-{year}", f"{label}, year {year}", got))
+            slices.append((f"topic:{topic.topic}:year-{year}", f"{shown}, year {year}", got))
     else:
-        slices.append((f"topic:{topic.topic}", label, alloc.topics.get(topic.topic, (ZERO, ZERO))))
+        slices.append((f"topic:{topic.topic}", shown, alloc.topics.get(topic.topic, (ZERO, ZERO))))
     out = []
     for key, text, (sure, doubtful) in slices:
         if topic.completion:
