@@ -111,7 +111,7 @@ def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
         return "maybe", f"which course approvals {rules.name} accepts is unknown"
     if not isinstance(rule, str) and rule.cite:
         cited = f" ({cite_text(rules, rule.cite)})"
-    named = [a for a in accepted if a != "other"]
+    named = [a for a in accepted if a not in ("other", "any")]
     matched = sorted(a for a in approvers if a in named)
     if matched:
         who = " and ".join(approver_label(a, rules) for a in matched)
@@ -123,6 +123,11 @@ def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
             f"approved by {who}: that {rules.name} accepts it rests on a secondary source only"
         )
     shown = ", ".join(approver_label(a, rules) for a in named) or "none named"
+    if "any" in accepted:
+        return "yes", (
+            f"{rules.name} approves no providers in advance: a course counts when it meets the "
+            f"rule's content criteria{cited}"
+        )
     if "other" in accepted:
         return "maybe", (
             f"not approved by {shown}; other approvals count only if the board accepts them{cited}"
@@ -155,7 +160,12 @@ def allocate(
         alloc.unknowns.append(
             f"which course approvals {rules.name} accepts is unknown: every hour is uncertain"
         )
-    required = {t.topic for t in ruleset.topics if t.min_hours is not None or t.completion}
+    required = {
+        c
+        for t in ruleset.topics
+        if t.min_hours is not None or t.completion
+        for c in (t.topic, *t.also)
+    }
     work: dict[int, _Work] = {}
     verdict_of: dict[int, EntryVerdict] = {}
     for entry in entries:
@@ -181,7 +191,7 @@ def allocate(
         ),
     )
     _apply_caps(rules, caps, ordered)
-    topic_rules = {t.topic: t for t in ruleset.topics}
+    topic_rules = {c: t for t in ruleset.topics for c in (t.topic, *t.also)}
     topic_used: dict[str, Decimal] = {}
     for item in ordered:
         _apply_topics(rules, topic_rules, topic_used, item, win, alloc, names or {})
@@ -249,19 +259,24 @@ def _apply_topics(
     names: dict[str, str],
 ) -> None:
     entry = item.entry
+    credited: dict[str, Decimal] = {}  # hours of this entry already given to each topic
     for category, hours in entry.categories.items():
         topic = topic_rules.get(category)
         valid = item.sure + item.doubtful
+        if topic is not None:
+            hours = min(hours, max(ZERO, entry.hours - credited.get(topic.topic, ZERO)))
+            credited[topic.topic] = credited.get(topic.topic, ZERO) + hours
         share_sure = min(hours, item.sure)
         share_doubt = min(hours - share_sure, item.doubtful)
         if topic is None or valid <= 0:
             if share_sure + share_doubt > 0:
                 item.topics[category] = share_sure + share_doubt
             continue
-        name = topic_label(category, names)
+        key = topic.topic
+        name = topic_label(key, names)
         cited = cite_text(rules, topic.cite)
         if topic.max_hours is not None:
-            used = topic_used.get(category, ZERO)
+            used = topic_used.get(key, ZERO)
             room = max(ZERO, topic.max_hours - used)
             over = max(ZERO, share_sure + share_doubt - room)
             if over > 0:
@@ -275,7 +290,7 @@ def _apply_topics(
                     f"{format_hours(over)} h of {name} over the {format_hours(topic.max_hours)}"
                     f"-hour limit do not count ({cited})"
                 )
-            topic_used[category] = used + share_sure + share_doubt
+            topic_used[key] = used + share_sure + share_doubt
         if not topic.counts_toward_total and share_sure + share_doubt > 0:
             item.sure -= share_sure
             item.doubtful -= share_doubt
@@ -289,12 +304,12 @@ def _apply_topics(
         sure, doubtful = credit
         if sure + doubtful <= 0:
             continue
-        item.topics[category] = sure + doubtful
+        item.topics[key] = item.topics.get(key, ZERO) + sure + doubtful
         if topic.min_hours is not None or topic.completion:
-            _add(alloc.topics, category, sure, doubtful)
+            _add(alloc.topics, key, sure, doubtful)
             year = win.year_of(entry.completed_on)
             if topic.each_year and year is not None:
-                _add(alloc.topic_by_year, (category, year), sure, doubtful)
+                _add(alloc.topic_by_year, (key, year), sure, doubtful)
             item.reasons.append(f"{format_hours(sure + doubtful)} h count as {name} ({cited})")
 
 

@@ -127,13 +127,18 @@ def _fixed_date_note(name: str, cycle: CycleRule, end: dt.date) -> str | None:
     if cycle.anchor != "fixed-date" or cycle.month is None or cycle.day is None:
         return None
     parity_ok = (
-        cycle.years == "every"
+        cycle.years in ("every", "by-license")
         or (cycle.years == "odd" and end.year % 2 == 1)
         or (cycle.years == "even" and end.year % 2 == 0)
     )
     if (end.month, end.day) == (cycle.month, cycle.day) and parity_ok:
         return None
-    years = {"odd": " of odd years", "even": " of even years", "every": " each year"}
+    years = {
+        "odd": " of odd years",
+        "even": " of even years",
+        "every": " each year",
+        "by-license": "",
+    }
     when = f"{cycle.day} {MONTH_NAMES[cycle.month - 1]}{years[cycle.years or 'every']}"
     return (
         f"{name} licenses renew on {when}; the recorded renewal date {long_date(end)} is not "

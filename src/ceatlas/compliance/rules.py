@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ceatlas.compliance.allocate import Allocation, allocate
-from ceatlas.compliance.cycles import Window, long_date, months_licensed, window
+from ceatlas.compliance.cycles import Window, add_months, long_date, months_licensed, window
 from ceatlas.compliance.explain import cite_text, summary, topic_label
 from ceatlas.compliance.facts import (
     ZERO,
@@ -29,7 +29,16 @@ from ceatlas.compliance.facts import (
     format_hours,
 )
 from ceatlas.kb.models import Jurisdiction
-from ceatlas.kb.rules import FORMATS, CheckRule, FirstRenewal, FormatRule, RuleSet, TopicRule
+from ceatlas.kb.rules import (
+    FORMATS,
+    CheckRule,
+    Cite,
+    FirstRenewal,
+    FirstRenewalTier,
+    FormatRule,
+    RuleSet,
+    TopicRule,
+)
 
 __all__ = [
     "ComplianceStatus",
@@ -81,24 +90,24 @@ def evaluate(
                 f"first renewal: the license was issued on {long_date(facts.issued_on)}"  # type: ignore[arg-type]
                 ", inside this cycle"
             )
-        if first is not None and first.rule == "exempt":
-            why = f" ({cite_text(rules, first.cite)})" if first.cite else ""
+        choice = _first_renewal_rule(rules, first, facts, win, unknowns)
+        if choice == "exempt":
+            cites = _first_cites(first, facts, win)
+            why = f" ({cite_text(rules, cites)})" if cites else ""
             return base.flat("exempt", f"{rules.name}, first renewal: exempt from CE{why}")
-        if first is not None and first.rule == "own-rules" and first.rules is not None:
-            ruleset = first.rules
-        elif first is None or first.rule == "unknown":
+        if isinstance(choice, RuleSet):
+            ruleset = choice
+        elif choice == "unknown":
             first_unknown = True
-            unknowns.append(
-                "whether a first renewal has rules of its own is unknown in the knowledge "
-                "base: the renewal rules are shown, and a shortfall cannot be confirmed"
-                + (f" ({first.settle})" if first and first.settle else "")
-            )
         if first is not None and first.note:
             plain = first.note.lower().startswith("first renewal")
             notes.append(first.note if plain else f"first renewal: {first.note}")
 
     alloc = allocate(rules, ruleset, win, entries, names)
     unknowns += alloc.unknowns
+    carried = _carry_over(rules, ruleset, win, entries, names, notes)
+    if carried > 0:
+        alloc.total = (alloc.total[0] + carried, alloc.total[1])
     requirements = _requirements(rules, ruleset, win, facts, alloc, names, unknowns)
     requirements += _checks(rules, ruleset, win, entries)
     if first_unknown:
@@ -160,6 +169,79 @@ class _Base:
             notes=list(self.win.notes),
             cycle_kind="first renewal" if self.win.first_renewal else "renewal",
         )
+
+
+def _tier(first: FirstRenewal, facts: LicenseFacts, win: Window) -> FirstRenewalTier | None:
+    """The first tier whose months the license was held fewer of at renewal, if any."""
+    if facts.issued_on is None or win.end is None:
+        return None
+    for tier in sorted(first.tiers, key=lambda t: t.licensed_under_months):
+        if add_months(facts.issued_on, tier.licensed_under_months) > win.end:
+            return tier
+    return None
+
+
+def _first_cites(first: FirstRenewal | None, facts: LicenseFacts, win: Window) -> list[Cite]:
+    if first is None:
+        return []
+    tier = _tier(first, facts, win)
+    return list(tier.cite if tier is not None else first.cite)
+
+
+def _first_renewal_rule(
+    rules: Jurisdiction,
+    first: FirstRenewal | None,
+    facts: LicenseFacts,
+    win: Window,
+    unknowns: list[str],
+) -> RuleSet | str:
+    """'exempt', 'unknown', 'same' or the rule set a first renewal is judged by."""
+    if first is None or first.rule == "unknown":
+        unknowns.append(
+            "whether a first renewal has rules of its own is unknown in the knowledge base: "
+            "the renewal rules are shown, and a shortfall cannot be confirmed"
+            + (f" ({first.settle})" if first and first.settle else "")
+        )
+        return "unknown"
+    if first.tiers:
+        if facts.issued_on is None:
+            unknowns.append(
+                f"a first renewal in {rules.name} depends on how long the license was held: "
+                "record the date it was issued"
+            )
+            return "unknown"
+        tier = _tier(first, facts, win)
+        if tier is not None:
+            return tier.rules if tier.rule == "own-rules" and tier.rules else "exempt"
+    if first.rule == "own-rules" and first.rules is not None:
+        return first.rules
+    return first.rule
+
+
+def _carry_over(
+    rules: Jurisdiction,
+    ruleset: RuleSet,
+    win: Window,
+    entries: list[EntryFacts],
+    names: dict[str, str],
+    notes: list[str],
+) -> Decimal:
+    """Hours of the previous cycle beyond its total that the rule lets count in this one."""
+    months = rules.ce_months
+    limit = ruleset.carry_over_max_hours
+    total = ruleset.total_hours
+    if not limit or not months or win.start is None or not isinstance(total, Decimal):
+        return ZERO
+    before = window(rules, win.start - dt.timedelta(days=1), None, None, False)
+    earlier = allocate(rules, ruleset, before, entries, names)
+    surplus = max(ZERO, earlier.total[0] - total)
+    carried = min(limit, (surplus * ruleset.carry_over_fraction).quantize(ZERO))
+    if carried > 0:
+        notes.append(
+            f"{format_hours(carried)} h carried over from the previous cycle "
+            f"({cite_text(rules, ruleset.cite)})"
+        )
+    return carried
 
 
 def _total_required(

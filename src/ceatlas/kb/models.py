@@ -43,7 +43,7 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 _T = TypeVar("_T")
 
-APPROVER_CODES = frozenset({"NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA", "school", "other"})
+APPROVER_CODES = frozenset({"NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA", "school", "any", "other"})
 _STATE_APPROVER = re.compile(r"^state:[A-Z]{2}$")
 
 
@@ -224,15 +224,20 @@ class Jurisdiction(_Entry):
 
     def facts(self) -> list[tuple[str, Any]]:
         """Every cited fact of this jurisdiction, named (see :func:`rules.cited_facts`)."""
-        if not isinstance(self.cycle, CycleRule) or not isinstance(self.approvers, ApproverRule):
-            return []
-        first = (
-            self.first_renewal
-            if isinstance(self.first_renewal, FirstRenewal)
-            else FirstRenewal(rule="unknown")
-        )
+        cycle = self.cycle if isinstance(self.cycle, CycleRule) else None
+        approvers = self.approvers if isinstance(self.approvers, ApproverRule) else None
+        first = self.first_renewal if isinstance(self.first_renewal, FirstRenewal) else None
         renewal = self.renewal if isinstance(self.renewal, RuleSet) else None
-        return list(cited_facts(renewal, first, self.cycle, self.approvers))
+        return list(cited_facts(renewal, first, cycle, approvers))
+
+    def rule_sets(self) -> list[RuleSet]:
+        """The renewal rules and every first-renewal rule set."""
+        first = self.first_renewal if isinstance(self.first_renewal, FirstRenewal) else None
+        sets = [self.renewal] if isinstance(self.renewal, RuleSet) else []
+        if first is not None:
+            sets += [first.rules] if first.rules is not None else []
+            sets += [t.rules for t in first.tiers if t.rules is not None]
+        return sets
 
     @property
     def requires_ce(self) -> bool:
@@ -275,19 +280,15 @@ class Jurisdiction(_Entry):
 
     def check_evidence(self) -> list[str]:
         """Categories of the records that prove this jurisdiction's checklist items."""
-        out: list[str] = []
-        for rules in (self.renewal, getattr(self.first_renewal, "rules", None)):
-            if isinstance(rules, RuleSet):
-                out += [e for c in rules.checks for e in c.evidence]
+        out = [e for rules in self.rule_sets() for c in rules.checks for e in c.evidence]
         return list(dict.fromkeys(out))
 
     def referenced_categories(self) -> list[str]:
         """Every KB category the rules name (topics and checklist evidence)."""
         out: list[str] = []
-        for rules in (self.renewal, getattr(self.first_renewal, "rules", None)):
-            if isinstance(rules, RuleSet):
-                out += [t.topic for t in rules.topics]
-                out += [e for c in rules.checks for e in c.evidence]
+        for rules in self.rule_sets():
+            out += [c for t in rules.topics for c in (t.topic, *t.also)]
+            out += [e for c in rules.checks for e in c.evidence]
         return list(dict.fromkeys(out))
 
 

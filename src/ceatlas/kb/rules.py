@@ -84,7 +84,8 @@ class CycleRule(_Cited):
     """How long a CE cycle is and where it is anchored.
 
     ``fixed-date``: every license renews on the same day (``month``/``day``), in ``years``
-    (odd, even or every year); ``license-date``: on the anniversary of the license's own
+    (odd, even or every year, or ``by-license`` when the year depends on the license);
+    ``license-date``: on the anniversary of the license's own
     issue or last renewal; ``birthday``: on the licensee's birthday. The cycle is the
     ``months`` months *before and including* the renewal date: it starts the day after
     the previous renewal date.
@@ -94,7 +95,7 @@ class CycleRule(_Cited):
     anchor: Literal["fixed-date", "license-date", "birthday", "unknown"]
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     day: Annotated[int, Field(ge=1, le=31)] | None = None
-    years: Literal["odd", "even", "every"] | None = None
+    years: Literal["odd", "even", "every", "by-license"] | None = None
 
     @model_validator(mode="after")
     def _fixed_date_complete(self) -> CycleRule:
@@ -104,6 +105,8 @@ class CycleRule(_Cited):
             raise ValueError("a fixed-date cycle needs month, day and years")
         if not fixed and any(given):
             raise ValueError("month, day and years are only for a fixed-date cycle")
+        if self.years == "every" and self.months not in (12, UNKNOWN):
+            raise ValueError("years: every is for a 12-month cycle; use by-license")
         return self
 
 
@@ -117,8 +120,9 @@ class ApproverLimit(_Cited):
 
 class ApproverRule(_Cited):
     """Whose courses count: NCBTMB, FSMTB, AMTA, ABMP, AMMA, ``state:XX`` (that board),
-    ``school`` (a school the rule names, e.g. an accredited massage school) or ``other``
-    (anything else, only if the board accepts it)."""
+    ``school`` (a school the rule names, e.g. an accredited massage school), ``any`` (the
+    board approves no providers: any course that meets the rule's content criteria
+    counts) or ``other`` (anything else, only if the board accepts it)."""
 
     accepted: list[NonEmpty] | Unknown
     #: approvers that may be accepted but that no primary source confirms: their courses
@@ -137,10 +141,13 @@ class TopicRule(_Cited):
     ``counts_toward_total`` false for a topic that is required or allowed but never counts
     toward the total; ``each_year`` the minimum applies to every year of the cycle;
     ``formats`` only these delivery formats satisfy the topic; ``own_laws`` the course
-    must be about this jurisdiction's own laws and rules.
+    must be about this jurisdiction's own laws and rules; ``also`` other categories that
+    count for the topic too (Hawaii: first aid, CPR or another emergency course), sharing
+    its minimum and its cap.
     """
 
     topic: Slug
+    also: list[Slug] = []
     min_hours: HourCount | Unknown | None = None
     completion: bool = False
     max_hours: HourCount | None = None
@@ -190,13 +197,17 @@ class RuleSet(_Cited):
     max_prorated_hours: HourCount | None = None
     #: ... and is never less than this
     min_prorated_hours: HourCount | None = None
+    #: hours counted in the previous cycle beyond its total that count in this one:
+    #: ``carry_over_fraction`` of them (1 = all), at most ``carry_over_max_hours``
+    carry_over_max_hours: HourCount | None = None
+    carry_over_fraction: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
     topics: list[TopicRule] = []
     formats: list[FormatRule] = []
     checks: list[CheckRule] = []
 
     @model_validator(mode="after")
     def _one_rule_per_topic(self) -> RuleSet:
-        topics = [t.topic for t in self.topics]
+        topics = [c for t in self.topics for c in (t.topic, *t.also)]
         twice = sorted({t for t in topics if topics.count(t) > 1})
         if twice:
             raise ValueError(f"topics given twice (merge them into one rule): {twice}")
@@ -206,11 +217,28 @@ class RuleSet(_Cited):
         return self
 
 
+class FirstRenewalTier(_Cited):
+    """A first renewal of a license held fewer than ``licensed_under_months`` months at the
+    renewal date (Maryland: exempt under 12 months)."""
+
+    licensed_under_months: Annotated[int, Field(gt=0)]
+    rule: Literal["exempt", "own-rules"]
+    rules: RuleSet | None = None
+
+    @model_validator(mode="after")
+    def _rules_only_for_own(self) -> FirstRenewalTier:
+        if (self.rule == "own-rules") != (self.rules is not None):
+            raise ValueError("give rules exactly when rule is own-rules")
+        return self
+
+
 class FirstRenewal(_Cited):
-    """What the first renewal after licensure asks for."""
+    """What the first renewal after licensure asks for. ``tiers`` (shortest first) apply
+    when the license was held fewer months than theirs; otherwise ``rule``."""
 
     rule: Literal["exempt", "same", "own-rules", "unknown"]
     rules: RuleSet | None = None
+    tiers: list[FirstRenewalTier] = []
 
     @model_validator(mode="after")
     def _rules_only_for_own(self) -> FirstRenewal:
@@ -220,13 +248,25 @@ class FirstRenewal(_Cited):
 
 
 def cited_facts(
-    renewal: RuleSet | None, first: FirstRenewal, cycle: CycleRule, approvers: ApproverRule
+    renewal: RuleSet | None,
+    first: FirstRenewal | None,
+    cycle: CycleRule | None,
+    approvers: ApproverRule | None,
 ) -> list[tuple[str, _Cited]]:
     """Every fact of a jurisdiction with a name that says what it is, for source listings."""
-    facts: list[tuple[str, _Cited]] = [("cycle", cycle), ("approvers", approvers)]
-    facts += [(f"approvers: limit unless {'/'.join(x.unless)}", x) for x in approvers.limits]
-    facts.append(("first renewal", first))
-    sets = [("renewal", renewal), ("first renewal", first.rules)]
+    facts: list[tuple[str, _Cited]] = []
+    if cycle is not None:
+        facts.append(("cycle", cycle))
+    if approvers is not None:
+        facts.append(("approvers", approvers))
+        facts += [(f"approvers: limit unless {'/'.join(x.unless)}", x) for x in approvers.limits]
+    sets: list[tuple[str, RuleSet | None]] = [("renewal", renewal)]
+    if first is not None:
+        facts.append(("first renewal", first))
+        tiers = [(f"first renewal under {t.licensed_under_months} months", t) for t in first.tiers]
+        facts += tiers
+        sets.append(("first renewal", first.rules))
+        sets += [(name, tier.rules) for name, tier in tiers]
     for name, rules in sets:
         if rules is None:
             continue
