@@ -226,6 +226,22 @@ def test_knowledge_pages(client: TestClient) -> None:
     assert client.get("/kb/unicorns/x").status_code == 404
 
 
+def test_jurisdiction_page_shows_each_rule_with_its_source(client: TestClient) -> None:
+    """Florida's page says, in words, what R. 64B7-28.009 says and links the section."""
+    html = client.get("/kb/jurisdictions/FL").text
+    assert_page_basics(html)
+    assert "The rules, fact by fact" in html
+    assert "CE cycle</strong>: 24 months, ending on 31 August of odd years" in html
+    assert "First renewal</strong>: its own rules (below)" in html
+    assert "1 h per month or partial month licensed" in html
+    assert "R. 64B7-28.009(3)" in html
+    assert "administrative rule, confidence" in html
+    assert "state:FL" not in html
+    assert "in_person" not in html
+    kansas = client.get("/kb/jurisdictions/KS").text
+    assert "asks no continuing education of massage therapists" in kansas
+
+
 def test_security_headers(client: TestClient) -> None:
     for path in ("/", "/api/v1/kb/conditions", "/static/app.css", "/nope"):
         headers = client.get(path).headers

@@ -33,10 +33,14 @@ def transcript_pdf(
     if not licenses:
         doc.line_text("none recorded")
     for lic in licenses:
-        cycle = f"{lic.cycle_start or '?'} to {lic.cycle_end or '?'}"
+        cycle = (
+            f"cycle {lic.cycle_start} to {lic.cycle_end}"
+            if lic.cycle_start
+            else f"renews {lic.cycle_end}"
+        )
+        number = f" {lic.number}" if lic.number else ""
         doc.line_text(
-            f"{words.get(lic.jurisdiction, lic.jurisdiction)} {lic.kind} {lic.number or ''}: "
-            f"cycle {cycle}"
+            f"{words.get(lic.jurisdiction, lic.jurisdiction)} {lic.kind}{number}: {cycle}"
             + (f", issued {lic.issued_on}" if lic.issued_on else "")
             + (" (first renewal)" if lic.first_renewal else "")
         )

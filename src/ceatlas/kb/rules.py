@@ -64,6 +64,10 @@ class _Cited(_Rule):
     settle: str = ""
 
 
+#: the base of every cited rule piece (for code that lists facts)
+Cited = _Cited
+
+
 class RuleSource(_Rule):
     """A source of a jurisdiction's rules, with how much authority it carries."""
 

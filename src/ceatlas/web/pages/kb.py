@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ceatlas.kb import Condition, Pathway, Technique, known
+from ceatlas.kb import Condition, Jurisdiction, Pathway, Technique, known
+from ceatlas.kb.rules_text import describe
 from ceatlas.web.context import Ctx
 from ceatlas.web.kbviews import KIND_TITLES, courses_for, entry_of, kind_of
 from ceatlas.web.pages.common import render
@@ -89,6 +90,15 @@ def kb_entry(request: Request, ctx: Ctx, kind: str, entry_id: str) -> HTMLRespon
         ]
         context["credential"] = known(entry.credential)
         return render(request, "kb_pathway.html", context)
+    if isinstance(entry, Jurisdiction):
+        names = {c.id: c.name for c in ctx.kb.categories.values()}
+        context["rules"] = describe(entry, names)
+        context["fields"] = [
+            ("Regulation", entry.regulation),
+            ("License", str(entry.license_title).replace("not-applicable", "none")),
+            ("Confidence of this record", entry.confidence),
+        ] + ([("Notes", entry.notes)] if entry.notes else [])
+        return render(request, "kb_jurisdiction.html", context)
     context["fields"] = _fields(entry)
     return render(request, "kb_entry.html", context)
 
