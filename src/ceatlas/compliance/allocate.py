@@ -169,7 +169,7 @@ def allocate(
     work: dict[int, _Work] = {}
     verdict_of: dict[int, EntryVerdict] = {}
     for entry in entries:
-        outside = _outside(entry, win)
+        outside = _outside(rules, entry, win)
         if outside:
             verdict_of[entry.id] = _verdict(entry, ZERO, ZERO, [outside], {})
             continue
@@ -210,12 +210,15 @@ def _limit(rule: FormatRule) -> Decimal | None:
     return rule.max_hours if isinstance(rule.max_hours, Decimal) else None
 
 
-def _outside(entry: EntryFacts, win: Window) -> str | None:
+def _outside(rules: Jurisdiction, entry: EntryFacts, win: Window) -> str | None:
     day = entry.completed_on
+    cycle = rules.cycle
+    cited = cite_text(rules, cycle.cite) if not isinstance(cycle, str) else ""
+    rule = f"; {cited}" if cited else ""
     if win.end is not None and day > win.end:
-        return f"completed after this cycle ends ({long_date(win.end)})"
+        return f"completed after this cycle ends ({long_date(win.end)}{rule})"
     if win.start is not None and day < win.start:
-        return f"completed before this cycle began ({long_date(win.start)})"
+        return f"completed before this cycle began ({long_date(win.start)}{rule})"
     return None
 
 
