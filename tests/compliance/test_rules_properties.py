@@ -107,3 +107,26 @@ def test_florida_cycle_edges() -> None:
     previous = evaluate(rules, LicenseFacts("FL", None, dt.date(2025, 8, 31)), [], RENEWAL)
     assert previous.cycle_end == dt.date(2025, 8, 31)
     assert previous.cycle_start == dt.date(2023, 9, 1)
+
+
+def test_an_unknown_never_inflates_the_shortfall() -> None:
+    """Arizona (KB AZ): 24 h per cycle; which approvers count is not settled in the KB, so
+    every hour is uncertain. By hand: 12 h in person + 8 h online recorded = 20 h that
+    may count -> the therapist is short by at least 4 h, and by 24 h only if none of the
+    20 uncertain hours count. The summary must lead with the 4, not the 24."""
+    rules = KB.jurisdictions["AZ"]
+    if rules.accepted_approvers != "unknown":  # pragma: no cover - the KB settled it
+        return
+    lic = LicenseFacts("AZ", None, dt.date(2027, 6, 30))
+    record = [
+        EntryFacts(1, "Workshop", dt.date(2026, 9, 1), Decimal(12), "in_person", {}),
+        EntryFacts(2, "Webinar", dt.date(2026, 10, 1), Decimal(8), "live_online", {}),
+    ]
+    status = evaluate(rules, lic, record, dt.date(2027, 6, 1))
+    total = status.total
+    assert total is not None
+    assert (total.counted, total.uncertain) == (Decimal(0), Decimal(20))
+    assert total.surely_missing == Decimal(4)
+    assert "missing at least 4 h in total (24 h if the 20 uncertain h do not count)" in (
+        status.summary
+    )

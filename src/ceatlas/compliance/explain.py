@@ -55,7 +55,7 @@ def _shortfall(req: Requirement, names: dict[str, str]) -> str:
     most = req.missing or Decimal(0)
     if req.uncertain > 0 and surely != most:
         return (
-            f"{_hours(surely)} h {what} ({_hours(most)} h if the "
+            f"at least {_hours(surely)} h {what} ({_hours(most)} h if the "
             f"{_hours(req.uncertain)} uncertain h do not count)"
         )
     return f"{_hours(most)} h {what}"
