@@ -110,7 +110,7 @@ def _page(
         "outcome": outcome,
         "plan_error": plan_error,
         "pathways": sorted((p.id, p.name) for p in ctx.kb.pathways.values()),
-        "jurisdictions": sorted(ctx.kb.jurisdictions),
+        "jurisdictions": sorted((j.name, j.id) for j in ctx.kb.jurisdictions.values()),
     }
     return render(request, "ce/index.html", context, status)
 
