@@ -11,22 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ceatlas.kb.models import Jurisdiction
-from ceatlas.kb.rules import CycleRule
-
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from ceatlas.kb.rules import MONTH_NAMES, CycleRule
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

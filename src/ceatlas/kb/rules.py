@@ -30,6 +30,21 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 NonEmpty = Annotated[str, Field(min_length=1)]
 HourCount = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
 
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
 #: How the rule texts name the formats, for messages a therapist reads.
 FORMAT_WORDS: dict[str, str] = {
     "in_person": "in person",
