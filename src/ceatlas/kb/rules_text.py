@@ -11,6 +11,7 @@ from decimal import Decimal
 from ceatlas.kb.models import Jurisdiction
 from ceatlas.kb.rules import (
     FORMAT_WORDS,
+    MONTH_NAMES,
     ApproverRule,
     CheckRule,
     Cited,
@@ -21,20 +22,6 @@ from ceatlas.kb.rules import (
     TopicRule,
 )
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 AUTHORITY_WORDS = {
     "statute": "statute",
     "regulation": "administrative rule",
@@ -104,7 +91,7 @@ def _cycle_text(cycle: CycleRule) -> str:
     months = "unknown" if cycle.months == "unknown" else f"{cycle.months} months"
     if cycle.anchor == "fixed-date" and cycle.month and cycle.day:
         years = {"odd": " of odd years", "even": " of even years", "every": " each year"}
-        when = f"{cycle.day} {_MONTHS[cycle.month - 1]}{years.get(cycle.years or '', '')}"
+        when = f"{cycle.day} {MONTH_NAMES[cycle.month - 1]}{years.get(cycle.years or '', '')}"
         return f"{months}, ending on {when}"
     anchors = {
         "license-date": "ending on the license's own renewal date",
