@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar
 
+from ceatlas.compliance.caps import best_fill
 from ceatlas.compliance.cycles import Window, long_date
 from ceatlas.compliance.explain import approver_label, cite_text, topic_label
 from ceatlas.compliance.facts import ZERO, EntryFacts, EntryVerdict, Verdict, format_hours
@@ -125,7 +126,7 @@ def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
     shown = ", ".join(approver_label(a, rules) for a in named) or "none named"
     if "any" in accepted:
         return "yes", (
-            f"{rules.name} approves no providers in advance: a course counts when it meets the "
+            f"no named approval is needed in {rules.name}: the course counts when it meets the "
             f"rule's content criteria{cited}"
         )
     if "other" in accepted:
@@ -230,26 +231,27 @@ def _apply_caps(rules: Jurisdiction, caps: list[CapState], ordered: list[_Work])
                 item.doubtful += item.sure
                 item.sure = ZERO
                 item.reasons.append(f"{FORMAT_WORDS[fmt]}: the limit on these hours is unknown")
+    known = [c for c in caps if c.limit is not None]
     for sure_pass in (True, False):
-        for item in ordered:
-            for cap in caps:
-                if not cap.applies(item.entry) or cap.limit is None:
-                    continue
-                want = item.sure if sure_pass else item.doubtful
-                room = max(ZERO, cap.limit - cap.used_any)
-                got = min(want, room)
+        wants = [item.sure if sure_pass else item.doubtful for item in ordered]
+        rooms = [(c.limit or ZERO) - c.used_any for c in known]
+        allowed = best_fill(wants, rooms, lambda c, i: known[c].applies(ordered[i].entry))
+        for item, want, got in zip(ordered, wants, allowed, strict=True):
+            binding = [c for c in known if c.applies(item.entry)]
+            for cap in binding:
                 cap.used_any += got
-                if got < want:
-                    cut = want - got
-                    if sure_pass:
-                        item.sure -= cut
-                    else:
-                        item.doubtful -= cut
-                    item.reasons.append(
-                        f"{format_hours(cut)} h over the {format_hours(cap.limit)}-hour limit on "
-                        f"{cap.words(rules)} do not count"
-                        f" ({cite_text(rules, cap.rule.cite)})"
-                    )
+            if got >= want:
+                continue
+            if sure_pass:
+                item.sure = got
+            else:
+                item.doubtful = got
+            limits = "; ".join(
+                f"the {format_hours(c.limit or ZERO)}-hour limit on {c.words(rules)} "
+                f"({cite_text(rules, c.rule.cite)})"
+                for c in binding
+            )
+            item.reasons.append(f"{format_hours(want - got)} h do not count: over {limits}")
 
 
 def _apply_topics(

@@ -99,9 +99,11 @@ def evaluate(
             ruleset = choice
         elif choice == "unknown":
             first_unknown = True
-        if first is not None and first.note:
-            plain = first.note.lower().startswith("first renewal")
-            notes.append(first.note if plain else f"first renewal: {first.note}")
+        tier = _tier(first, facts, win) if first is not None else None
+        note = tier.note if tier is not None and tier.note else (first.note if first else "")
+        if note:
+            plain = note.lower().startswith("first renewal")
+            notes.append(note if plain else f"first renewal: {note}")
 
     alloc = allocate(rules, ruleset, win, entries, names)
     unknowns += alloc.unknowns
@@ -232,6 +234,8 @@ def _carry_over(
     total = ruleset.total_hours
     if not limit or not months or win.start is None or not isinstance(total, Decimal):
         return ZERO
+    if win.first_renewal:
+        return ZERO  # nothing was required before the license was issued
     before = window(rules, win.start - dt.timedelta(days=1), None, None, False)
     earlier = allocate(rules, ruleset, before, entries, names)
     surplus = max(ZERO, earlier.total[0] - total)
