@@ -107,9 +107,8 @@ def evaluate(
 
     alloc = allocate(rules, ruleset, win, entries, names)
     unknowns += alloc.unknowns
-    carried = _carry_over(rules, ruleset, win, entries, names, notes)
-    if carried > 0:
-        alloc.total = (alloc.total[0] + carried, alloc.total[1])
+    sure_carry, doubtful_carry = _carry_over(rules, ruleset, win, entries, names, notes)
+    alloc.total = (alloc.total[0] + sure_carry, alloc.total[1] + doubtful_carry)
     requirements = _requirements(rules, ruleset, win, facts, alloc, names, unknowns)
     requirements += _checks(rules, ruleset, win, entries)
     if first_unknown:
@@ -227,25 +226,39 @@ def _carry_over(
     entries: list[EntryFacts],
     names: dict[str, str],
     notes: list[str],
-) -> Decimal:
-    """Hours of the previous cycle beyond its total that the rule lets count in this one."""
+) -> tuple[Decimal, Decimal]:
+    """(sure, uncertain) hours of the previous cycle's surplus that count in this one."""
+    carry = ruleset.carry_over
     months = rules.ce_months
-    limit = ruleset.carry_over_max_hours
     total = ruleset.total_hours
-    if not limit or not months or win.start is None or not isinstance(total, Decimal):
-        return ZERO
+    if carry is None or not months or win.start is None or not isinstance(total, Decimal):
+        return ZERO, ZERO
     if win.first_renewal:
-        return ZERO  # nothing was required before the license was issued
-    before = window(rules, win.start - dt.timedelta(days=1), None, None, False)
+        return ZERO, ZERO  # nothing was required before the license was issued
+    previous_end = win.start - dt.timedelta(days=1)
+    if carry.since is not None and previous_end < carry.since:
+        return ZERO, ZERO
+    before = window(rules, previous_end, None, None, False)
     earlier = allocate(rules, ruleset, before, entries, names)
     surplus = max(ZERO, earlier.total[0] - total)
-    carried = min(limit, (surplus * ruleset.carry_over_fraction).quantize(ZERO))
-    if carried > 0:
+    carried = (surplus * carry.fraction).quantize(ZERO)
+    if carry.max_hours is not None:
+        carried = min(carry.max_hours, carried)
+    if carried <= 0:
+        return ZERO, ZERO
+    sources = rules.source_by_id
+    secondary = all(
+        sources[c.source].authority == "secondary" for c in carry.cite if c.source in sources
+    )
+    cited = cite_text(rules, carry.cite)
+    if secondary:
         notes.append(
-            f"{format_hours(carried)} h carried over from the previous cycle "
-            f"({cite_text(rules, ruleset.cite)})"
+            f"{format_hours(carried)} h of the previous cycle's surplus may carry over; this "
+            f"rests only on a secondary source ({cited}), so they are listed as uncertain"
         )
-    return carried
+        return ZERO, carried
+    notes.append(f"{format_hours(carried)} h carried over from the previous cycle ({cited})")
+    return carried, ZERO
 
 
 def _total_required(

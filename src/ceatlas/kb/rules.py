@@ -206,6 +206,17 @@ class CheckRule(_Cited):
     when: Literal["current-at-renewal", "this-cycle", "once", "each-year"]
 
 
+class CarryOver(_Cited):
+    """Hours counted in the previous cycle beyond its total that count in this one:
+    ``fraction`` of them (1 = all), at most ``max_hours`` (none: the rule sets no limit),
+    from cycles that ended on or after ``since`` (the rule's effective date). Carried
+    hours resting only on secondary sources are uncertain."""
+
+    max_hours: HourCount | None = None
+    fraction: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
+    since: dt.date | None = None
+
+
 class RuleSet(_Cited):
     """The requirements of one kind of cycle. ``cite`` supports ``total_hours``."""
 
@@ -216,10 +227,8 @@ class RuleSet(_Cited):
     max_prorated_hours: HourCount | None = None
     #: ... and is never less than this
     min_prorated_hours: HourCount | None = None
-    #: hours counted in the previous cycle beyond its total that count in this one:
-    #: ``carry_over_fraction`` of them (1 = all), at most ``carry_over_max_hours``
-    carry_over_max_hours: HourCount | None = None
-    carry_over_fraction: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
+    #: hours of the previous cycle beyond its total that count in this one
+    carry_over: CarryOver | None = None
     topics: list[TopicRule] = []
     formats: list[FormatRule] = []
     checks: list[CheckRule] = []
@@ -296,4 +305,6 @@ def cited_facts(
             facts.append((f"{name}: formats {'/'.join(fmt.formats)}", fmt))
         for check in rules.checks:
             facts.append((f"{name}: {check.id}", check))
+        if rules.carry_over is not None:
+            facts.append((f"{name}: carry-over", rules.carry_over))
     return facts

@@ -167,9 +167,14 @@ def _ruleset_rows(
             total += f", at least {_h(rules.min_prorated_hours)}"
     else:
         total = _h(rules.total_hours)
-    if rules.carry_over_max_hours:
-        total += f"; up to {_h(rules.carry_over_max_hours)} of a previous surplus carries over"
     rows = [_row(jur, f"{label}: total", total, rules)]
+    carry = rules.carry_over
+    if carry is not None:
+        share = "all" if carry.fraction == 1 else f"{carry.fraction.normalize() * 100:f}%"
+        text = f"{share} of the previous cycle's surplus counts" + (
+            f", at most {_h(carry.max_hours)}" if carry.max_hours is not None else ""
+        )
+        rows.append(_row(jur, f"{label}: carry-over", text, carry))
     rows += [
         _row(jur, f"{label}: {_name(t.topic, names)}", _topic_text(t, names), t)
         for t in rules.topics
