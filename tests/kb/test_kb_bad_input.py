@@ -31,27 +31,23 @@ def test_copy_of_packaged_data_is_valid(kb_copy: Path) -> None:
 
 
 def test_yaml_syntax_error(kb_copy: Path) -> None:
-    replace_in(kb_copy / "techniques.yaml", "- id: cupping\n", "- id: cupping\n  name: [oops\n")
+    replace_in(
+        kb_copy / "techniques" / "cupping.yaml", "id: cupping\n", "id: cupping\nname: [oops\n"
+    )
     message = load_error(kb_copy)
-    assert "techniques.yaml: YAML syntax error at line" in message
+    assert "techniques/cupping.yaml: YAML syntax error at line" in message
 
 
 def test_unknown_technique_reference(kb_copy: Path) -> None:
-    replace_in(
-        kb_copy / "conditions.yaml",
-        "techniques: [swedish-massage, neurodynamic-mobilization",
-        "techniques: [foo, neurodynamic-mobilization",
-    )
+    replace_in(kb_copy / "conditions" / "sciatica.yaml", "- swedish-massage\n", "- foo\n")
     message = load_error(kb_copy)
-    assert (
-        "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in message
-    )
+    assert "conditions: entry 'sciatica': field 'techniques': unknown technique 'foo'" in message
 
 
 def test_missing_required_field(kb_copy: Path) -> None:
-    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "")
+    replace_in(kb_copy / "techniques" / "cupping.yaml", "name: Cupping\n", "")
     message = load_error(kb_copy)
-    assert "techniques.yaml: entry 'cupping': field 'name': Field required" in message
+    assert "techniques: entry 'cupping': field 'name': Field required" in message
 
 
 def test_duplicate_id(kb_copy: Path) -> None:
@@ -125,12 +121,12 @@ def test_entry_without_sources(kb_copy: Path) -> None:
 
 
 def test_all_problems_reported_together(kb_copy: Path) -> None:
-    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "")
+    replace_in(kb_copy / "techniques" / "cupping.yaml", "name: Cupping\n", "")
     replace_in(kb_copy / "competencies.yaml", "- id: physiology\n", "- id: anatomy\n")
     with pytest.raises(KBError) as info:
         load_kb(kb_copy)
     files = {problem.file for problem in info.value.problems}
-    assert {"techniques.yaml", "competencies.yaml"} <= files
+    assert {"techniques", "competencies.yaml"} <= files
 
 
 def test_missing_file_and_missing_dir(kb_copy: Path, tmp_path: Path) -> None:
@@ -148,13 +144,17 @@ def test_empty_and_non_list_files(kb_copy: Path) -> None:
 
 
 def test_duplicate_yaml_key(kb_copy: Path) -> None:
-    replace_in(kb_copy / "techniques.yaml", "  name: Cupping\n", "  name: Cupping\n  name: Cups\n")
+    replace_in(
+        kb_copy / "techniques" / "cupping.yaml", "name: Cupping\n", "name: Cupping\nname: Cups\n"
+    )
     assert "duplicate key 'name'" in load_error(kb_copy)
 
 
 def test_ambiguous_term(kb_copy: Path) -> None:
     replace_in(
-        kb_copy / "techniques.yaml", "  abbreviations: [MFR]\n", "  abbreviations: [MFR, MLD]\n"
+        kb_copy / "techniques" / "myofascial-release.yaml",
+        "abbreviations:\n- MFR\n",
+        "abbreviations:\n- MFR\n- MLD\n",
     )
     message = load_error(kb_copy)
     assert (
@@ -165,15 +165,11 @@ def test_ambiguous_term(kb_copy: Path) -> None:
 def test_cli_check_reports_problems_without_traceback(
     kb_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    replace_in(
-        kb_copy / "conditions.yaml",
-        "techniques: [swedish-massage, neurodynamic-mobilization",
-        "techniques: [foo, neurodynamic-mobilization",
-    )
+    replace_in(kb_copy / "conditions" / "sciatica.yaml", "- swedish-massage\n", "- foo\n")
     monkeypatch.setenv("CEATLAS_KB_DIR", str(kb_copy))
     result = CliRunner().invoke(app, ["kb", "check"])
     assert result.exit_code == 1
-    assert "conditions.yaml: entry 'sciatica': field 'techniques': unknown technique 'foo'" in (
+    assert "conditions: entry 'sciatica': field 'techniques': unknown technique 'foo'" in (
         result.output
     )
     assert "Traceback" not in result.output

@@ -26,8 +26,8 @@ META_FILE = "kb.yaml"
 
 #: kind -> (file name, model); the order is the load and display order.
 KINDS: dict[str, tuple[str, type[BaseModel]]] = {
-    "conditions": ("conditions.yaml", Condition),
-    "techniques": ("techniques.yaml", Technique),
+    "conditions": ("conditions", Condition),  # folders: one file per entry
+    "techniques": ("techniques", Technique),
     "competencies": ("competencies.yaml", Competency),
     "pathways": ("pathways.yaml", Pathway),
     "jurisdictions": ("jurisdictions", Jurisdiction),  # a folder: one file per jurisdiction

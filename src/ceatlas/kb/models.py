@@ -89,6 +89,19 @@ class IcdCode(_Entry):
     description: NonEmpty
 
 
+class Caution(_Entry):
+    """A contraindication, caution or red flag, in plain words, with its own sources.
+
+    ``when`` names the conditions (KB ids) it applies to, for a technique's caution that
+    concerns particular clients (deep tissue with anticoagulant use); empty: always.
+    """
+
+    kind: Literal["contraindication", "caution", "red-flag"]
+    text: NonEmpty
+    when: list[Slug] = []
+    sources: Sources
+
+
 class Condition(_Entry):
     """A client condition or population a therapist may study or treat."""
 
@@ -100,7 +113,7 @@ class Condition(_Entry):
     icd10cm_notes: str = ""
     body_regions: list[NonEmpty] = []
     techniques: list[Slug] = []
-    cautions: list[NonEmpty] = []
+    cautions: list[Caution] = []
     related: list[Slug] = []
     evidence_notes: str = ""
     confidence: Literal["high", "medium-high", "medium", "low-medium", "low"] = "medium"
@@ -116,6 +129,7 @@ class Technique(_Entry):
     abbreviations: list[NonEmpty] = []
     description: NonEmpty
     competencies: list[Slug] = []
+    cautions: list[Caution] = []
     sources: Sources
 
 

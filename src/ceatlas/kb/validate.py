@@ -9,6 +9,7 @@ from ceatlas.kb.errors import Problem
 from ceatlas.kb.loader import KINDS, Loaded
 from ceatlas.kb.models import Condition, Jurisdiction, Pathway, Technique
 from ceatlas.kb.normalize import normalize
+from ceatlas.kb.source_policy import host_problem
 
 _SINGULAR = {
     "conditions": "condition",
@@ -109,6 +110,20 @@ def _term_collisions(loaded: Loaded) -> Iterator[Problem]:
                     yield Problem(
                         _file(kind), f"term {text!r} is already used by {other!r}", eid, field
                     )
+
+
+def clinical_source_problems(loaded: Loaded) -> Iterator[Problem]:
+    """Sources of conditions, techniques and their cautions whose host is not a clinical
+    source (see :mod:`ceatlas.kb.source_policy`)."""
+    for kind in ("conditions", "techniques"):
+        for eid, entry in loaded.entries.get(kind, {}).items():
+            cited = [("sources", s) for s in entry.sources]
+            for i, caution in enumerate(getattr(entry, "cautions", [])):
+                cited += [(f"cautions[{i}].sources", s) for s in caution.sources]
+            for field, source in cited:
+                problem = host_problem(source.url)
+                if problem:
+                    yield Problem(_file(kind), problem, eid, field)
 
 
 def cross_reference_problems(loaded: Loaded) -> list[Problem]:

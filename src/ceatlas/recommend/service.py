@@ -131,7 +131,7 @@ class Recommender:
                     clients_per_month=count,
                     complaints=said[cid],
                     techniques=list(condition.techniques),
-                    cautions=list(condition.cautions),
+                    cautions=[c.text for c in condition.cautions],
                 )
             )
         return out
