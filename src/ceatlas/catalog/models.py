@@ -177,3 +177,39 @@ class Program(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     provider: Mapped[Provider | None] = relationship(lazy="joined")
+
+
+class CourseTerm(Base):
+    """A knowledge-base term a course teaches or names, as the course reader found it.
+
+    ``kind`` is conditions, techniques, competencies or categories; ``centrality`` primary,
+    secondary or mentioned; ``provenance`` inferred (read from the text), declared (the
+    provider's own tag) or confirmed (by an administrator, never overwritten by a re-read);
+    ``evidence`` the phrase that gave it; ``kb_version`` the KB the reading used.
+    """
+
+    __tablename__ = "course_term"
+    __table_args__ = (Index("ix_course_term_lookup", "kind", "term", "centrality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(String(100))
+    centrality: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(String(300))
+    provenance: Mapped[str] = mapped_column(String(10))
+    kb_version: Mapped[str] = mapped_column(String(20))
+
+
+class CourseReading(Base):
+    """When the course reader last read a course: the course's content hash and the KB
+    version it read with. A course whose hash or KB version differs is read again."""
+
+    __tablename__ = "course_reading"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(32))
+    kb_version: Mapped[str] = mapped_column(String(20))

@@ -39,7 +39,9 @@ from ceatlas.catalog.records import (
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Where
 from ceatlas.catalog.store import APPROVAL_COLUMNS, COURSE_COLUMNS, CatalogWriter
+from ceatlas.catalog.understanding import read_catalog
 from ceatlas.catalog.vocabulary import Resolver, TermMapper
+from ceatlas.kb import KnowledgeBase
 
 Mode = Literal["in_person", "live_online", "self_paced_online", "hybrid"]
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -512,7 +514,9 @@ class Publisher:
                     f"a course with this {field.replace('_', ' ')} exists", field, 409
                 )
         self._write(record, "title")
-        return self._id_of(Course, record.key)
+        course_id = self._id_of(Course, record.key)
+        self._read_course(course_id)
+        return course_id
 
     def update_course(self, course_id: int, data: CourseIn) -> None:
         record = self._read(course_jsonld(data, self.provider_key), _COURSE_PATHS)
@@ -526,6 +530,12 @@ class Publisher:
                 {c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals
             ]
         self._write(record, "title")
+        self._read_course(course_id)
+
+    def _read_course(self, course_id: int) -> None:
+        """Read the course's words into KB terms (the course reader), as every way in does."""
+        if isinstance(self.resolver, KnowledgeBase):
+            read_catalog(self.engine, self.resolver, course_ids=[course_id])
 
     def delete_course(self, course_id: int) -> None:
         with Session(self.engine) as db:

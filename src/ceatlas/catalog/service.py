@@ -13,8 +13,10 @@ from sqlalchemy import Engine, func, select
 from ceatlas.catalog import export
 from ceatlas.catalog.importer import Importer, ImportReport
 from ceatlas.catalog.store import COURSES, PROGRAMS, PROVIDERS, SESSIONS
+from ceatlas.catalog.understanding import ReadReport, read_catalog
 from ceatlas.catalog.vocabulary import Resolver
 from ceatlas.db import migrate
+from ceatlas.kb import KnowledgeBase
 
 
 @dataclass
@@ -53,10 +55,20 @@ class Catalog:
         importer = Importer(
             self.engine, self.resolver, strict=strict, prune=prune, progress=progress
         )
-        return importer.run(paths)
+        report = importer.run(paths)
+        self.read_courses()
+        return report
 
     def import_documents(self, documents: Iterable[Any], label: str) -> ImportReport:
-        return Importer(self.engine, self.resolver).import_documents(documents, label)
+        report = Importer(self.engine, self.resolver).import_documents(documents, label)
+        self.read_courses()
+        return report
+
+    def read_courses(self, everything: bool = False) -> ReadReport | None:
+        """Read new and changed courses (all with ``everything``) into KB terms."""
+        if not isinstance(self.resolver, KnowledgeBase):
+            return None
+        return read_catalog(self.engine, self.resolver, everything=everything)
 
     def load_sample(self, today: dt.date) -> ImportReport:
         """Load (or refresh) the sample catalog, its dates placed relative to ``today``."""

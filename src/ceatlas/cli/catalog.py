@@ -146,3 +146,31 @@ def _print_stats(data: dict[str, object]) -> None:
     for key, value in data.items():
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)
+
+
+def read_courses(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Read every course again, not only new and changed ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Read courses' titles and descriptions into knowledge-base terms (after a KB change)."""
+    with services() as app:
+        app.catalog.init()
+        report = app.catalog.read_courses(everything=everything)
+    if report is None:
+        raise fail("the knowledge base is not available to read courses with", 1)
+    if as_json:
+        print_json(
+            {
+                "courses": report.courses,
+                "terms": report.terms,
+                "seconds": round(report.seconds, 3),
+                "courses_per_second": round(report.per_second, 1),
+            }
+        )
+        return
+    out.print(
+        f"read {report.courses} course(s): {report.terms} term(s) in {report.seconds:.1f} s "
+        f"({report.per_second:.0f} courses/s)"
+    )

@@ -1,0 +1,320 @@
+"""The course reader: a course's own words read into knowledge-base terms. Pure.
+
+For each condition, technique, competency and CE subject category the text names (by the
+KB's names, synonyms, abbreviations and lay phrases, with typos forgiven for longer
+words), the reader decides how central it is:
+
+- ``primary``: what the course is about (named in the title, or the stated focus of the
+  opening sentences, or named again and again);
+- ``secondary``: taught in part (named in the description outside a passing list);
+- ``mentioned``: named in passing (a marketing list, "clients with ... love it",
+  examples, prerequisites) or negated ("not a treatment for", "contraindicated").
+
+Each term carries a confidence, the phrase that gave it (evidence) and its provenance
+(``inferred`` from the text, ``declared`` by the provider's own tags).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from ceatlas.kb import KnowledgeBase
+
+Centrality = Literal["primary", "secondary", "mentioned"]
+Provenance = Literal["inferred", "declared", "confirmed"]
+KINDS = ("conditions", "techniques", "competencies", "categories")
+RANK = {"primary": 3, "secondary": 2, "mentioned": 1}
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-*\u2022]\s+")
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "without",
+        "avoid",
+        "avoiding",
+        "contraindicated",
+        "contraindication",
+        "contraindications",
+        "except",
+        "excluding",
+        "exclude",
+        "don",
+        "doesn",
+        "isn",
+        "aren",
+        "won",
+        "cannot",
+        "nor",
+    ]
+)
+_AFTER_NEGATIONS = frozenset(
+    ("contraindicated", "contraindication", "contraindications", "not", "never", "isn", "aren")
+)
+_PASSING = (
+    "such as",
+    "including",
+    "like",
+    "e g",
+    "for example",
+    "clients with",
+    "client with",
+    "people with",
+    "helps with",
+    "help with",
+    "great for",
+    "perfect for",
+    "ideal for",
+    "benefit",
+    "relief from",
+    "relief of",
+    "love",
+    "whether",
+    "from",
+    "prerequisite",
+    "enjoy",
+)
+_FOCUS = (
+    "focus",
+    "dedicated to",
+    "specializ",
+    "specialis",
+    "master",
+    "certification in",
+    "certificate in",
+    "training in",
+    "course on",
+    "course in",
+    "techniques for",
+    "protocol for",
+    "protocols for",
+    "treating",
+    "treatment of",
+    "approach to",
+    "assessment and treatment",
+    "learn",
+    "this course",
+    "this workshop",
+    "this class",
+    "in this",
+)
+
+
+@dataclass(frozen=True)
+class InferredTerm:
+    kind: str
+    id: str
+    centrality: Centrality
+    confidence: float
+    evidence: str
+    provenance: Provenance = "inferred"
+
+
+@dataclass
+class _Hit:
+    kind: str
+    id: str
+    where: Literal["title", "text"]
+    sentence: int
+    passing: bool
+    negated: bool
+    focus: bool
+    fuzzy: bool
+    evidence: str
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def _stem(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    folded = _fold(text).replace("'", "").replace("\u2019", "")
+    return [(_stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(folded)]
+
+
+@dataclass
+class TermIndex:
+    """Every KB term of the kinds read, as token tuples, with a fuzzy vocabulary."""
+
+    phrases: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
+    abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    longest: int = 1
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> TermIndex:
+        index = cls()
+        vocab: set[str] = set()
+        for kind in KINDS:
+            for eid, entry in kb.entries(kind).items():
+                texts = [entry.name, *getattr(entry, "synonyms", [])]
+                texts += getattr(entry, "lay_phrases", [])
+                for text in texts:
+                    key = tuple(t for t, _, _ in _tokens(text))
+                    if key:
+                        index.phrases.setdefault(key, []).append((kind, eid))
+                        vocab.update(key)
+                for abbr in getattr(entry, "abbreviations", []):
+                    index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
+        index.vocabulary = sorted(w for w in vocab if len(w) >= 6)
+        index.longest = max((len(k) for k in index.phrases), default=1)
+        return index
+
+
+def _corrected(word: str, index: TermIndex, known: set[str]) -> str | None:
+    if len(word) < 6 or word in known or word.isdigit():
+        return None
+    found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
+    if found is None or found[0][0] != word[0]:
+        return None
+    return str(found[0])
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCES.split(text) if s.strip()]
+
+
+def _cue(words: Sequence[str], cues: Iterable[str]) -> bool:
+    joined = " " + " ".join(words) + " "
+    return any(f" {c}" in joined for c in cues)
+
+
+def _scan(
+    text: str, where: Literal["title", "text"], sentence_no: int, index: TermIndex
+) -> list[_Hit]:
+    toks = _tokens(text)
+    words = [t for t, _, _ in toks]
+    known = {w for key in index.phrases for w in key}
+    fixed = [(_corrected(w, index, known) or w) for w in words]
+    hits: list[_Hit] = []
+    used: set[int] = set()
+    for size in range(min(index.longest, len(words)), 0, -1):
+        for start in range(0, len(words) - size + 1):
+            span = range(start, start + size)
+            if any(i in used for i in span):
+                continue
+            key = tuple(fixed[start : start + size])
+            found = index.phrases.get(key)
+            if not found:
+                continue
+            used.update(span)
+            fuzzy = key != tuple(words[start : start + size])
+            hits += _hits_at(text, toks, words, start, size, found, where, sentence_no, fuzzy)
+    for m in re.finditer(r"\b[A-Za-z]{2,6}\b", text):
+        token = m.group()
+        found = index.abbreviations.get(token.upper())
+        if not found or (token != token.upper() and len(token) < 3):
+            continue
+        position = sum(1 for _, s, _ in toks if s < m.start())
+        if position in used:
+            continue
+        used.add(position)
+        hits += _hits_at(text, toks, words, position, 1, found, where, sentence_no, False)
+    return hits
+
+
+def _hits_at(
+    text: str,
+    toks: list[tuple[str, int, int]],
+    words: list[str],
+    start: int,
+    size: int,
+    found: list[tuple[str, str]],
+    where: Literal["title", "text"],
+    sentence_no: int,
+    fuzzy: bool,
+) -> list[_Hit]:
+    before = words[max(0, start - 6) : start]
+    after = words[start + size : start + size + 3]
+    negated = bool(_NEGATIONS & set(before)) or bool(_AFTER_NEGATIONS & set(after))
+    passing = _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
+    focus = _cue(words[: start + size + 1], _FOCUS)
+    lo = toks[max(0, start - 8)][1] if toks else 0
+    hi = toks[min(len(toks) - 1, start + size + 8)][2] if toks else len(text)
+    evidence = text[lo:hi].strip()
+    return [
+        _Hit(kind, eid, where, sentence_no, passing, negated, focus, fuzzy, evidence)
+        for kind, eid in found
+    ]
+
+
+def _in_list(text: str, toks: list[tuple[str, int, int]], start: int) -> bool:
+    """True when the match sits in a run of three or more comma-separated items."""
+    lo = toks[max(0, start - 10)][1]
+    hi = toks[min(len(toks) - 1, start + 10)][2]
+    return text[lo:hi].count(",") >= 2
+
+
+def read_course(
+    index: TermIndex,
+    title: str,
+    description: str | None = None,
+    keywords: Sequence[str] = (),
+    declared: Sequence[tuple[str, str]] = (),
+) -> list[InferredTerm]:
+    """The KB terms a course names, each with its centrality, confidence and evidence.
+
+    ``declared`` are (kind, id) pairs the provider tagged, already resolved to KB ids.
+    """
+    hits = _scan(title, "title", 0, index)
+    for number, sentence in enumerate(_sentences(description or ""), start=1):
+        hits += _scan(sentence, "text", number, index)
+    for keyword in keywords:
+        hits += [
+            _Hit(h.kind, h.id, "text", 99, False, h.negated, False, h.fuzzy, f"keyword: {keyword}")
+            for h in _scan(keyword, "text", 99, index)
+        ]
+    terms = _aggregate(hits)
+    have = {(t.kind, t.id) for t in terms}
+    for kind, eid in declared:
+        if (kind, eid) not in have:
+            terms.append(
+                InferredTerm(kind, eid, "secondary", 0.7, "tagged by the provider", "declared")
+            )
+    return sorted(terms, key=lambda t: (t.kind, -RANK[t.centrality], -t.confidence, t.id))
+
+
+def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
+    by_term: dict[tuple[str, str], list[_Hit]] = {}
+    for hit in hits:
+        by_term.setdefault((hit.kind, hit.id), []).append(hit)
+    out = []
+    for (kind, eid), found in by_term.items():
+        centrality, confidence, best = _judge(found)
+        fuzzy = all(h.fuzzy for h in found)
+        out.append(
+            InferredTerm(
+                kind, eid, centrality, round(confidence * (0.8 if fuzzy else 1.0), 2), best.evidence
+            )
+        )
+    return out
+
+
+def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
+    plain = [h for h in found if not h.negated]
+    title = [h for h in plain if h.where == "title" and not h.passing]
+    if title:
+        return "primary", 0.9, title[0]
+    solid = [h for h in plain if not h.passing]
+    early_focus = [h for h in solid if h.focus and h.sentence <= 2]
+    if early_focus:
+        return "primary", 0.75, early_focus[0]
+    if len(solid) >= 3:
+        return "primary", 0.7, solid[0]
+    if solid:
+        return "secondary", 0.6, solid[0]
+    return "mentioned", 0.4, (plain or found)[0]

@@ -1,0 +1,213 @@
+"""Keep every course's reading up to date: what the course reader found, stored per course.
+
+A course is read again when it is new, when its content changed (its content hash) or
+when the knowledge base changed (a fingerprint of the KB files). Terms an administrator
+confirmed are never replaced by a re-read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, and_, delete, insert, or_, select
+
+from ceatlas.catalog.models import Course, CourseReading, CourseTerm
+from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
+from ceatlas.kb import KnowledgeBase
+
+BATCH = 2000
+_DECLARED = (
+    ("techniques", "techniques"),
+    ("conditions", "conditions"),
+    ("competencies", "competencies"),
+    ("ce_categories", "categories"),
+)
+
+
+@cache
+def _fingerprint(directory: Path, version: str) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(directory.rglob("*.yaml")):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{version}+{digest.hexdigest()[:10]}"
+
+
+def kb_stamp(kb: KnowledgeBase) -> str:
+    """The KB version and a fingerprint of its files, e.g. ``1.0.0+3f2a9c01de``."""
+    return _fingerprint(kb.source_dir, kb.version)
+
+
+_INDEXES: dict[str, TermIndex] = {}
+
+
+def _index(kb: KnowledgeBase) -> TermIndex:
+    stamp = kb_stamp(kb)
+    if stamp not in _INDEXES:
+        _INDEXES[stamp] = TermIndex.build(kb)
+    return _INDEXES[stamp]
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    courses: int
+    terms: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.courses / self.seconds if self.seconds else float(self.courses)
+
+
+def _declared(kb: KnowledgeBase, row: Any) -> list[tuple[str, str]]:
+    found = []
+    for column, kind in _DECLARED:
+        entries = kb.entries(kind)
+        found += [(kind, v) for v in getattr(row, column) or [] if v in entries]
+    return found
+
+
+def _stale_ids(engine: Engine, stamp: str) -> list[int]:
+    reading = cast(Table, CourseReading.__table__)
+    course = cast(Table, Course.__table__)
+    query = (
+        select(course.c.id)
+        .select_from(course.outerjoin(reading, reading.c.course_id == course.c.id))
+        .where(
+            or_(
+                reading.c.course_id.is_(None),
+                reading.c.kb_version != stamp,
+                reading.c.content_hash != course.c.content_hash,
+            )
+        )
+        .order_by(course.c.id)
+    )
+    with engine.connect() as conn:
+        return list(conn.scalars(query))
+
+
+def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def read_catalog(
+    engine: Engine,
+    kb: KnowledgeBase,
+    *,
+    everything: bool = False,
+    course_ids: Sequence[int] | None = None,
+    batch: int = BATCH,
+) -> ReadReport:
+    """Read every course that is new, changed, or read with another KB (all: ``everything``;
+    only these: ``course_ids``)."""
+    started = time.perf_counter()
+    stamp = kb_stamp(kb)
+    index = _index(kb)
+    if course_ids is not None:
+        ids = list(course_ids)
+    elif everything:
+        with engine.connect() as conn:
+            ids = list(conn.scalars(select(Course.id).order_by(Course.id)))
+    else:
+        ids = _stale_ids(engine, stamp)
+    courses = terms = 0
+    for chunk in _batches(ids, batch):
+        courses_done, terms_done = _read_batch(engine, kb, index, stamp, chunk)
+        courses += courses_done
+        terms += terms_done
+    return ReadReport(courses, terms, time.perf_counter() - started)
+
+
+def _read_batch(
+    engine: Engine, kb: KnowledgeBase, index: TermIndex, stamp: str, ids: Sequence[int]
+) -> tuple[int, int]:
+    term = cast(Table, CourseTerm.__table__)
+    readings = cast(Table, CourseReading.__table__)
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(
+                Course.id,
+                Course.title,
+                Course.description,
+                Course.content_hash,
+                Course.techniques,
+                Course.conditions,
+                Course.competencies,
+                Course.ce_categories,
+            ).where(Course.id.in_(ids))
+        ).all()
+        confirmed = {
+            (r.course_id, r.kind, r.term)
+            for r in conn.execute(
+                select(term.c.course_id, term.c.kind, term.c.term).where(
+                    and_(term.c.course_id.in_(ids), term.c.provenance == "confirmed")
+                )
+            )
+        }
+        conn.execute(
+            delete(term).where(and_(term.c.course_id.in_(ids), term.c.provenance != "confirmed"))
+        )
+        conn.execute(delete(readings).where(readings.c.course_id.in_(ids)))
+        values = []
+        for row in rows:
+            found = read_course(index, row.title, row.description, declared=_declared(kb, row))
+            values += [
+                _term_row(row.id, t, stamp)
+                for t in found
+                if (row.id, t.kind, t.id) not in confirmed
+            ]
+        if values:
+            conn.execute(insert(term), values)
+        if rows:
+            conn.execute(
+                insert(readings),
+                [
+                    {"course_id": r.id, "content_hash": r.content_hash, "kb_version": stamp}
+                    for r in rows
+                ],
+            )
+    return len(rows), len(values)
+
+
+def _term_row(course_id: int, t: InferredTerm, stamp: str) -> dict[str, object]:
+    return {
+        "course_id": course_id,
+        "kind": t.kind,
+        "term": t.id,
+        "centrality": t.centrality,
+        "confidence": t.confidence,
+        "evidence": t.evidence[:300],
+        "provenance": t.provenance,
+        "kb_version": stamp,
+    }
+
+
+@dataclass(frozen=True)
+class StoredTerm:
+    kind: str
+    term: str
+    centrality: str
+    confidence: float
+    evidence: str
+    provenance: str
+
+
+def course_terms(engine: Engine, course_id: int) -> list[StoredTerm]:
+    """A course's stored terms, most central first."""
+    order = {"primary": 0, "secondary": 1, "mentioned": 2}
+    t = cast(Table, CourseTerm.__table__)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                t.c.kind, t.c.term, t.c.centrality, t.c.confidence, t.c.evidence, t.c.provenance
+            ).where(t.c.course_id == course_id)
+        ).all()
+    found = [StoredTerm(*row) for row in rows]
+    return sorted(found, key=lambda x: (order.get(x.centrality, 3), -x.confidence, x.term))

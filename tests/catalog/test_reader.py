@@ -1,0 +1,110 @@
+"""The course reader on courses that would embarrass a keyword matcher, worked by hand,
+and on the catalog through every way in (import, provider form), stored with evidence."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
+from ceatlas.catalog.service import Catalog
+from ceatlas.catalog.understanding import course_terms
+from ceatlas.kb import KnowledgeBase, load_kb
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def index(kb: KnowledgeBase) -> TermIndex:
+    return TermIndex.build(kb)
+
+
+def central(terms: list[InferredTerm], kind: str, level: str) -> set[str]:
+    return {t.id for t in terms if t.kind == kind and t.centrality == level}
+
+
+def test_a_migraine_course_is_about_migraine_not_the_conditions_it_lists(
+    index: TermIndex,
+) -> None:
+    """Title names migraine: primary. 'Clients with sciatica, low back pain and frozen
+    shoulder also benefit' is a passing list: mentioned, never primary or secondary."""
+    terms = read_course(
+        index,
+        "Migraine: What Massage Can and Cannot Do",
+        "A one-day class on migraine. Clients with sciatica, low back pain and frozen "
+        "shoulder also benefit from the relaxation strokes you will practise.",
+    )
+    assert central(terms, "conditions", "primary") == {"migraine"}
+    assert {"sciatica", "low-back-pain", "frozen-shoulder"} <= central(
+        terms, "conditions", "mentioned"
+    )
+    assert not central(terms, "conditions", "secondary")
+
+
+def test_negated_terms_are_never_taught(index: TermIndex) -> None:
+    """'MLD is not taught' and 'not a lymphedema treatment course' name terms the course
+    does not teach: mentioned at most."""
+    terms = read_course(
+        index,
+        "Oncology Massage Foundations",
+        "This course focuses on massage for people in cancer treatment. Not a lymphedema "
+        "treatment course: MLD is not taught.",
+    )
+    assert "oncology-massage" in central(terms, "techniques", "primary")
+    assert "manual-lymph-drainage" in central(terms, "techniques", "mentioned")
+    assert "lymphedema" in central(terms, "conditions", "mentioned")
+
+
+def test_typos_and_lay_words_are_read(index: TermIndex) -> None:
+    """'myofascal release' is myofascial release; 'pain shooting down the back of my leg'
+    is sciatica in a client's words."""
+    terms = read_course(
+        index,
+        "Myofascal release workshop",
+        "For clients with pain shooting down the back of my leg",
+    )
+    assert "myofascial-release" in central(terms, "techniques", "primary")
+    found = {t.id: t for t in terms}
+    assert "sciatica" in found
+    assert found["myofascial-release"].evidence
+
+
+def test_imported_and_published_courses_are_read_and_stored(
+    engine: Engine, kb: KnowledgeBase
+) -> None:
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            {
+                "@context": "https://schema.org",
+                "@type": "Course",
+                "@id": "https://school.example/courses/sciatica",
+                "name": "Sciatica: assessment and treatment",
+                "description": "Learn to assess and treat sciatica and piriformis syndrome.",
+                "provider": {
+                    "@type": "Organization",
+                    "name": "School",
+                    "url": "https://school.example",
+                },
+            }
+        ],
+        "test",
+    )
+    from sqlalchemy import select
+
+    from ceatlas.catalog.models import Course
+
+    with engine.connect() as conn:
+        course_id = conn.scalar(select(Course.id))
+    assert course_id is not None
+    stored = course_terms(engine, course_id)
+    primary = {(t.kind, t.term) for t in stored if t.centrality == "primary"}
+    assert ("conditions", "sciatica") in primary
+    assert all(t.evidence for t in stored)
+    again = catalog.read_courses()
+    assert again is not None
+    assert again.courses == 0  # unchanged course, same KB: nothing to read
