@@ -69,6 +69,29 @@ ALLOWED: dict[str, str] = {
     "klosetraining.com": "Klose Training (lymphedema therapist training)",
     "cbmtpt.org": "Certification Board for Myofascial Trigger Point Therapists",
     "icd10data.com": "ICD-10-CM code browser (codes only, never clinical claims)",
+    "pubmed.gov": "PubMed (US National Library of Medicine)",
+    "cochrane.org": "Cochrane plain-language summaries of its reviews",
+    "biomedcentral.com": "BMC peer-reviewed journals (Springer Nature)",
+    "springermedicine.com": "Springer Nature journal articles",
+    "hindawi.com": "Hindawi (Wiley) peer-reviewed journals",
+    "minervamedica.it": "Minerva Medica journals (PubMed-indexed)",
+    "e-arm.org": "Annals of Rehabilitation Medicine (PubMed-indexed journal)",
+    "mayoclinic.com": "Mayo Clinic (academic medical centre, older domain)",
+    "hopkinsallchildrens.org": "Johns Hopkins All Children's Hospital",
+    "hawaii.edu": "University of Hawaii",
+    "leg.wa.gov": "Washington State Legislature (statutes, for scope-of-practice notes)",
+    "journals.plos.org": "PLOS peer-reviewed journals",
+    "nzma.org.nz": "New Zealand Medical Journal",
+    "cmaj.ca": "Canadian Medical Association Journal",
+    "jhandtherapy.org": "Journal of Hand Therapy (PubMed-indexed)",
+    "e-jer.org": "Journal of Exercise Rehabilitation (PubMed-indexed)",
+    "umn.edu": "University of Minnesota",
+    "uthscsa.edu": "UT Health San Antonio (academic medical centre)",
+    "oncolink.org": "OncoLink (Penn Medicine)",
+    "intermountainhealthcare.org": "Intermountain Health (health system clinical pages)",
+    "nhsinform.scot": "NHS Scotland",
+    "nidirect.gov.uk": "Northern Ireland government health pages",
+    "massageandbodyworkdigital.com": "ABMP's journal Massage & Bodywork (digital edition)",
     "cms.gov": "US Centers for Medicare & Medicaid Services (ICD-10-CM files)",
 }
 
@@ -144,6 +167,7 @@ DENIED: dict[str, str] = {
     "psychiatrist.com": "publisher page; cite the PubMed record instead",
     "academyofclinicalmassage.com": "a CE vendor's page",
     "massagetherapy.com.au": "a practice's page",
+    "hilarispublisher.com": "publisher of uneven standing; cite a PubMed record instead",
 }
 
 #: hosts of staging, development or file-sharing services, never a publication

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -309,3 +310,49 @@ def any_sample(db: Session) -> bool:
     return (
         db.scalar(select(m.Provider.id).where(m.Provider.is_sample.is_(True)).limit(1)) is not None
     )
+
+
+@dataclass(frozen=True)
+class ReadTerm:
+    """One term of a course's reading, ready for the page."""
+
+    kind: str
+    name: str
+    url: str
+    centrality: str
+    evidence: str
+    provenance: str
+
+
+_KIND_WORDS = {
+    "conditions": "Conditions",
+    "techniques": "Techniques",
+    "competencies": "Skills",
+    "categories": "CE subjects",
+}
+
+
+def course_reading(
+    db: Session, kb: KnowledgeBase, course_id: int
+) -> list[tuple[str, list[ReadTerm]]]:
+    """What the course covers, by kind: primary and secondary terms (mentioned ones left out)."""
+    rows = db.execute(
+        select(
+            m.CourseTerm.kind,
+            m.CourseTerm.term,
+            m.CourseTerm.centrality,
+            m.CourseTerm.evidence,
+            m.CourseTerm.provenance,
+        )
+        .where(m.CourseTerm.course_id == course_id, m.CourseTerm.centrality != "mentioned")
+        .order_by(m.CourseTerm.centrality, m.CourseTerm.confidence.desc())
+    ).all()
+    grouped: dict[str, list[ReadTerm]] = {}
+    for kind, term, centrality, evidence, provenance in rows:
+        entry = kb.entries(kind).get(term)
+        if entry is None:
+            continue
+        grouped.setdefault(kind, []).append(
+            ReadTerm(kind, entry.name, f"/kb/{kind}/{term}", centrality, evidence, provenance)
+        )
+    return [(_KIND_WORDS[k], grouped[k]) for k in _KIND_WORDS if k in grouped]
