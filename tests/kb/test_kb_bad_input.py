@@ -182,3 +182,33 @@ def test_cli_check_uses_valid_edited_copy(kb_copy: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(app, ["kb", "check"])
     assert result.exit_code == 0, result.output
     assert "version 9.9.9" in result.output
+
+
+def test_a_clinical_fact_on_a_blog_or_staging_host_is_refused(kb_copy: Path) -> None:
+    path = kb_copy / "techniques" / "cupping.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["sources"][0]["url"] = "https://www.massagemag.com/cupping-article"
+    data["cautions"] = [
+        {
+            "kind": "caution",
+            "text": "Avoid on thin skin.",
+            "when": ["no-such-condition"],
+            "sources": [
+                {"url": "https://stage.example.com/x", "title": "draft", "retrieved": "2026-12-02"}
+            ],
+        }
+    ]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    message = load_error(kb_copy)
+    assert "massagemag.com is not a clinical source (trade magazine" in message
+    assert "stage.example.com is a staging, development or file-sharing host" in message
+    assert "field 'cautions[0].when': unknown condition 'no-such-condition'" in message
+
+
+def test_every_technique_carries_sourced_cautions() -> None:
+    kb = load_kb()
+    bare = [t.id for t in kb.techniques.values() if not t.cautions]
+    assert not bare
+    for technique in kb.techniques.values():
+        for caution in technique.cautions:
+            assert caution.sources, technique.id

@@ -164,7 +164,8 @@ def test_page_form_and_results(client: TestClient) -> None:
     assert "2 waiting for you to pick a condition" in html
     assert "CE hours" in html
     assert "Cautions from the knowledge base" in html
-    assert "Red flags need medical referral" in html
+    assert "Red flag: " in html
+    assert "cauda equina" in html
     assert "ceatlas plan --caseload" in html
     assert "&lt;b&gt;tennis elbow&lt;/b&gt;" in html
     assert "<b>tennis" not in html

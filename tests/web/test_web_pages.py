@@ -123,13 +123,15 @@ def test_course_page(client: TestClient) -> None:
     assert_page_basics(page)
     for heading in (
         "About this course",
-        "Techniques",
-        "Conditions",
+        "What this course covers",
         "Prerequisites",
         "Approvals",
         "Sessions",
     ):
         assert f">{heading}</h2>" in page, heading
+    assert "<dt>Techniques</dt>" in page
+    assert "<dt>Conditions</dt>" in page
+    assert "<strong>About:</strong>" in page
     assert "Sample data" in page
     assert re.search(r'href="/providers/\d+"', page)
     assert re.search(r'href="/kb/conditions/sciatica"', page)

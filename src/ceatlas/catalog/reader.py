@@ -62,28 +62,24 @@ _AFTER_NEGATIONS = frozenset(
 _PASSING = (
     "such as",
     "including",
-    "like",
     "e g",
     "for example",
-    "clients with",
-    "client with",
-    "people with",
-    "helps with",
-    "help with",
     "great for",
     "perfect for",
     "ideal for",
     "benefit",
     "relief from",
-    "relief of",
     "love",
     "whether",
-    "from",
     "prerequisite",
     "enjoy",
+    "and more",
 )
 _FOCUS = (
     "focus",
+    "all about",
+    "is about",
+    "devoted to",
     "dedicated to",
     "specializ",
     "specialis",
@@ -178,7 +174,7 @@ class TermIndex:
 def _corrected(word: str, index: TermIndex, known: set[str]) -> str | None:
     if len(word) < 6 or word in known or word.isdigit():
         return None
-    found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
+    found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
     if found is None or found[0][0] != word[0]:
         return None
     return str(found[0])
@@ -259,6 +255,20 @@ def _in_list(text: str, toks: list[tuple[str, int, int]], start: int) -> bool:
     return text[lo:hi].count(",") >= 2
 
 
+_MODULE = re.compile(
+    r"\b(?:module|unit|part|level|session|week)\s*[0-9ivx]+\s*[:.\-\u2013\u2014]\s*", re.I
+)
+
+
+def _split_module(title: str) -> tuple[str, str]:
+    """('Oncology Massage Certificate', 'Survivorship and Lymphedema Risk') for a module
+    title 'Oncology Massage Certificate, Module 4: Survivorship and Lymphedema Risk'."""
+    found = _MODULE.search(title)
+    if found is None or not title[found.end() :].strip():
+        return "", title
+    return title[: found.start()].strip(" ,-:\u2013\u2014"), title[found.end() :]
+
+
 def read_course(
     index: TermIndex,
     title: str,
@@ -270,7 +280,10 @@ def read_course(
 
     ``declared`` are (kind, id) pairs the provider tagged, already resolved to KB ids.
     """
-    hits = _scan(title, "title", 0, index)
+    program, subject = _split_module(title)
+    hits = _scan(subject, "title", 0, index)
+    if program:
+        hits += _scan(program, "text", 99, index)  # the program a module belongs to
     for number, sentence in enumerate(_sentences(description or ""), start=1):
         hits += _scan(sentence, "text", number, index)
     for keyword in keywords:
@@ -279,6 +292,7 @@ def read_course(
             for h in _scan(keyword, "text", 99, index)
         ]
     terms = _aggregate(hits)
+    terms += _technique_category(terms)
     have = {(t.kind, t.id) for t in terms}
     for kind, eid in declared:
         if (kind, eid) not in have:
@@ -286,6 +300,22 @@ def read_course(
                 InferredTerm(kind, eid, "secondary", 0.7, "tagged by the provider", "declared")
             )
     return sorted(terms, key=lambda t: (t.kind, -RANK[t.centrality], -t.confidence, t.id))
+
+
+def _technique_category(terms: list[InferredTerm]) -> list[InferredTerm]:
+    """A course about a technique or a condition counts as CE on massage technique, unless
+    the text names a CE subject of its own as its subject."""
+    if any(t.kind == "categories" and t.centrality == "primary" for t in terms):
+        return []
+    if any(t.kind == "categories" and t.id == "technique" for t in terms):
+        return []
+    subject = next(
+        (t for t in terms if t.kind in ("techniques", "conditions") and t.centrality == "primary"),
+        None,
+    )
+    if subject is None:
+        return []
+    return [InferredTerm("categories", "technique", "primary", 0.6, subject.evidence)]
 
 
 def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
@@ -306,7 +336,7 @@ def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
 
 def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
     plain = [h for h in found if not h.negated]
-    title = [h for h in plain if h.where == "title" and not h.passing]
+    title = [h for h in plain if h.where == "title"]
     if title:
         return "primary", 0.9, title[0]
     solid = [h for h in plain if not h.passing]

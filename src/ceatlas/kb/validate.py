@@ -112,6 +112,15 @@ def _term_collisions(loaded: Loaded) -> Iterator[Problem]:
                     )
 
 
+def _caution_refs(loaded: Loaded) -> Iterator[Problem]:
+    for kind in ("conditions", "techniques"):
+        for eid, entry in loaded.entries.get(kind, {}).items():
+            for i, caution in enumerate(getattr(entry, "cautions", [])):
+                yield from _refs(
+                    loaded, kind, eid, f"cautions[{i}].when", caution.when, "conditions"
+                )
+
+
 def clinical_source_problems(loaded: Loaded) -> Iterator[Problem]:
     """Sources of conditions, techniques and their cautions whose host is not a clinical
     source (see :mod:`ceatlas.kb.source_policy`)."""
@@ -130,6 +139,8 @@ def cross_reference_problems(loaded: Loaded) -> list[Problem]:
     """Every dangling reference and ambiguous term in ``loaded``."""
     checks = (
         _condition_refs,
+        _caution_refs,
+        clinical_source_problems,
         _technique_refs,
         _pathway_refs,
         _jurisdiction_refs,

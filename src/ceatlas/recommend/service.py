@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from ceatlas.kb.base import KnowledgeBase
+from ceatlas.kb.models import Caution
 from ceatlas.recommend.caseload import Caseload, Constraints
 from ceatlas.recommend.matching import CONFIDENT, TOP, ConditionMatch, Matcher, make_matcher
 from ceatlas.recommend.models import (
@@ -131,7 +132,7 @@ class Recommender:
                     clients_per_month=count,
                     complaints=said[cid],
                     techniques=list(condition.techniques),
-                    cautions=[c.text for c in condition.cautions],
+                    cautions=[_caution_words(c) for c in condition.cautions],
                 )
             )
         return out
@@ -421,3 +422,9 @@ def _cost(
     if per_hour is not None:
         rates.append(f"{per_hour:.1f} per CE hour")
     return f"{money} for {time}" + (f" ({', '.join(rates)})" if rates else "")
+
+
+def _caution_words(caution: Caution) -> str:
+    """A KB caution as the therapist reads it: red flags and contraindications say so."""
+    prefix = {"red-flag": "Red flag: ", "contraindication": "Contraindication: "}
+    return prefix.get(caution.kind, "") + caution.text
