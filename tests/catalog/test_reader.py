@@ -108,3 +108,34 @@ def test_imported_and_published_courses_are_read_and_stored(
     again = catalog.read_courses()
     assert again is not None
     assert again.courses == 0  # unchanged course, same KB: nothing to read
+
+
+def test_labelled_set_precision_and_the_gain_over_provider_tags(kb: KnowledgeBase) -> None:
+    """200 course descriptions written for the purpose (tests/catalog/reader_set). The
+    reader's primary terms are right at least 9 times in 10 (issue target), and it finds
+    far more of what courses are about than provider tags taken at their word. Recall
+    (target 0.85) and 'no mentioned term read as primary' are reported by
+    bench/reader_bench.py; they are not met yet."""
+    from pathlib import Path
+
+    from ceatlas.catalog import reader_eval as e
+
+    records = e.load_set((Path(__file__).parent / "reader_set").glob("*.yaml"))
+    assert len(records) >= 200
+    reader_primary, reader_covers, _ = e.overall(e.score(records, e.reader_of(TermIndex.build(kb))))
+    tags_primary, tags_covers, _ = e.overall(e.score(records, e.tags_only(kb)))
+    assert reader_primary.precision >= 0.9
+    assert reader_primary.recall >= tags_primary.recall + 0.3
+    assert reader_covers.recall >= tags_covers.recall + 0.3
+
+
+def test_labelled_set_uses_only_knowledge_base_terms(kb: KnowledgeBase) -> None:
+    from pathlib import Path
+
+    from ceatlas.catalog import reader_eval as e
+
+    for record in e.load_set((Path(__file__).parent / "reader_set").glob("*.yaml")):
+        for field in e.FIELDS:
+            for level, ids in (record["expect"].get(field) or {}).items():
+                unknown = [i for i in ids or [] if i not in kb.entries(field)]
+                assert not unknown, (record["id"], field, level, unknown)

@@ -57,7 +57,17 @@ _NEGATIONS = frozenset(
     ]
 )
 _AFTER_NEGATIONS = frozenset(
-    ("contraindicated", "contraindication", "contraindications", "not", "never", "isn", "aren")
+    (
+        "contraindicated",
+        "contraindication",
+        "contraindications",
+        "not",
+        "never",
+        "isn",
+        "aren",
+        "excluded",
+        "away",
+    )
 )
 _PASSING = (
     "such as",
@@ -74,6 +84,21 @@ _PASSING = (
     "prerequisite",
     "enjoy",
     "and more",
+    "help with",
+    "helps with",
+    "clients with",
+    "people with",
+    "client with",
+    "free of",
+    "cases",
+    "rule out",
+    "ruled out",
+    "differential",
+    "versus",
+    "distinguish",
+    "separate",
+    "elective",
+    "one with",
 )
 _FOCUS = (
     "focus",
@@ -234,7 +259,7 @@ def _hits_at(
     sentence_no: int,
     fuzzy: bool,
 ) -> list[_Hit]:
-    before = words[max(0, start - 6) : start]
+    before = words[max(0, start - 8) : start]
     after = words[start + size : start + size + 3]
     negated = bool(_NEGATIONS & set(before)) or bool(_AFTER_NEGATIONS & set(after))
     passing = _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
@@ -269,6 +294,21 @@ def _split_module(title: str) -> tuple[str, str]:
     return title[: found.start()].strip(" ,-:\u2013\u2014"), title[found.end() :]
 
 
+def _list_items(sentences: list[str]) -> set[int]:
+    """Indexes of sentences that are items of a list: three or more short fragments in a row."""
+    short = [len(_WORD.findall(_fold(s))) <= 6 for s in sentences]
+    out: set[int] = set()
+    start = 0
+    while start < len(short):
+        end = start
+        while end < len(short) and short[end]:
+            end += 1
+        if end - start >= 3:
+            out.update(range(start, end))
+        start = end + 1
+    return out
+
+
 def read_course(
     index: TermIndex,
     title: str,
@@ -284,14 +324,20 @@ def read_course(
     hits = _scan(subject, "title", 0, index)
     if program:
         hits += _scan(program, "text", 99, index)  # the program a module belongs to
-    for number, sentence in enumerate(_sentences(description or ""), start=1):
-        hits += _scan(sentence, "text", number, index)
+    sentences = _sentences(description or "")
+    listed = _list_items(sentences)
+    for number, sentence in enumerate(sentences, start=1):
+        found = _scan(sentence, "text", number, index)
+        if number - 1 in listed:
+            for hit in found:
+                hit.passing = True
+        hits += found
     for keyword in keywords:
         hits += [
             _Hit(h.kind, h.id, "text", 99, False, h.negated, False, h.fuzzy, f"keyword: {keyword}")
             for h in _scan(keyword, "text", 99, index)
         ]
-    terms = _aggregate(hits)
+    terms = _examples_only(_aggregate(hits))
     terms += _technique_category(terms)
     have = {(t.kind, t.id) for t in terms}
     for kind, eid in declared:
@@ -300,6 +346,27 @@ def read_course(
                 InferredTerm(kind, eid, "secondary", 0.7, "tagged by the provider", "declared")
             )
     return sorted(terms, key=lambda t: (t.kind, -RANK[t.centrality], -t.confidence, t.id))
+
+
+def _examples_only(terms: list[InferredTerm]) -> list[InferredTerm]:
+    """In a course whose title names a CE subject other than massage technique (ethics,
+    research, business...), conditions and techniques named only in the description are
+    examples: mentioned, not taught."""
+    subject = any(
+        t.kind == "categories" and t.centrality == "primary" and t.id != "technique" for t in terms
+    )
+    clinical_title = any(
+        t.kind in ("techniques", "conditions") and t.centrality == "primary" and t.confidence >= 0.9
+        for t in terms
+    )
+    if not subject or clinical_title:
+        return terms
+    return [
+        InferredTerm(t.kind, t.id, "mentioned", 0.4, t.evidence, t.provenance)
+        if t.kind in ("techniques", "conditions") and t.centrality == "secondary"
+        else t
+        for t in terms
+    ]
 
 
 def _technique_category(terms: list[InferredTerm]) -> list[InferredTerm]:

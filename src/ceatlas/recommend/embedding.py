@@ -165,7 +165,11 @@ class EmbeddingMatcher:
                 sim = float(maxima[group])
                 start = int(starts[group])
                 end = int(starts[group + 1]) if group + 1 < len(starts) else len(self.terms)
-                cid, text, kind = self.terms[start + int(np.argmax(row[start:end]))]
+                segment = row[start:end]
+                # the first of the (near-)equal best terms, so batch and single texts agree
+                # although batched products differ from single ones in the last bits
+                first = int(np.flatnonzero(segment >= segment.max() - 1e-5)[0])
+                cid, text, kind = self.terms[start + first]
                 confidence = min(1.0, (sim - FLOOR) / (CEILING - FLOOR))
                 found[cid] = (confidence, f"similar in meaning to {kind} '{text}' ({sim:.2f})")
             out.append(found)

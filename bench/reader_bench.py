@@ -1,0 +1,173 @@
+"""Course reader: quality on the labelled set, and throughput on a generated catalog.
+
+    .venv/bin/python bench/reader_bench.py [--sessions 1000000] [--skip-throughput]
+
+Quality: ``tests/catalog/reader_set/*.yaml`` (200 course descriptions written for the
+purpose), precision and recall per field and centrality for the reader and, in the same
+run, for the previous behaviour (provider tags taken at their word). Throughput: the
+courses of a catalog from ``ceatlas generate`` imported into a SQLite file under
+``bench/work/`` (reused when present), then every course read again as after a KB change
+(``read_catalog(everything=True)``), and the pure reader alone over the same texts.
+Writes ``bench/results/reader-<date>.md`` and ``.json`` with the machine and load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+WORK = ROOT / "work"
+SET = ROOT.parent / "tests" / "catalog" / "reader_set"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def quality() -> tuple[str, dict[str, Any]]:
+    from ceatlas.catalog import reader_eval as e
+    from ceatlas.catalog.reader import TermIndex
+    from ceatlas.kb import load_kb
+
+    kb = load_kb()
+    records = e.load_set(SET.glob("*.yaml"))
+    rows = {
+        "tags only (before)": e.score(records, e.tags_only(kb)),
+        "reader (lexical)": e.score(records, e.reader_of(TermIndex.build(kb))),
+    }
+    summary: dict[str, Any] = {"records": len(records)}
+    for name, scores in rows.items():
+        primary, covers, mentioned = e.overall(scores)
+        summary[name] = {
+            "primary_precision": round(primary.precision, 3),
+            "primary_recall": round(primary.recall, 3),
+            "covers_precision": round(covers.precision, 3),
+            "covers_recall": round(covers.recall, 3),
+            "mentioned_as_primary": mentioned,
+        }
+    return e.table(rows), summary
+
+
+def _catalog(sessions: int) -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    db = WORK / f"reader-{sessions}.db"
+    if db.exists():
+        return db
+    source = WORK / f"catalog-{sessions}.ndjson"
+    env = {**os.environ, "CEATLAS_DATABASE_URL": f"sqlite:///{db}"}
+    ceatlas = str(Path(sys.executable).with_name("ceatlas"))
+    if not source.exists():
+        subprocess.run(
+            [ceatlas, "generate", "--sessions", str(sessions), "--seed", "1", "--out", str(source)],
+            check=True,
+            env=env,
+        )
+    subprocess.run([ceatlas, "init", "--no-sample"], check=True, env=env, capture_output=True)
+    subprocess.run([ceatlas, "import", str(source)], check=True, env=env, capture_output=True)
+    return db
+
+
+def throughput(sessions: int) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from ceatlas.catalog.models import Course
+    from ceatlas.catalog.reader import TermIndex, read_course
+    from ceatlas.catalog.understanding import read_catalog
+    from ceatlas.db import make_engine
+    from ceatlas.kb import load_kb
+
+    db = _catalog(sessions)
+    engine = make_engine(f"sqlite:///{db}")
+    kb = load_kb()
+    with engine.connect() as conn:
+        texts = conn.execute(select(Course.title, Course.description)).all()
+    index = TermIndex.build(kb)
+    started = time.perf_counter()
+    terms = sum(len(read_course(index, t, d)) for t, d in texts)
+    pure = time.perf_counter() - started
+    load = os.getloadavg()
+    report = read_catalog(engine, kb, everything=True)
+    engine.dispose()
+    return {
+        "sessions": sessions,
+        "courses": len(texts),
+        "reader_only_seconds": round(pure, 2),
+        "reader_only_courses_per_second": round(len(texts) / pure, 1),
+        "terms_found": terms,
+        "reread_after_kb_change_seconds": round(report.seconds, 2),
+        "reread_courses_per_second": round(report.per_second, 1),
+        "load_average_before_reread": load,
+    }
+
+
+def _load(values: Any) -> str:
+    return ", ".join(f"{x:.2f}" for x in values)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args(argv)
+    today = dt.date.today().isoformat()
+    result: dict[str, Any] = {"date": today, "machine": machine()}
+    table, result["quality"] = quality()
+    if not args.skip_throughput:
+        result["throughput"] = throughput(args.sessions)
+    out = ROOT / "results" / f"reader-{today}"
+    out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        f"# Course reader, {today}",
+        "",
+        f"Machine: {result['machine']['platform']}, {result['machine']['cpus']} CPUs, "
+        f"Python {result['machine']['python']}; load average at start "
+        f"{', '.join(f'{x:.2f}' for x in result['machine']['load_average_at_start'])}.",
+        "",
+        f"## Quality on {result['quality']['records']} labelled course descriptions",
+        "",
+        "Targets: primary precision >= 0.9, primary recall >= 0.85, no mentioned term read as "
+        "primary. 'covers' = primary or secondary.",
+        "",
+        table,
+        "",
+    ]
+    for name in ("tags only (before)", "reader (lexical)"):
+        q = result["quality"][name]
+        lines.append(
+            f"- {name}: primary P {q['primary_precision']}, R {q['primary_recall']}; covers "
+            f"P {q['covers_precision']}, R {q['covers_recall']}; mentioned read as primary "
+            f"{q['mentioned_as_primary']}"
+        )
+    if "throughput" in result:
+        t = result["throughput"]
+        lines += [
+            "",
+            f"## Throughput, {t['sessions']:,} generated sessions ({t['courses']:,} courses)",
+            "",
+            f"- reader alone: {t['reader_only_courses_per_second']:,} courses/s "
+            f"({t['reader_only_seconds']} s)",
+            f"- re-read of every course after a KB change (read, delete, store): "
+            f"{t['reread_after_kb_change_seconds']} s, {t['reread_courses_per_second']:,} "
+            f"courses/s (load average before: {_load(t['load_average_before_reread'])})",
+        ]
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
