@@ -100,6 +100,19 @@ _PASSING = (
     "elective",
     "one with",
 )
+#: a list after these words is what the course teaches, not a passing mention
+_TAUGHT = (
+    "topic",
+    "cover",
+    "covered",
+    "curriculum",
+    "syllabus",
+    "you will learn",
+    "we cover",
+    "agenda",
+    "outline",
+    "module",
+)
 _FOCUS = (
     "focus",
     "all about",
@@ -262,7 +275,10 @@ def _hits_at(
     before = words[max(0, start - 8) : start]
     after = words[start + size : start + size + 3]
     negated = bool(_NEGATIONS & set(before)) or bool(_AFTER_NEGATIONS & set(after))
-    passing = _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
+    taught = _cue(words[:start], _TAUGHT)
+    passing = not taught and (
+        _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
+    )
     focus = _cue(words[: start + size + 1], _FOCUS)
     lo = toks[max(0, start - 8)][1] if toks else 0
     hi = toks[min(len(toks) - 1, start + size + 8)][2] if toks else len(text)
