@@ -187,7 +187,10 @@ class TermIndex:
     phrases: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
     abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    known: frozenset[str] = frozenset()
     longest: int = 1
+    #: words already looked up in the fuzzy vocabulary (the same words recur in every text)
+    corrections: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> TermIndex:
@@ -205,17 +208,21 @@ class TermIndex:
                 for abbr in getattr(entry, "abbreviations", []):
                     index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
         index.vocabulary = sorted(w for w in vocab if len(w) >= 6)
+        index.known = frozenset(vocab)
         index.longest = max((len(k) for k in index.phrases), default=1)
         return index
 
 
-def _corrected(word: str, index: TermIndex, known: set[str]) -> str | None:
-    if len(word) < 6 or word in known or word.isdigit():
+def _corrected(word: str, index: TermIndex) -> str | None:
+    if len(word) < 6 or word in index.known or word.isdigit():
         return None
+    if word in index.corrections:
+        return index.corrections[word]
     found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-    if found is None or found[0][0] != word[0]:
-        return None
-    return str(found[0])
+    fixed = str(found[0]) if found is not None and found[0][0] == word[0] else None
+    if len(index.corrections) < 200_000:
+        index.corrections[word] = fixed
+    return fixed
 
 
 def _sentences(text: str) -> list[str]:
@@ -232,8 +239,7 @@ def _scan(
 ) -> list[_Hit]:
     toks = _tokens(text)
     words = [t for t, _, _ in toks]
-    known = {w for key in index.phrases for w in key}
-    fixed = [(_corrected(w, index, known) or w) for w in words]
+    fixed = [(_corrected(w, index) or w) for w in words]
     hits: list[_Hit] = []
     used: set[int] = set()
     for size in range(min(index.longest, len(words)), 0, -1):
