@@ -64,6 +64,19 @@ def test_publish_a_course_with_a_session_through_forms(
     assert empty.status_code == 422
     assert 'id="title-error"' in empty.text
     assert 'id="ce_hours-error"' in empty.text
+    typo = post_form(
+        fresh_client,
+        "/provider/courses/new",
+        {
+            "title": "Sciatica Intensive",
+            "conditions": "sciatca",
+            "techniques": "myofascial release",
+        },
+    )
+    assert typo.status_code == 422
+    assert "&#39;sciatca&#39; is not a condition in the knowledge base" in typo.text
+    assert "did you mean Sciatica" in typo.text
+    assert 'value="Sciatica Intensive"' in typo.text  # what the provider typed is kept
     made = post_form(
         fresh_client,
         "/provider/courses/new",

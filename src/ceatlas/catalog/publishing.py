@@ -387,6 +387,18 @@ def program_jsonld(
 # --- the publisher --------------------------------------------------------------------------
 
 
+def _closest(kb: KnowledgeBase, kind: str, word: str) -> list[str]:
+    """Up to three KB names closest to ``word`` (by spelling)."""
+    from rapidfuzz import fuzz, process
+
+    names = {e.name: e.name for e in kb.entries(kind).values()}
+    for entry in kb.entries(kind).values():
+        for synonym in getattr(entry, "synonyms", []):
+            names[synonym] = entry.name
+    found = process.extract(word, list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=80)
+    return list(dict.fromkeys(names[f[0]] for f in found))[:3]
+
+
 class Publisher:
     """Writes the listings of one catalog provider, and only those."""
 
@@ -504,7 +516,25 @@ class Publisher:
 
     # --- courses ------------------------------------------------------------------------
 
+    def _check_terms(self, data: CourseIn) -> None:
+        """A provider's techniques and conditions must be knowledge-base terms: a typo or an
+        unknown word is refused with the closest terms, so it never reaches a public page."""
+        if not isinstance(self.resolver, KnowledgeBase):
+            return
+        for kind, words in (("techniques", data.techniques), ("conditions", data.conditions)):
+            for word in words:
+                if self.resolver.resolve(kind, word) is None:
+                    close = _closest(self.resolver, kind, word)
+                    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                    singular = kind[:-1]
+                    raise PublishError(
+                        f"{word!r} is not a {singular} in the knowledge base{hint} "
+                        f"(describe anything else in the description)",
+                        kind,
+                    )
+
     def create_course(self, data: CourseIn) -> int:
+        self._check_terms(data)
         record = self._read(course_jsonld(data, self.provider_key), _COURSE_PATHS)
         assert isinstance(record, CourseRecord)
         with Session(self.engine) as db:
@@ -519,6 +549,7 @@ class Publisher:
         return course_id
 
     def update_course(self, course_id: int, data: CourseIn) -> None:
+        self._check_terms(data)
         record = self._read(course_jsonld(data, self.provider_key), _COURSE_PATHS)
         assert isinstance(record, CourseRecord)
         with Session(self.engine) as db:
