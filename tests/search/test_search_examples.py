@@ -226,3 +226,31 @@ def test_query_from_flat_params() -> None:
         SearchQuery(per_page=101)
     with pytest.raises(ValueError, match="lat and lon"):
         SearchQuery(lat=10)
+
+
+def test_a_typo_in_some_course_text_does_not_stop_the_correction(
+    sample: Engine, catalog: Catalog
+) -> None:
+    """A provider who wrote 'myofascal' in a description makes the word appear in the
+    catalog, but it is one edit from the KB's 'myofascial': the KB wins, so a therapist
+    typing 'myofascal' still finds the myofascial release courses."""
+    catalog.import_documents(
+        [
+            {
+                "@context": "https://schema.org",
+                "@type": "Course",
+                "@id": "https://typo.example/c1",
+                "name": "Gentle bodywork",
+                "description": "We touch on myofascal work for tight hips.",
+                "provider": {
+                    "@type": "Organization",
+                    "name": "Typo School",
+                    "url": "https://typo.example",
+                },
+            }
+        ],
+        "test",
+    )
+    corrected = run(sample, q="myofascal")
+    assert corrected.interpretation.corrections == ["myofascal → myofascial (spelling)"]
+    assert corrected.total == run(sample, q="myofascial").total > 0

@@ -219,6 +219,7 @@ class Analyzer:
                 self.terms.setdefault(term, (kind, eid))
         self.kb_words: set[str] = {w for term in self.terms for w in term.split()}
         self.kb_words |= {w for term in kb.terms("categories") for w in term.split()}
+        self.kb_choices: list[str] = sorted(self.kb_words)
 
     def analyze(
         self,
@@ -235,13 +236,17 @@ class Analyzer:
         words: list[str] = []
         choices: list[str] | None = None
         for word in raw:
-            if (
-                word in STOPWORDS
-                or word.isdigit()
-                or len(word) < 4
-                or word in self.kb_words
-                or is_known(word)
-            ):
+            if word in STOPWORDS or word.isdigit() or len(word) < 4 or word in self.kb_words:
+                words.append(word)
+                continue
+            near_kb = correct(word, self.kb_choices) if len(word) >= KB_FIRST else None
+            if near_kb is not None and near_kb != word:
+                # a near-miss of a KB term is a typo even if some course text has it too
+                # (provider text is not checked spelling): the KB wins
+                corrections.append(Expansion(word, near_kb, "spelling"))
+                words.append(near_kb)
+                continue
+            if is_known(word):
                 words.append(word)
                 continue
             if choices is None:
@@ -317,6 +322,10 @@ def _dedupe(concepts: list[Concept]) -> list[Concept]:
             seen.add(key)
             out.append(concept)
     return out
+
+
+#: words at least this long are first corrected against the KB alone
+KB_FIRST = 6
 
 
 def max_edits(word: str) -> int:
