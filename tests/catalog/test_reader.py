@@ -139,3 +139,57 @@ def test_labelled_set_uses_only_knowledge_base_terms(kb: KnowledgeBase) -> None:
             for level, ids in (record["expect"].get(field) or {}).items():
                 unknown = [i for i in ids or [] if i not in kb.entries(field)]
                 assert not unknown, (record["id"], field, level, unknown)
+
+
+def test_an_administrator_corrects_a_course_and_a_reread_keeps_it(
+    engine: Engine, kb: KnowledgeBase, cli_env: object
+) -> None:
+    """The reader reads 'Sciatica: assessment and treatment' as about sciatica; an
+    administrator says the course does not teach piriformis syndrome and that sciatica is
+    secondary; reading everything again (as after a KB change) keeps both corrections."""
+    from typer.testing import CliRunner
+
+    from ceatlas.cli import app
+
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            {
+                "@context": "https://schema.org",
+                "@type": "Course",
+                "@id": "https://school.example/courses/sciatica",
+                "name": "Sciatica: assessment and treatment",
+                "description": "Learn to assess and treat sciatica and piriformis syndrome.",
+                "provider": {
+                    "@type": "Organization",
+                    "name": "School",
+                    "url": "https://school.example",
+                },
+            }
+        ],
+        "test",
+    )
+    from sqlalchemy import select
+
+    from ceatlas.catalog.models import Course
+
+    with engine.connect() as conn:
+        course_id = conn.scalar(select(Course.id))
+    runner = CliRunner()
+    for args in (
+        ["conditions", "piriformis syndrome", "--centrality", "none"],
+        ["conditions", "sciatica", "--centrality", "secondary"],
+    ):
+        done = runner.invoke(app, ["course-terms", "confirm", str(course_id), *args])
+        assert done.exit_code == 0, done.output
+    bad = runner.invoke(app, ["course-terms", "confirm", str(course_id), "conditions", "sciatca"])
+    assert bad.exit_code == 1
+    assert "term: 'sciatca' is not one of the knowledge base's conditions" in bad.output
+    report = catalog.read_courses(everything=True)
+    assert report is not None
+    assert report.courses == 1
+    stored = {(t.kind, t.term): t for t in course_terms(engine, course_id)}
+    assert stored[("conditions", "sciatica")].centrality == "secondary"
+    assert stored[("conditions", "sciatica")].provenance == "confirmed"
+    assert stored[("conditions", "piriformis-syndrome")].centrality == "none"

@@ -211,3 +211,48 @@ def course_terms(engine: Engine, course_id: int) -> list[StoredTerm]:
         ).all()
     found = [StoredTerm(*row) for row in rows]
     return sorted(found, key=lambda x: (order.get(x.centrality, 3), -x.confidence, x.term))
+
+
+class TermError(ValueError):
+    """A bad confirmation: the message names the field."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+CONFIRMABLE = ("primary", "secondary", "mentioned", "none")
+
+
+def confirm_term(
+    engine: Engine, kb: KnowledgeBase, course_id: int, kind: str, term: str, centrality: str
+) -> StoredTerm:
+    """An administrator's word on one term of a course: its centrality, or ``none`` (the
+    course does not teach it). The reader never replaces a confirmed term."""
+    if kind not in ("conditions", "techniques", "competencies", "categories"):
+        raise TermError("use conditions, techniques, competencies or categories", "kind")
+    entry = kb.get(kind, term)
+    if entry is None:
+        raise TermError(f"{term!r} is not one of the knowledge base's {kind}", "term")
+    if centrality not in CONFIRMABLE:
+        raise TermError(f"use one of {', '.join(CONFIRMABLE)}", "centrality")
+    t = cast(Table, CourseTerm.__table__)
+    with engine.begin() as conn:
+        if conn.scalar(select(Course.id).where(Course.id == course_id)) is None:
+            raise TermError(f"no course with id {course_id}", "course")
+        conn.execute(
+            delete(t).where(t.c.course_id == course_id, t.c.kind == kind, t.c.term == entry.id)
+        )
+        evidence = "confirmed by an administrator"
+        row = {
+            "course_id": course_id,
+            "kind": kind,
+            "term": entry.id,
+            "centrality": centrality,
+            "confidence": 1.0,
+            "evidence": evidence,
+            "provenance": "confirmed",
+            "kb_version": kb_stamp(kb),
+        }
+        conn.execute(insert(t), [row])
+    return StoredTerm(kind, entry.id, centrality, 1.0, evidence, "confirmed")

@@ -174,3 +174,55 @@ def read_courses(
         f"read {report.courses} course(s): {report.terms} term(s) in {report.seconds:.1f} s "
         f"({report.per_second:.0f} courses/s)"
     )
+
+
+terms_app = typer.Typer(
+    help="What the course reader found in a course; administrators confirm or correct it.",
+    no_args_is_help=True,
+)
+
+
+@terms_app.command("show")
+def terms_show(
+    course_id: Annotated[int, typer.Argument(help="The course's id (as in /courses/ID).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List a course's terms with their centrality, evidence and provenance."""
+    from ceatlas.catalog.understanding import course_terms
+
+    with services() as app:
+        app.catalog.init()
+        found = course_terms(app.engine, course_id)
+    if as_json:
+        print_json([t.__dict__ for t in found])
+        return
+    if not found:
+        out.print(f"course {course_id}: no terms read (unknown course, or nothing found)")
+    for t in found:
+        out.print(
+            f"{t.kind:12} {t.term:32} {t.centrality:9} {t.provenance:9} {t.evidence}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+@terms_app.command("confirm")
+def terms_confirm(
+    course_id: Annotated[int, typer.Argument(help="The course's id.")],
+    kind: Annotated[str, typer.Argument(help="conditions, techniques, competencies, categories")],
+    term: Annotated[str, typer.Argument(help="A KB id or name, e.g. sciatica.")],
+    centrality: Annotated[
+        str,
+        typer.Option(help="primary, secondary, mentioned, or none (the course does not teach it)"),
+    ] = "primary",
+) -> None:
+    """Set a term of a course by hand; re-reading the course never changes it."""
+    from ceatlas.catalog.understanding import TermError, confirm_term
+
+    with services() as app:
+        app.catalog.init()
+        try:
+            made = confirm_term(app.engine, app.kb, course_id, kind, term, centrality)
+        except TermError as error:
+            raise fail(str(error), 1) from None
+    out.print(f"course {course_id}: {made.kind} {made.term} confirmed as {made.centrality}")

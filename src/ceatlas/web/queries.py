@@ -344,7 +344,10 @@ def course_reading(
             m.CourseTerm.evidence,
             m.CourseTerm.provenance,
         )
-        .where(m.CourseTerm.course_id == course_id, m.CourseTerm.centrality != "mentioned")
+        .where(
+            m.CourseTerm.course_id == course_id,
+            m.CourseTerm.centrality.in_(("primary", "secondary")),
+        )
         .order_by(m.CourseTerm.centrality, m.CourseTerm.confidence.desc())
     ).all()
     grouped: dict[str, list[ReadTerm]] = {}
