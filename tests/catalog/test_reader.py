@@ -176,6 +176,7 @@ def test_an_administrator_corrects_a_course_and_a_reread_keeps_it(
 
     with engine.connect() as conn:
         course_id = conn.scalar(select(Course.id))
+    assert course_id is not None
     runner = CliRunner()
     for args in (
         ["conditions", "piriformis syndrome", "--centrality", "none"],
