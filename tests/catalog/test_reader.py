@@ -194,3 +194,88 @@ def test_an_administrator_corrects_a_course_and_a_reread_keeps_it(
     assert stored[("conditions", "sciatica")].centrality == "secondary"
     assert stored[("conditions", "sciatica")].provenance == "confirmed"
     assert stored[("conditions", "piriformis-syndrome")].centrality == "none"
+
+
+def test_init_rereads_courses_after_a_knowledge_base_change(
+    engine: Engine, kb: KnowledgeBase, tmp_path: object
+) -> None:
+    """A KB with a new synonym has a new fingerprint: `init` reads every course again and
+    the new word is understood (here a made-up synonym of sciatica)."""
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            {
+                "@context": "https://schema.org",
+                "@type": "Course",
+                "@id": "https://school.example/courses/leg",
+                "name": "Working with zingy leg syndrome",
+                "provider": {
+                    "@type": "Organization",
+                    "name": "School",
+                    "url": "https://school.example",
+                },
+            }
+        ],
+        "test",
+    )
+    from sqlalchemy import select
+
+    from ceatlas.catalog.models import Course
+
+    with engine.connect() as conn:
+        course_id = conn.scalar(select(Course.id))
+    assert course_id is not None
+    assert not [t for t in course_terms(engine, course_id) if t.term == "sciatica"]
+    copy = Path(str(tmp_path)) / "kb"
+    shutil.copytree(kb.source_dir, copy)
+    path = copy / "conditions" / "sciatica.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["synonyms"].append("zingy leg syndrome")
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    changed = load_kb(copy)
+    Catalog(engine, changed).init()
+    assert [t.centrality for t in course_terms(engine, course_id) if t.term == "sciatica"] == [
+        "primary"
+    ]
+
+
+def test_read_courses_command(engine: Engine, kb: KnowledgeBase, cli_env: object) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ceatlas.cli import app
+
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            {
+                "@context": "https://schema.org",
+                "@type": "Course",
+                "@id": "https://school.example/courses/mld",
+                "name": "MLD for lymphedema",
+                "provider": {
+                    "@type": "Organization",
+                    "name": "School",
+                    "url": "https://school.example",
+                },
+            }
+        ],
+        "test",
+    )
+    runner = CliRunner()
+    stale = runner.invoke(app, ["read-courses", "--json"])
+    assert stale.exit_code == 0, stale.output
+    assert json.loads(stale.stdout)["courses"] == 0  # read on import already
+    everything = runner.invoke(app, ["read-courses", "--all", "--json"])
+    assert json.loads(everything.stdout)["courses"] == 1
+    shown = runner.invoke(app, ["course-terms", "show", "1"])
+    assert "manual-lymph-drainage" in shown.stdout
+    assert "primary" in shown.stdout

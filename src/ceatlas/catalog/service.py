@@ -41,8 +41,10 @@ class Catalog:
         self.resolver = resolver
 
     def init(self) -> None:
-        """Create or upgrade the schema."""
+        """Create or upgrade the schema, then read courses that are new, changed or read
+        with an older knowledge base (the migration step after a KB change)."""
         migrate(self.engine)
+        self.read_courses()
 
     def import_paths(
         self,

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ceatlas.catalog.importer import ImportReport, expand_paths
 from ceatlas.cli.common import err, fail, out, print_json, services
+from ceatlas.db import migrate
 
 SHOWN_PROBLEMS = 50
 
@@ -156,7 +157,7 @@ def read_courses(
 ) -> None:
     """Read courses' titles and descriptions into knowledge-base terms (after a KB change)."""
     with services() as app:
-        app.catalog.init()
+        migrate(app.engine)  # not catalog.init(), which would read the stale courses first
         report = app.catalog.read_courses(everything=everything)
     if report is None:
         raise fail("the knowledge base is not available to read courses with", 1)
