@@ -45,7 +45,6 @@ class CapState:
     formats: tuple[str, ...]
     limit: Decimal | None  # None: unknown
     rule: FormatRule | ApproverLimit
-    used_sure: Decimal = ZERO
     used_any: Decimal = ZERO
 
     def applies(self, entry: EntryFacts) -> bool:

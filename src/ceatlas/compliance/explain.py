@@ -6,15 +6,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ceatlas.compliance.facts import format_hours as _hours
 from ceatlas.kb.models import Jurisdiction
 from ceatlas.kb.rules import Cite
 
 if TYPE_CHECKING:
     from ceatlas.compliance.facts import Requirement
-
-
-def _hours(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
 
 
 def cite_text(rules: Jurisdiction, cites: Sequence[Cite]) -> str:

@@ -32,7 +32,6 @@ from ceatlas.kb.models import Jurisdiction
 from ceatlas.kb.rules import (
     FORMATS,
     CheckRule,
-    Cite,
     FirstRenewal,
     FirstRenewalTier,
     FormatRule,
@@ -90,16 +89,16 @@ def evaluate(
                 f"first renewal: the license was issued on {long_date(facts.issued_on)}"  # type: ignore[arg-type]
                 ", inside this cycle"
             )
-        choice = _first_renewal_rule(rules, first, facts, win, unknowns)
+        tier = _tier(first, facts, win) if first is not None else None
+        choice = _first_renewal_rule(rules, first, tier, facts, unknowns)
         if choice == "exempt":
-            cites = _first_cites(first, facts, win)
+            cites = tier.cite if tier is not None else (first.cite if first else [])
             why = f" ({cite_text(rules, cites)})" if cites else ""
             return base.flat("exempt", f"{rules.name}, first renewal: exempt from CE{why}")
         if isinstance(choice, RuleSet):
             ruleset = choice
         elif choice == "unknown":
             first_unknown = True
-        tier = _tier(first, facts, win) if first is not None else None
         note = tier.note if tier is not None and tier.note else (first.note if first else "")
         if note:
             plain = note.lower().startswith("first renewal")
@@ -182,21 +181,15 @@ def _tier(first: FirstRenewal, facts: LicenseFacts, win: Window) -> FirstRenewal
     return None
 
 
-def _first_cites(first: FirstRenewal | None, facts: LicenseFacts, win: Window) -> list[Cite]:
-    if first is None:
-        return []
-    tier = _tier(first, facts, win)
-    return list(tier.cite if tier is not None else first.cite)
-
-
 def _first_renewal_rule(
     rules: Jurisdiction,
     first: FirstRenewal | None,
+    tier: FirstRenewalTier | None,
     facts: LicenseFacts,
-    win: Window,
     unknowns: list[str],
 ) -> RuleSet | str:
-    """'exempt', 'unknown', 'same' or the rule set a first renewal is judged by."""
+    """'exempt', 'unknown', 'same' or the rule set a first renewal is judged by (``tier``:
+    the tier the license falls in, see :func:`_tier`)."""
     if first is None or first.rule == "unknown":
         unknowns.append(
             "whether a first renewal has rules of its own is unknown in the knowledge base: "
@@ -211,7 +204,6 @@ def _first_renewal_rule(
                 "record the date it was issued"
             )
             return "unknown"
-        tier = _tier(first, facts, win)
         if tier is not None:
             return tier.rules if tier.rule == "own-rules" and tier.rules else "exempt"
     if first.rule == "own-rules" and first.rules is not None:
