@@ -4,8 +4,9 @@ and on the catalog through every way in (import, provider form), stored with evi
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from ceatlas.catalog.models import Course
 from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
 from ceatlas.catalog.service import Catalog
 from ceatlas.catalog.understanding import course_terms
@@ -20,6 +21,28 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def index(kb: KnowledgeBase) -> TermIndex:
     return TermIndex.build(kb)
+
+
+def _one_course(
+    engine: Engine, kb: KnowledgeBase, slug: str, name: str, description: str | None = None
+) -> tuple[Catalog, int]:
+    """A catalog with one imported course (read on import, as every way in does)."""
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    course: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": f"https://school.example/courses/{slug}",
+        "name": name,
+        "provider": {"@type": "Organization", "name": "School", "url": "https://school.example"},
+    }
+    if description:
+        course["description"] = description
+    catalog.import_documents([course], "test")
+    with engine.connect() as conn:
+        course_id = conn.scalar(select(Course.id).where(Course.key == course["@id"]))
+    assert course_id is not None
+    return catalog, course_id
 
 
 def central(terms: list[InferredTerm], kind: str, level: str) -> set[str]:
@@ -75,32 +98,13 @@ def test_typos_and_lay_words_are_read(index: TermIndex) -> None:
 def test_imported_and_published_courses_are_read_and_stored(
     engine: Engine, kb: KnowledgeBase
 ) -> None:
-    catalog = Catalog(engine, kb)
-    catalog.init()
-    catalog.import_documents(
-        [
-            {
-                "@context": "https://schema.org",
-                "@type": "Course",
-                "@id": "https://school.example/courses/sciatica",
-                "name": "Sciatica: assessment and treatment",
-                "description": "Learn to assess and treat sciatica and piriformis syndrome.",
-                "provider": {
-                    "@type": "Organization",
-                    "name": "School",
-                    "url": "https://school.example",
-                },
-            }
-        ],
-        "test",
+    catalog, course_id = _one_course(
+        engine,
+        kb,
+        "sciatica",
+        "Sciatica: assessment and treatment",
+        "Learn to assess and treat sciatica and piriformis syndrome.",
     )
-    from sqlalchemy import select
-
-    from ceatlas.catalog.models import Course
-
-    with engine.connect() as conn:
-        course_id = conn.scalar(select(Course.id))
-    assert course_id is not None
     stored = course_terms(engine, course_id)
     primary = {(t.kind, t.term) for t in stored if t.centrality == "primary"}
     assert ("conditions", "sciatica") in primary
@@ -151,32 +155,13 @@ def test_an_administrator_corrects_a_course_and_a_reread_keeps_it(
 
     from ceatlas.cli import app
 
-    catalog = Catalog(engine, kb)
-    catalog.init()
-    catalog.import_documents(
-        [
-            {
-                "@context": "https://schema.org",
-                "@type": "Course",
-                "@id": "https://school.example/courses/sciatica",
-                "name": "Sciatica: assessment and treatment",
-                "description": "Learn to assess and treat sciatica and piriformis syndrome.",
-                "provider": {
-                    "@type": "Organization",
-                    "name": "School",
-                    "url": "https://school.example",
-                },
-            }
-        ],
-        "test",
+    catalog, course_id = _one_course(
+        engine,
+        kb,
+        "sciatica",
+        "Sciatica: assessment and treatment",
+        "Learn to assess and treat sciatica and piriformis syndrome.",
     )
-    from sqlalchemy import select
-
-    from ceatlas.catalog.models import Course
-
-    with engine.connect() as conn:
-        course_id = conn.scalar(select(Course.id))
-    assert course_id is not None
     runner = CliRunner()
     for args in (
         ["conditions", "piriformis syndrome", "--centrality", "none"],
@@ -206,31 +191,7 @@ def test_init_rereads_courses_after_a_knowledge_base_change(
 
     import yaml
 
-    catalog = Catalog(engine, kb)
-    catalog.init()
-    catalog.import_documents(
-        [
-            {
-                "@context": "https://schema.org",
-                "@type": "Course",
-                "@id": "https://school.example/courses/leg",
-                "name": "Working with zingy leg syndrome",
-                "provider": {
-                    "@type": "Organization",
-                    "name": "School",
-                    "url": "https://school.example",
-                },
-            }
-        ],
-        "test",
-    )
-    from sqlalchemy import select
-
-    from ceatlas.catalog.models import Course
-
-    with engine.connect() as conn:
-        course_id = conn.scalar(select(Course.id))
-    assert course_id is not None
+    _, course_id = _one_course(engine, kb, "leg", "Working with zingy leg syndrome")
     assert not [t for t in course_terms(engine, course_id) if t.term == "sciatica"]
     copy = Path(str(tmp_path)) / "kb"
     shutil.copytree(kb.source_dir, copy)
@@ -252,30 +213,13 @@ def test_read_courses_command(engine: Engine, kb: KnowledgeBase, cli_env: object
 
     from ceatlas.cli import app
 
-    catalog = Catalog(engine, kb)
-    catalog.init()
-    catalog.import_documents(
-        [
-            {
-                "@context": "https://schema.org",
-                "@type": "Course",
-                "@id": "https://school.example/courses/mld",
-                "name": "MLD for lymphedema",
-                "provider": {
-                    "@type": "Organization",
-                    "name": "School",
-                    "url": "https://school.example",
-                },
-            }
-        ],
-        "test",
-    )
+    _, course_id = _one_course(engine, kb, "mld", "MLD for lymphedema")
     runner = CliRunner()
     stale = runner.invoke(app, ["read-courses", "--json"])
     assert stale.exit_code == 0, stale.output
     assert json.loads(stale.stdout)["courses"] == 0  # read on import already
     everything = runner.invoke(app, ["read-courses", "--all", "--json"])
     assert json.loads(everything.stdout)["courses"] == 1
-    shown = runner.invoke(app, ["course-terms", "show", "1"])
+    shown = runner.invoke(app, ["course-terms", "show", str(course_id)])
     assert "manual-lymph-drainage" in shown.stdout
     assert "primary" in shown.stdout
