@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import icalendar
@@ -237,7 +238,18 @@ def test_plan_from_the_sample_catalog_with_exports(therapist: str, cli_env: Path
 
 
 def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> None:
+    """A budget between the cheapest plan with any delivery mode and the cheapest in-person
+    one: in person alone there is no plan, and dropping the in-person limit (one change)
+    gives one, so the explanation must say so in words."""
     ok("init")
+
+    def cheapest(*extra: str) -> float:
+        out = ok("plan", "--account", therapist, "--pathway", "oncology-massage", "--json", *extra)
+        return float(json.loads(out)["plan"]["totals"]["cost"])
+
+    any_mode, in_person = cheapest(), cheapest("--mode", "in_person")
+    assert any_mode < in_person  # the sample has cheaper online sessions
+    budget = str(math.ceil(any_mode))
     result = runner.invoke(
         app,
         [
@@ -247,12 +259,12 @@ def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> Non
             "--pathway",
             "oncology-massage",
             "--budget",
-            "300",
+            budget,
             "--mode",
             "in_person",
         ],
     )
     assert result.exit_code == 1
     assert "status: infeasible" in result.stdout
-    assert "no plan under $300: the cheapest needs $" in result.stdout
+    assert f"no plan under ${budget}: the cheapest needs $" in result.stdout
     assert "gives one at $" in result.stdout

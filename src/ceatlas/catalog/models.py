@@ -80,6 +80,13 @@ class Course(Base):
     url: Mapped[str | None] = mapped_column(String(1000))
     content_hash: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # What the course reader found (primary or secondary terms, confirmations applied);
+    # search, recommendations and the planner read these, never the provider's tags above.
+    covers_techniques: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    covers_conditions: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    covers_competencies: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    covers_categories: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    primary_terms: Mapped[list[str]] = mapped_column(JSONList, default=list)
 
     provider: Mapped[Provider | None] = relationship(back_populates="courses", lazy="joined")
     approvals: Mapped[list[CourseApproval]] = relationship(

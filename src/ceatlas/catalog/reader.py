@@ -331,6 +331,26 @@ def _list_items(sentences: list[str]) -> set[int]:
     return out
 
 
+def _taught_lists(sentences: list[str], listed: set[int]) -> set[int]:
+    """Indexes of sentences introduced by "Topics:", "You will learn:" and the like (a
+    sentence ending in a colon that names what is taught): the list after it, whether on
+    one line or as bullet items, is what the course teaches."""
+    out: set[int] = set()
+    for number, sentence in enumerate(sentences):
+        if not sentence.rstrip().endswith(":"):
+            continue
+        if not _cue(_WORD.findall(_fold(sentence)), _TAUGHT):
+            continue
+        following = number + 1
+        if following < len(sentences):
+            out.add(following)
+        following += 1
+        while following in listed:
+            out.add(following)
+            following += 1
+    return out
+
+
 def read_course(
     index: TermIndex,
     title: str,
@@ -348,10 +368,13 @@ def read_course(
         hits += _scan(program, "text", 99, index)  # the program a module belongs to
     sentences = _sentences(description or "")
     listed = _list_items(sentences)
+    taught = _taught_lists(sentences, listed)
     for number, sentence in enumerate(sentences, start=1):
         found = _scan(sentence, "text", number, index)
-        if number - 1 in listed:
-            for hit in found:
+        for hit in found:
+            if number - 1 in taught:
+                hit.passing = False
+            elif number - 1 in listed:
                 hit.passing = True
         hits += found
     for keyword in keywords:

@@ -62,9 +62,21 @@ PROGRAMS: Table = Program.__table__  # type: ignore[assignment]
 _KEY_CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds too
 
 
+# Written by the course reader (catalog.understanding), never by an import.
+READER_COLUMNS = frozenset(
+    {
+        "covers_techniques",
+        "covers_conditions",
+        "covers_competencies",
+        "covers_categories",
+        "primary_terms",
+    }
+)
+
+
 def _columns(table: Table) -> tuple[str, ...]:
     skip = {"id", "key", "content_hash", "updated_at", "provider_id", "course_id"}
-    return tuple(c.name for c in table.columns if c.name not in skip)
+    return tuple(c.name for c in table.columns if c.name not in skip | READER_COLUMNS)
 
 
 PROVIDER_COLUMNS = _columns(PROVIDERS)

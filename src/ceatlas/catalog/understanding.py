@@ -15,7 +15,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, delete, insert, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ceatlas.catalog.models import Course, CourseReading, CourseTerm
 from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
@@ -165,6 +176,7 @@ def _read_batch(
             ]
         if values:
             conn.execute(insert(term), values)
+        _store_covers(conn, [row.id for row in rows])
         if rows:
             conn.execute(
                 insert(readings),
@@ -174,6 +186,50 @@ def _read_batch(
                 ],
             )
     return len(rows), len(values)
+
+
+_COVERS = {
+    "techniques": "covers_techniques",
+    "conditions": "covers_conditions",
+    "competencies": "covers_competencies",
+    "categories": "covers_categories",
+}
+COUNTED = ("primary", "secondary")
+
+
+def _store_covers(conn: Connection, ids: Sequence[int]) -> None:
+    """Write each course's primary and secondary terms onto its row (``covers_*`` and
+    ``primary_terms``), the columns search, recommendations and the planner read."""
+    if not ids:
+        return
+    t = cast(Table, CourseTerm.__table__)
+    found: dict[int, dict[str, list[str]]] = {
+        cid: {column: [] for column in (*_COVERS.values(), "primary_terms")} for cid in ids
+    }
+    rows = conn.execute(
+        select(t.c.course_id, t.c.kind, t.c.term, t.c.centrality)
+        .where(and_(t.c.course_id.in_(ids), t.c.centrality.in_(COUNTED)))
+        .order_by(t.c.course_id, t.c.kind, t.c.term)
+    )
+    for course_id, kind, term, centrality in rows:
+        column = _COVERS.get(kind)
+        if column is None:
+            continue
+        found[course_id][column].append(term)
+        if centrality == "primary":
+            found[course_id]["primary_terms"].append(f"{kind}:{term}")
+    course = cast(Table, Course.__table__)
+    conn.execute(
+        update(course)
+        .where(course.c.id == bindparam("course_id"))
+        .values(
+            {column: bindparam(f"v_{column}") for column in (*_COVERS.values(), "primary_terms")}
+        ),
+        [
+            {"course_id": cid, **{f"v_{k}": v for k, v in columns.items()}}
+            for cid, columns in found.items()
+        ],
+    )
 
 
 def _term_row(course_id: int, t: InferredTerm, stamp: str) -> dict[str, object]:
@@ -255,4 +311,5 @@ def confirm_term(
             "kb_version": kb_stamp(kb),
         }
         conn.execute(insert(t), [row])
+        _store_covers(conn, [course_id])
     return StoredTerm(kind, entry.id, centrality, 1.0, evidence, "confirmed")

@@ -106,24 +106,25 @@ def meetings_of(
 
 
 def course_facts(engine: Engine) -> list[CourseFacts]:
-    """Every course with what it covers and the course keys it requires."""
+    """Every course with what it covers (what the course reader found it teaches centrally
+    or in part, never a term only mentioned in passing) and the course keys it requires."""
     columns = (
         Course.id,
         Course.key,
-        Course.techniques,
-        Course.competencies,
-        Course.conditions,
-        Course.ce_categories,
+        Course.covers_techniques,
+        Course.covers_competencies,
+        Course.covers_conditions,
+        Course.covers_categories,
         Course.prerequisites,
     )
     out = []
     with engine.connect() as conn:
         for row in conn.execute(sa.select(*columns)):
             covers = frozenset(
-                [f"technique:{t}" for t in row.techniques or []]
-                + [f"competency:{c}" for c in row.competencies or []]
-                + [f"condition:{c}" for c in row.conditions or []]
-                + [f"category:{c}" for c in row.ce_categories or []]
+                [f"technique:{t}" for t in row.covers_techniques or []]
+                + [f"competency:{c}" for c in row.covers_competencies or []]
+                + [f"condition:{c}" for c in row.covers_conditions or []]
+                + [f"category:{c}" for c in row.covers_categories or []]
             )
             prereqs = tuple(
                 str(p["value"])

@@ -72,6 +72,14 @@ class CourseRecommendation(BaseModel):
     )
     clients_per_hour: float | None = None
     distance_miles: float | None = None
+    focus: int = Field(
+        2,
+        description=(
+            "How directly the course serves the caseload: 0 mainly about one of its "
+            "conditions, 1 covers one in part, 2 only teaches a technique for them. "
+            "Courses are ranked by focus first, then by value."
+        ),
+    )
     explanation: str
 
 

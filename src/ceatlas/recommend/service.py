@@ -6,9 +6,13 @@
    ``techniques`` of each condition), weighted by frequency.
 3. Courses come from :mod:`ceatlas.search` under the therapist's constraints: one search
    for sessions teaching any of the top techniques, cheapest first, plus one per top
-   technique the first search left without a course. Each course's coverage counts the
-   caseload conditions it addresses through a recommended technique it teaches or a
-   condition it lists; courses are ranked by coverage per dollar (or per CE hour).
+   technique the first search left without a course, plus one for courses about the
+   caseload's conditions. What a course teaches and is about is what the course reader
+   found (primary or secondary terms). Each course's coverage counts the caseload
+   conditions it addresses through a recommended technique it teaches or a condition it
+   covers; courses mainly about a caseload condition come first, then courses covering one
+   in part, then courses that only teach a technique, each group by coverage per dollar
+   (or per CE hour).
 """
 
 from __future__ import annotations
@@ -201,7 +205,8 @@ class Recommender:
         if self._search is None or not techniques:
             return [], []
         wanted = [t.technique_id for t in techniques]
-        hits, warnings = self._candidates(wanted, constraints, today)
+        conditions = [load.condition_id for load in loads]
+        hits, warnings = self._candidates(wanted, conditions, constraints, today)
         total = sum(c.clients_per_month for c in loads)
         by_course: dict[int, list[SessionHit]] = defaultdict(list)
         for hit in hits:
@@ -225,8 +230,14 @@ class Recommender:
         return [r for r in ranked if r.course.id in keep], warnings
 
     def _candidates(
-        self, techniques: list[str], constraints: Constraints, today: dt.date
+        self,
+        techniques: list[str],
+        conditions: list[str],
+        constraints: Constraints,
+        today: dt.date,
     ) -> tuple[list[SessionHit], list[str]]:
+        """Sessions of courses that teach a recommended technique, and of courses the
+        course reader found to be about (or to cover) one of the caseload's conditions."""
         assert self._search is not None
         if constraints.date_to and constraints.date_to < (constraints.date_from or today):
             raise SearchError("date_to: is before the first day searched (date_from or today)")
@@ -252,6 +263,11 @@ class Recommender:
             )
             hits.extend(more.results)
             taught.update(t for hit in more.results for t in hit.course.techniques)
+        if conditions:
+            direct = self._search.search(
+                SearchQuery.model_validate({**base, "conditions": conditions}), today
+            )
+            hits.extend(direct.results)
         return hits, warnings
 
     def _course(
@@ -274,6 +290,10 @@ class Recommender:
             if set(load.techniques) & set(taught) or load.condition_id in course.conditions
         ]
         covered = sum(s.clients_per_month for s in shares)
+        caseload = {load.condition_id for load in loads}
+        about = [c for c in course.conditions if c in caseload]
+        primary = {t.split(":", 1)[1] for t in course.primary_terms if t.startswith("conditions:")}
+        focus = 0 if set(about) & primary else 1 if about else 2
         price = best.session.price
         hours = course.ce_hours
         per_100 = covered / float(price) * 100 if price else None
@@ -281,6 +301,9 @@ class Recommender:
         names = [self.kb.techniques[t].name for t in taught if t in self.kb.techniques]
         cost = _cost(price, best.session.currency, hours, per_100, per_hour)
         explanation = coverage_sentence(covered, total, shares)
+        if about:
+            words = [self.kb.conditions[c].name.lower() for c in about if c in self.kb.conditions]
+            explanation += f"; {'about' if focus == 0 else 'covers'} {', '.join(words)}"
         if names:
             explanation += f"; teaches {', '.join(names)}"
         explanation += f"; {cost}"
@@ -298,6 +321,7 @@ class Recommender:
             clients_per_100_dollars=round(per_100, 2) if per_100 is not None else None,
             clients_per_hour=round(per_hour, 2) if per_hour is not None else None,
             distance_miles=best.distance_miles,
+            focus=focus,
             explanation=explanation,
         )
 
@@ -393,14 +417,16 @@ def _value(rec: CourseRecommendation) -> tuple[float, float]:
     return per_dollar, per_hour
 
 
-def _per_dollar_key(rec: CourseRecommendation) -> tuple[float, float, float, str]:
+def _per_dollar_key(rec: CourseRecommendation) -> tuple[int, float, float, float, str]:
+    """Specific before generic (``focus``), then clients per dollar."""
     per_dollar, per_hour = _value(rec)
-    return (-per_dollar, -per_hour, -rec.clients_per_month, rec.course.title)
+    return (rec.focus, -per_dollar, -per_hour, -rec.clients_per_month, rec.course.title)
 
 
-def _per_hour_key(rec: CourseRecommendation) -> tuple[float, float, float, str]:
+def _per_hour_key(rec: CourseRecommendation) -> tuple[int, float, float, float, str]:
+    """Specific before generic (``focus``), then clients per CE hour."""
     per_dollar, per_hour = _value(rec)
-    return (-per_hour, -per_dollar, -rec.clients_per_month, rec.course.title)
+    return (rec.focus, -per_hour, -per_dollar, -rec.clients_per_month, rec.course.title)
 
 
 def _cost(

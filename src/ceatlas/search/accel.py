@@ -57,6 +57,14 @@ CHUNK = 100_000
 TEXT_CACHE_PAIRS = 2_000_000
 TEXT_CACHE_MASKS = 24
 HIGHLIGHT_CACHE_ENTRIES = 50_000  # (query text, course) -> the words it matched
+# The facet lists the snapshot keeps, and the course column each is read from: what the
+# course reader found a course teaches (primary or secondary), not the provider's tags.
+COVERS = {
+    "techniques": "covers_techniques",
+    "conditions": "covers_conditions",
+    "competencies": "covers_competencies",
+    "ce_categories": "covers_categories",
+}
 NULL_DAY = np.iinfo(np.int64).max
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -337,8 +345,8 @@ def load(conn: Connection, version: int, elements: Callable[[Any], Any]) -> Snap
     language = languages.codes([None if r[4] is None else sql_lower(r[4]) for r in course_rows])
     lists: dict[str, dict[str, Ints]] = {}
     pairs: dict[str, tuple[Ints, Ints, list[str]]] = {}
-    for name in ("techniques", "conditions", "competencies", "ce_categories"):
-        values = elements(C.c[name])
+    for name, column in COVERS.items():
+        values = elements(C.c[column])
         element_rows = conn.execute(
             sa.select(C.c.id, values.c.value)
             .select_from(C.join(values, sa.true()))

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Field
 
 
 class CourseInfo(BaseModel):
+    """A result's course. ``techniques``, ``conditions``, ``competencies`` and
+    ``ce_categories`` are what the course reader found the course teaches centrally or in
+    part (terms only mentioned in passing are left out), not the provider's own tags."""
+
     id: int
     key: str
     title: str
@@ -22,6 +26,10 @@ class CourseInfo(BaseModel):
     conditions: list[str] = []
     competencies: list[str] = []
     ce_categories: list[str] = []
+    primary_terms: list[str] = Field(
+        default_factory=list,
+        description="What the course is mainly about, as 'kind:id' (e.g. 'conditions:sciatica').",
+    )
     url: str | None = None
 
 

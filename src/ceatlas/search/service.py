@@ -376,10 +376,10 @@ class SearchService:
                 sa.func.lower(C.c.language).in_([v.lower() for v in query.languages]),
             )
         lists = (
-            ("categories", "categories", C.c.ce_categories, query.categories),
-            ("techniques", "techniques", C.c.techniques, query.techniques),
-            ("conditions", "conditions", C.c.conditions, query.conditions),
-            ("competencies", "competencies", C.c.competencies, query.competencies),
+            ("categories", "categories", C.c.covers_categories, query.categories),
+            ("techniques", "techniques", C.c.covers_techniques, query.techniques),
+            ("conditions", "conditions", C.c.covers_conditions, query.conditions),
+            ("competencies", "competencies", C.c.covers_competencies, query.competencies),
         )
         for group, kind, column, values in lists:
             if values:
@@ -396,9 +396,13 @@ class SearchService:
                 plan.pathway = (list(pathway.techniques), list(pathway.competencies))
                 either = []
                 if pathway.techniques:
-                    either.append(backend.json_contains_any(C.c.techniques, pathway.techniques))
+                    either.append(
+                        backend.json_contains_any(C.c.covers_techniques, pathway.techniques)
+                    )
                 if pathway.competencies:
-                    either.append(backend.json_contains_any(C.c.competencies, pathway.competencies))
+                    either.append(
+                        backend.json_contains_any(C.c.covers_competencies, pathway.competencies)
+                    )
                 _course_filter(plan, "pathway", sa.or_(*either) if either else sa.false())
         if query.providers:
             lowered = [v.lower() for v in query.providers]
@@ -542,10 +546,11 @@ class SearchService:
             C.c.ce_hours.label("c_ce_hours"),
             C.c.level.label("c_level"),
             C.c.language.label("c_language"),
-            C.c.techniques.label("c_techniques"),
-            C.c.conditions.label("c_conditions"),
-            C.c.competencies.label("c_competencies"),
-            C.c.ce_categories.label("c_ce_categories"),
+            C.c.covers_techniques.label("c_techniques"),
+            C.c.covers_conditions.label("c_conditions"),
+            C.c.covers_competencies.label("c_competencies"),
+            C.c.covers_categories.label("c_ce_categories"),
+            C.c.primary_terms.label("c_primary_terms"),
             C.c.url.label("c_url"),
             C.c.provider_id.label("c_provider_id"),
             P.c.key.label("p_key"),
@@ -906,6 +911,7 @@ class SearchService:
                         conditions=row.c_conditions,
                         competencies=row.c_competencies,
                         ce_categories=row.c_ce_categories,
+                        primary_terms=row.c_primary_terms,
                         url=row.c_url,
                     ),
                     score=_score(row.score if scores is None else scores.get(cid)),
@@ -1036,8 +1042,8 @@ class SearchService:
             None,
         )
         for name, column, without in (
-            ("technique", C.c.techniques, "techniques"),
-            ("condition", C.c.conditions, "conditions"),
+            ("technique", C.c.covers_techniques, "techniques"),
+            ("condition", C.c.covers_conditions, "conditions"),
         ):
             courses, _, matched = per_course(without)
             elements = self.backend.json_elements(column)

@@ -1,0 +1,1 @@
+"""Quality measurements over the public entry points (labelled sets, side by side)."""
