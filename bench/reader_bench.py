@@ -87,11 +87,12 @@ def throughput(sessions: int) -> dict[str, Any]:
     from ceatlas.catalog.models import Course
     from ceatlas.catalog.reader import TermIndex, read_course
     from ceatlas.catalog.understanding import read_catalog
-    from ceatlas.db import make_engine
+    from ceatlas.db import make_engine, migrate
     from ceatlas.kb import load_kb
 
     db = _catalog(sessions)
     engine = make_engine(f"sqlite:///{db}")
+    migrate(engine)  # a catalog kept from an earlier run may predate the current schema
     kb = load_kb()
     with engine.connect() as conn:
         texts = conn.execute(select(Course.title, Course.description)).all()

@@ -56,6 +56,9 @@ def test_techniques_ranked_by_weighted_coverage(recommender: Recommender) -> Non
     cautions = {c.condition_id: c.cautions for c in result.conditions}
     assert any(c.startswith("Red flag: ") and "cauda equina" in c for c in cautions["sciatica"])
     assert set(cautions) == {"sciatica", "piriformis-syndrome", "tennis-elbow"}
+    # every suggested technique carries its contraindications and cautions (the KB has
+    # sourced cautions for every technique)
+    assert all(t.cautions for t in result.techniques)
     goal = result.planner_goal()
     assert goal.techniques == [t.technique_id for t in result.techniques]
     assert set(goal.conditions) == {"sciatica", "piriformis-syndrome", "tennis-elbow"}

@@ -135,6 +135,11 @@ def test_course_page(client: TestClient) -> None:
     assert "Sample data" in page
     assert re.search(r'href="/providers/\d+"', page)
     assert re.search(r'href="/kb/conditions/sciatica"', page)
+    # the cautions of what the course covers, each with its source
+    assert ">Cautions for what this course covers</h2>" in page
+    cautions = page.split(">Cautions for what this course covers</h2>")[1].split("</section>")[0]
+    assert "<strong>Red flag:</strong>" in cautions
+    assert "(source: <a href=" in cautions
     session_ids = _ids(page, r'id="session-(\d+)"')
     assert session_ids
     assert f'href="/sessions/{session_ids[0]}.ics"' in page

@@ -286,6 +286,9 @@ def _hits_at(
         _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
     )
     focus = _cue(words[: start + size + 1], _FOCUS)
+    if where == "title" and after[:1] in (["risk"], ["risks"]):
+        # "Lymphedema Risk": the course is about preventing the condition, not treating it
+        where, focus = "text", False
     lo = toks[max(0, start - 8)][1] if toks else 0
     hi = toks[min(len(toks) - 1, start + size + 8)][2] if toks else len(text)
     evidence = text[lo:hi].strip()
@@ -305,6 +308,13 @@ def _in_list(text: str, toks: list[tuple[str, int, int]], start: int) -> bool:
 _MODULE = re.compile(
     r"\b(?:module|unit|part|level|session|week)\s*[0-9ivx]+\s*[:.\-\u2013\u2014]\s*", re.I
 )
+
+
+def _without(text: str, name: str) -> str:
+    """``text`` with every occurrence of ``name`` (case-insensitive) blanked out."""
+    if not name.strip():
+        return text
+    return re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
 
 
 def _split_module(title: str) -> tuple[str, str]:
@@ -365,7 +375,8 @@ def read_course(
     program, subject = _split_module(title)
     hits = _scan(subject, "title", 0, index)
     if program:
-        hits += _scan(program, "text", 99, index)  # the program a module belongs to
+        # the description repeating the program's name is context too
+        description = _without(description or "", program)
     sentences = _sentences(description or "")
     listed = _list_items(sentences)
     taught = _taught_lists(sentences, listed)
@@ -377,6 +388,18 @@ def read_course(
             elif number - 1 in listed:
                 hit.passing = True
         hits += found
+    if program:
+        # The program a module belongs to: where the module's own title names a term of
+        # the same kind, the program's term is context, named in passing; otherwise the
+        # module teaches the program's subject ("Sports Massage Certification, Module 2:
+        # Pre- and Post-Event").
+        own_kinds = {h.kind for h in hits if h.where == "title" and not h.negated}
+        for hit in _scan(program, "title", 0, index):
+            if hit.kind in own_kinds:
+                hit.where = "text"
+                hit.sentence = 99
+                hit.passing = True
+            hits.append(hit)
     for keyword in keywords:
         hits += [
             _Hit(h.kind, h.id, "text", 99, False, h.negated, False, h.fuzzy, f"keyword: {keyword}")
@@ -404,8 +427,18 @@ def _examples_only(terms: list[InferredTerm]) -> list[InferredTerm]:
         t.kind in ("techniques", "conditions") and t.centrality == "primary" and t.confidence >= 0.9
         for t in terms
     )
-    if not subject or clinical_title:
+    if not subject:
         return terms
+    if clinical_title:
+        # "Chair Massage as a Business", "Ethics in Sports Massage": the CE subject is the
+        # course's subject; a technique the title also names is its setting, taught at
+        # most in part.
+        return [
+            InferredTerm(t.kind, t.id, "secondary", 0.6, t.evidence, t.provenance)
+            if t.kind == "techniques" and t.centrality == "primary"
+            else t
+            for t in terms
+        ]
     return [
         InferredTerm(t.kind, t.id, "mentioned", 0.4, t.evidence, t.provenance)
         if t.kind in ("techniques", "conditions") and t.centrality == "secondary"
@@ -457,6 +490,6 @@ def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
         return "primary", 0.75, early_focus[0]
     if len(solid) >= 3:
         return "primary", 0.7, solid[0]
-    if solid:
+    if solid and (found[0].kind != "conditions" or len(solid) >= 2 or solid[0].focus):
         return "secondary", 0.6, solid[0]
     return "mentioned", 0.4, (plain or found)[0]

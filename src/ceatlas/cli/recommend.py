@@ -208,6 +208,9 @@ def _print(result: Any) -> None:
     for condition in result.conditions:
         for caution in condition.cautions:
             p(f"  {condition.name}: {caution}", markup=False, soft_wrap=True)
+    for technique in result.techniques:
+        for caution in technique.cautions:
+            p(f"  {technique.name}: {caution}", markup=False, soft_wrap=True)
     p("\nNext: plan these with")
     p(f"  {result.planner_command()}", markup=False, soft_wrap=True)
 

@@ -56,6 +56,10 @@ class TechniqueRecommendation(BaseModel):
     courses: list[str] = Field(
         default_factory=list, description="Keys of the best-value courses teaching it."
     )
+    cautions: list[str] = Field(
+        default_factory=list,
+        description="The KB's contraindications, cautions and red flags of the technique.",
+    )
 
 
 class CourseRecommendation(BaseModel):

@@ -188,6 +188,7 @@ class Recommender:
                     share=round(covered / total, 4) if total else 0.0,
                     conditions=shares,
                     explanation=explanation,
+                    cautions=[_caution_words(c) for c in self.kb.techniques[tid].cautions],
                 )
             )
         return out

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from ceatlas.catalog import models as m
 from ceatlas.catalog.schemaorg_write import course_jsonld
 from ceatlas.kb import KnowledgeBase
+from ceatlas.kb.models import Caution
 from ceatlas.web import schemas as s
 from ceatlas.web.labels import approval_label, mode_label
 
@@ -330,6 +331,29 @@ _KIND_WORDS = {
     "competencies": "Skills",
     "categories": "CE subjects",
 }
+
+
+@dataclass(frozen=True)
+class TermCautions:
+    name: str
+    url: str
+    cautions: list[Caution]
+
+
+def course_cautions(kb: KnowledgeBase, course: m.Course) -> list[TermCautions]:
+    """The KB's contraindications, cautions and red flags of the techniques and conditions
+    the course covers (primary or secondary, as the course reader found them)."""
+    out = []
+    for kind, ids in (
+        ("techniques", course.covers_techniques),
+        ("conditions", course.covers_conditions),
+    ):
+        for term in ids or []:
+            entry = kb.entries(kind).get(term)
+            cautions = getattr(entry, "cautions", None)
+            if entry is not None and cautions:
+                out.append(TermCautions(entry.name, f"/kb/{kind}/{term}", list(cautions)))
+    return out
 
 
 def course_reading(

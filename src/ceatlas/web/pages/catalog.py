@@ -37,6 +37,7 @@ def course_page(request: Request, ctx: Ctx, db: Db, course_id: Id) -> HTMLRespon
         {
             "course": detail,
             "reading": queries.course_reading(db, ctx.kb, course_id),
+            "cautions": queries.course_cautions(ctx.kb, course),
             "jsonld": queries.course_jsonld_text(course),
             "programs": programs,
             "sample_notice": SAMPLE_NOTICE if detail.is_sample else None,
