@@ -1,4 +1,5 @@
-"""The admin area: approving provider accounts, browsing knowledge-base sources."""
+"""The admin area: approving provider accounts, browsing knowledge-base sources,
+confirming or correcting what a course covers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts import Accounts, Role
-from ceatlas.catalog.models import Provider
+from ceatlas.catalog.models import Course, Provider
 from web.forms import PASSWORD, log_in, post_form
+
+MIGRAINE = "Migraine: What Massage Can and Cannot Do"
 
 
 def test_only_admins_see_the_admin_area(fresh_client: TestClient, engine: Engine) -> None:
@@ -66,3 +69,66 @@ def test_sources_page_lists_kb_sources(fresh_client: TestClient, engine: Engine)
     assert page.status_code == 200
     assert "distinct sources" in page.text
     assert 'href="/kb/conditions/' in page.text
+
+
+def _course_id(engine: Engine, title: str) -> int:
+    with Session(engine) as db:
+        found = db.scalar(select(Course.id).where(Course.title == title))
+    assert found is not None
+    return found
+
+
+def test_course_terms_are_for_admins_only(fresh_client: TestClient, engine: Engine) -> None:
+    course_id = _course_id(engine, MIGRAINE)
+    Accounts(engine).sign_up("ana@example.org", PASSWORD, "Ana")
+    assert fresh_client.get("/admin/courses", follow_redirects=False).status_code == 303
+    log_in(fresh_client, "ana@example.org")
+    assert fresh_client.get("/admin/courses").status_code == 403
+    assert fresh_client.get(f"/admin/courses/{course_id}/terms").status_code == 403
+    posted = fresh_client.post(
+        f"/admin/courses/{course_id}/terms",
+        data={"kind": "conditions", "term": "sciatica", "centrality": "primary"},
+        follow_redirects=False,
+    )
+    assert posted.status_code in (403, 400)
+
+
+def test_an_admin_corrects_what_a_course_covers(fresh_client: TestClient, engine: Engine) -> None:
+    """The sample's migraine course is about migraine (its title). An administrator says it
+    does not teach migraine after all: the condition filter stops finding it; a typo in the
+    add form is refused next to its field with the closest KB name, and nothing is saved."""
+    Accounts(engine).create_admin("root@example.org", PASSWORD)
+    log_in(fresh_client, "root@example.org")
+    course_id = _course_id(engine, MIGRAINE)
+    found = fresh_client.get("/admin/courses", params={"q": "migraine"})
+    assert f'href="/admin/courses/{course_id}/terms"' in found.text
+    page = fresh_client.get(f"/admin/courses/{course_id}/terms")
+    assert page.status_code == 200
+    assert "Migraine" in page.text
+    assert "Main subject" in page.text
+    assert "primary" not in page.text.replace('value="primary"', "")  # words, not codes
+
+    def migraine_courses() -> set[str]:
+        hits = fresh_client.get(
+            "/api/v1/search", params={"conditions": "migraine", "per_page": 100}
+        ).json()["results"]
+        return {h["course"]["title"] for h in hits}
+
+    assert MIGRAINE in migraine_courses()
+    path = f"/admin/courses/{course_id}/terms"
+    typo = post_form(
+        fresh_client, path, {"kind": "conditions", "term": "migrane", "centrality": "primary"}
+    )
+    assert typo.status_code == 422
+    assert 'id="term-error"' in typo.text
+    assert "did you mean Migraine" in typo.text
+    assert 'value="migrane"' in typo.text  # what the admin typed is kept
+    assert MIGRAINE in migraine_courses()
+    done = post_form(
+        fresh_client, path, {"kind": "conditions", "term": "Migraine", "centrality": "none"}
+    )
+    assert done.status_code == 303
+    assert MIGRAINE not in migraine_courses()
+    again = fresh_client.get(done.headers["location"])
+    assert "Not taught" in again.text
+    assert "confirmed by an administrator" in again.text

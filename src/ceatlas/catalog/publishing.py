@@ -387,18 +387,6 @@ def program_jsonld(
 # --- the publisher --------------------------------------------------------------------------
 
 
-def _closest(kb: KnowledgeBase, kind: str, word: str) -> list[str]:
-    """Up to three KB names closest to ``word`` (by spelling)."""
-    from rapidfuzz import fuzz, process
-
-    names = {e.name: e.name for e in kb.entries(kind).values()}
-    for entry in kb.entries(kind).values():
-        for synonym in getattr(entry, "synonyms", []):
-            names[synonym] = entry.name
-    found = process.extract(word, list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=80)
-    return list(dict.fromkeys(names[f[0]] for f in found))[:3]
-
-
 class Publisher:
     """Writes the listings of one catalog provider, and only those."""
 
@@ -524,7 +512,7 @@ class Publisher:
         for kind, words in (("techniques", data.techniques), ("conditions", data.conditions)):
             for word in words:
                 if self.resolver.resolve(kind, word) is None:
-                    close = _closest(self.resolver, kind, word)
+                    close = self.resolver.closest(kind, word)
                     hint = f"; did you mean {' or '.join(close)}?" if close else ""
                     singular = kind[:-1]
                     raise PublishError(

@@ -289,7 +289,9 @@ def confirm_term(
         raise TermError("use conditions, techniques, competencies or categories", "kind")
     entry = kb.get(kind, term)
     if entry is None:
-        raise TermError(f"{term!r} is not one of the knowledge base's {kind}", "term")
+        close = kb.closest(kind, term)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise TermError(f"{term!r} is not one of the knowledge base's {kind}{hint}", "term")
     if centrality not in CONFIRMABLE:
         raise TermError(f"use one of {', '.join(CONFIRMABLE)}", "centrality")
     t = cast(Table, CourseTerm.__table__)

@@ -90,6 +90,18 @@ class KnowledgeBase:
         """The id whose id/name/synonym/abbreviation/lay phrase equals ``text`` once normalized."""
         return self._terms[canonical_kind(kind)].get(normalize(text))
 
+    def closest(self, kind: str, word: str) -> list[str]:
+        """Up to three entry names closest to ``word`` by spelling (names and synonyms), for
+        a "did you mean" hint."""
+        from rapidfuzz import fuzz, process
+
+        names = {e.name: e.name for e in self.entries(kind).values()}
+        for entry in self.entries(kind).values():
+            for synonym in getattr(entry, "synonyms", []):
+                names[synonym] = entry.name
+        found = process.extract(word, list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=80)
+        return list(dict.fromkeys(names[f[0]] for f in found))[:3]
+
     def terms(self, kind: str) -> dict[str, str]:
         """Every normalized term of a kind mapped to its entry id (for search indexing)."""
         return dict(self._terms[canonical_kind(kind)])

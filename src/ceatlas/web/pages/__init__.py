@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from ceatlas.web.pages import (
     account,
     admin,
+    admin_terms,
     catalog,
     ce,
     kb,
@@ -23,6 +24,7 @@ router.include_router(therapist.router)
 router.include_router(ce.router)
 router.include_router(provider.router)
 router.include_router(admin.router)
+router.include_router(admin_terms.router)
 router.include_router(recommend.router)
 
 __all__ = ["router"]
