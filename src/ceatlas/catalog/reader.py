@@ -137,6 +137,7 @@ _FOCUS = (
     "learn",
     "this course",
     "this workshop",
+    "this module",
     "this class",
     "in this",
 )
@@ -389,11 +390,17 @@ def read_course(
                 hit.passing = True
         hits += found
     if program:
-        # The program a module belongs to: where the module's own title names a term of
-        # the same kind, the program's term is context, named in passing; otherwise the
-        # module teaches the program's subject ("Sports Massage Certification, Module 2:
+        # The program a module belongs to: where the module's own title (or the opening
+        # of its description, as its focus) names a term of the same kind, the program's
+        # term is context, named in passing; otherwise the module teaches the program's
+        # subject ("Sports Massage Certification, Module 2:
         # Pre- and Post-Event").
-        own_kinds = {h.kind for h in hits if h.where == "title" and not h.negated}
+        own_kinds = {
+            h.kind
+            for h in hits
+            if not h.negated
+            and (h.where == "title" or (h.focus and not h.passing and h.sentence <= 3))
+        }
         for hit in _scan(program, "title", 0, index):
             if hit.kind in own_kinds:
                 hit.where = "text"
