@@ -8,7 +8,7 @@ from pathlib import Path
 import ceatlas
 
 ROOT = Path(ceatlas.__file__).parent
-SHARED = {"config", "db", "orm"}
+SHARED = {"config", "db", "orm", "embeddings"}
 # What each domain package may import besides itself and the shared modules.
 ALLOWED: dict[str, set[str]] = {
     "kb": set(),

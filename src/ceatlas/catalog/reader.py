@@ -318,6 +318,12 @@ def _without(text: str, name: str) -> str:
     return re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
 
 
+def module_subject(title: str) -> str:
+    """A program module's own subject ('Survivorship and Lymphedema Risk' for 'Oncology
+    Massage Certificate, Module 4: Survivorship and Lymphedema Risk'); else the title."""
+    return _split_module(title)[1]
+
+
 def _split_module(title: str) -> tuple[str, str]:
     """('Oncology Massage Certificate', 'Survivorship and Lymphedema Risk') for a module
     title 'Oncology Massage Certificate, Module 4: Survivorship and Lymphedema Risk'."""

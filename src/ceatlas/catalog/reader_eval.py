@@ -69,6 +69,23 @@ def reader_of(index: TermIndex) -> Reader:
     return read
 
 
+def with_embeddings(records: list[dict[str, Any]], index: TermIndex, kb: KnowledgeBase) -> Reader:
+    """The lexical reader plus the embedding assist (:mod:`.reader_embed`), computed for
+    ``records`` at once (one batch of title embeddings)."""
+    from ceatlas.catalog.reader_embed import TitleEmbedder
+
+    lexical = reader_of(index)
+    readings = TitleEmbedder.build(kb).assist(
+        [str(r["title"]) for r in records], [lexical(r) for r in records]
+    )
+    by_id = {str(r["id"]): terms for r, terms in zip(records, readings, strict=True)}
+
+    def read(record: dict[str, Any]) -> list[InferredTerm]:
+        return by_id[str(record["id"])]
+
+    return read
+
+
 def tags_only(kb: KnowledgeBase) -> Reader:
     """The previous behaviour: provider keywords resolved to KB ids, each one 'covered'."""
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 
+from ceatlas.catalog import reader_embed
 from ceatlas.catalog.models import Course, CourseReading, CourseTerm
 from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
 from ceatlas.kb import KnowledgeBase
@@ -56,6 +57,7 @@ def kb_stamp(kb: KnowledgeBase) -> str:
 
 
 _INDEXES: dict[str, TermIndex] = {}
+_EMBEDDERS: dict[str, reader_embed.TitleEmbedder] = {}
 
 
 def _index(kb: KnowledgeBase) -> TermIndex:
@@ -63,6 +65,13 @@ def _index(kb: KnowledgeBase) -> TermIndex:
     if stamp not in _INDEXES:
         _INDEXES[stamp] = TermIndex.build(kb)
     return _INDEXES[stamp]
+
+
+def _embedder(kb: KnowledgeBase) -> reader_embed.TitleEmbedder:
+    stamp = kb_stamp(kb)
+    if stamp not in _EMBEDDERS:
+        _EMBEDDERS[stamp] = reader_embed.TitleEmbedder.build(kb)
+    return _EMBEDDERS[stamp]
 
 
 @dataclass(frozen=True)
@@ -115,11 +124,17 @@ def read_catalog(
     everything: bool = False,
     course_ids: Sequence[int] | None = None,
     batch: int = BATCH,
+    embeddings: bool | None = None,
 ) -> ReadReport:
     """Read every course that is new, changed, or read with another KB (all: ``everything``;
-    only these: ``course_ids``)."""
+    only these: ``course_ids``). ``embeddings``: use the embedding assist
+    (:mod:`.reader_embed`); ``None`` follows ``CEATLAS_READER_EMBEDDINGS``."""
     started = time.perf_counter()
-    stamp = kb_stamp(kb)
+    use_embeddings = reader_embed.wanted() if embeddings is None else embeddings
+    embedder = _embedder(kb) if use_embeddings else None
+    # a reading made with the embedding assist is stamped apart, so switching it on or off
+    # reads every course again
+    stamp = kb_stamp(kb) + ("+e" if embedder else "")
     index = _index(kb)
     if course_ids is not None:
         ids = list(course_ids)
@@ -130,14 +145,19 @@ def read_catalog(
         ids = _stale_ids(engine, stamp)
     courses = terms = 0
     for chunk in _batches(ids, batch):
-        courses_done, terms_done = _read_batch(engine, kb, index, stamp, chunk)
+        courses_done, terms_done = _read_batch(engine, kb, index, stamp, chunk, embedder)
         courses += courses_done
         terms += terms_done
     return ReadReport(courses, terms, time.perf_counter() - started)
 
 
 def _read_batch(
-    engine: Engine, kb: KnowledgeBase, index: TermIndex, stamp: str, ids: Sequence[int]
+    engine: Engine,
+    kb: KnowledgeBase,
+    index: TermIndex,
+    stamp: str,
+    ids: Sequence[int],
+    embedder: reader_embed.TitleEmbedder | None = None,
 ) -> tuple[int, int]:
     term = cast(Table, CourseTerm.__table__)
     readings = cast(Table, CourseReading.__table__)
@@ -166,9 +186,14 @@ def _read_batch(
             delete(term).where(and_(term.c.course_id.in_(ids), term.c.provenance != "confirmed"))
         )
         conn.execute(delete(readings).where(readings.c.course_id.in_(ids)))
+        read = [
+            read_course(index, row.title, row.description, declared=_declared(kb, row))
+            for row in rows
+        ]
+        if embedder is not None and rows:
+            read = embedder.assist([row.title for row in rows], read)
         values = []
-        for row in rows:
-            found = read_course(index, row.title, row.description, declared=_declared(kb, row))
+        for row, found in zip(rows, read, strict=True):
             values += [
                 _term_row(row.id, t, stamp)
                 for t in found
