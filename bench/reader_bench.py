@@ -107,8 +107,18 @@ def throughput(sessions: int) -> dict[str, Any]:
     started = time.perf_counter()
     terms = sum(len(read_course(index, t, d)) for t, d in texts)
     pure = time.perf_counter() - started
+    from ceatlas.catalog.reader_embed import TitleEmbedder
+    from ceatlas.embeddings import load_model
+
+    load_model()
+    started = time.perf_counter()
+    embedder = TitleEmbedder.build(kb)
+    readings = [read_course(index, t, d) for t, d in texts]
+    assisted = embedder.assist([t for t, _ in texts], readings)
+    with_embeddings = time.perf_counter() - started
+    added = sum(len(a) - len(r) for a, r in zip(assisted, readings, strict=True))
     load = os.getloadavg()
-    report = read_catalog(engine, kb, everything=True)
+    report = read_catalog(engine, kb, everything=True, embeddings=False)
     engine.dispose()
     return {
         "sessions": sessions,
@@ -116,6 +126,9 @@ def throughput(sessions: int) -> dict[str, Any]:
         "reader_only_seconds": round(pure, 2),
         "reader_only_courses_per_second": round(len(texts) / pure, 1),
         "terms_found": terms,
+        "with_embeddings_seconds": round(with_embeddings, 2),
+        "with_embeddings_courses_per_second": round(len(texts) / with_embeddings, 1),
+        "terms_added_by_embeddings": added,
         "reread_after_kb_change_seconds": round(report.seconds, 2),
         "reread_courses_per_second": round(report.per_second, 1),
         "load_average_before_reread": load,
@@ -173,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"- reader alone: {t['reader_only_courses_per_second']:,} courses/s "
             f"({t['reader_only_seconds']} s)",
+            f"- reader + embedding assist (titles with no main condition or technique "
+            f"encoded, one torch thread): {t['with_embeddings_courses_per_second']:,} "
+            f"courses/s ({t['with_embeddings_seconds']} s; {t['terms_added_by_embeddings']:,} "
+            f"terms added)",
             f"- re-read of every course after a KB change (read, delete, store): "
             f"{t['reread_after_kb_change_seconds']} s, {t['reread_courses_per_second']:,} "
             f"courses/s (load average before: {_load(t['load_average_before_reread'])})",

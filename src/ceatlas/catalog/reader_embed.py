@@ -62,14 +62,20 @@ class TitleEmbedder:
     ) -> list[list[InferredTerm]]:
         """Each reading with, for a kind that has no primary term, the title's closest KB
         entry of that kind as primary when it is close enough."""
-        subjects = [module_subject(t) for t in titles]
+
+        def lacking(terms: list[InferredTerm]) -> list[str]:
+            have = {t.kind for t in terms if t.centrality == "primary"}
+            return [kind for kind in KINDS if kind not in have]
+
+        todo = [i for i, terms in enumerate(readings) if lacking(terms)]
+        out = [list(terms) for terms in readings]
+        if not todo:
+            return out
+        subjects = [module_subject(titles[i]) for i in todo]
         vectors = encode(subjects)
-        out = []
-        for subject, vector, terms in zip(subjects, vectors, readings, strict=True):
-            added = list(terms)
-            for kind in KINDS:
-                if any(t.kind == kind and t.centrality == "primary" for t in terms):
-                    continue
+        for i, subject, vector in zip(todo, subjects, vectors, strict=True):
+            terms = readings[i]
+            for kind in lacking(terms):
                 similarity = self.matrices[kind] @ vector
                 best = int(np.argmax(similarity))
                 score = float(similarity[best])
@@ -77,6 +83,5 @@ class TitleEmbedder:
                 if score < THRESHOLD or any(t.kind == kind and t.id == eid for t in terms):
                     continue
                 evidence = f"close in meaning to the title: {subject}"
-                added.append(InferredTerm(kind, eid, "primary", round(score, 2), evidence))
-            out.append(added)
+                out[i].append(InferredTerm(kind, eid, "primary", round(score, 2), evidence))
         return out
