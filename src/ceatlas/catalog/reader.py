@@ -67,6 +67,7 @@ _AFTER_NEGATIONS = frozenset(
         "aren",
         "excluded",
         "away",
+        "referred",
     )
 )
 _PASSING = (
@@ -287,9 +288,13 @@ def _hits_at(
         _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
     )
     focus = _cue(words[: start + size + 1], _FOCUS)
-    if where == "title" and after[:1] in (["risk"], ["risks"]):
-        # "Lymphedema Risk": the course is about preventing the condition, not treating it
-        where, focus = "text", False
+    if after[:1] in (["risk"], ["risks"]):
+        # "Lymphedema Risk": the course is about preventing the condition, not treating it;
+        # in a title it is taught in part, elsewhere named in passing
+        if where == "title":
+            where, focus = "text", False
+        else:
+            passing = True
     lo = toks[max(0, start - 8)][1] if toks else 0
     hi = toks[min(len(toks) - 1, start + size + 8)][2] if toks else len(text)
     evidence = text[lo:hi].strip()
@@ -415,7 +420,17 @@ def read_course(
             hits.append(hit)
     for keyword in keywords:
         hits += [
-            _Hit(h.kind, h.id, "text", 99, False, h.negated, False, h.fuzzy, f"keyword: {keyword}")
+            _Hit(
+                h.kind,
+                h.id,
+                "text",
+                99,
+                h.passing,
+                h.negated,
+                False,
+                h.fuzzy,
+                f"keyword: {keyword}",
+            )
             for h in _scan(keyword, "text", 99, index)
         ]
     terms = _examples_only(_aggregate(hits))
