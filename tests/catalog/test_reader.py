@@ -235,7 +235,7 @@ def test_the_embedding_assist_reads_a_title_in_other_words(
     reader it used) and the condition is primary, its evidence the title."""
     from ceatlas.catalog.understanding import read_catalog
 
-    catalog, course_id = _one_course(
+    _catalog, course_id = _one_course(
         engine, kb, "heel", "Pain in the Heel", "A practical day for massage therapists."
     )
     lexical = {(t.kind, t.term) for t in course_terms(engine, course_id)}
