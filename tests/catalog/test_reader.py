@@ -3,14 +3,20 @@ and on the catalog through every way in (import, provider form), stored with evi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from sqlalchemy import Engine, select
 
+from ceatlas.catalog import reader_eval as e
 from ceatlas.catalog.models import Course
 from ceatlas.catalog.reader import InferredTerm, TermIndex, read_course
 from ceatlas.catalog.service import Catalog
 from ceatlas.catalog.understanding import course_terms
 from ceatlas.kb import KnowledgeBase, load_kb
+
+SET_DIR = Path(__file__).parent / "reader_set"
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +101,45 @@ def test_typos_and_lay_words_are_read(index: TermIndex) -> None:
     assert found["myofascial-release"].evidence
 
 
+def test_body_regions_come_from_the_title_the_text_and_the_conditions(index: TermIndex) -> None:
+    """Worked by hand: 'Plantar Fasciitis Release' is about a foot condition, so about the
+    foot (KB: plantar fasciitis sits in the lower leg, ankle and foot); the calf named in
+    the description is worked on; 'referred from the neck' is where pain comes from, not
+    where the course works; 'Mastery' is not the masseter (no spelling fixes for regions)."""
+    terms = read_course(
+        index,
+        "Plantar Fasciitis Release Mastery",
+        "Release the calf and the plantar fascia. Rule out pain referred from the neck.",
+    )
+    regions = {t.id: t.centrality for t in terms if t.kind == "regions"}
+    assert regions["leg-foot"] == "primary"
+    assert regions.get("neck") in (None, "mentioned")
+    assert "jaw" not in regions
+
+
+def test_a_self_care_course_names_the_therapists_own_body(index: TermIndex) -> None:
+    """Wrists and shoulders in a self-care course are the therapist's: never covered."""
+    terms = read_course(
+        index,
+        "Self-Care for Massage Therapists",
+        "Protect your wrists, thumbs and shoulders over a long career. Using your forearms "
+        "instead of your thumbs.",
+    )
+    assert not central(terms, "regions", "primary") | central(terms, "regions", "secondary")
+
+
+def test_body_regions_on_the_labelled_records(kb: KnowledgeBase, index: TermIndex) -> None:
+    """40 records labelled by hand with their regions (tests/catalog/reader_regions.yaml).
+    Provider tags carried no regions, so before the reader nothing was found (recall 0).
+    Floors below today's figures (covers P 0.875 R 0.677, primary P 0.909 R 0.769)."""
+    labels = yaml.safe_load((SET_DIR.parent / "reader_regions.yaml").read_text("utf-8"))
+    records = e.load_set(SET_DIR.glob("*.yaml"))
+    scored = e.score_regions(records, labels, e.reader_of(index))
+    assert scored.covers.precision >= 0.8, scored.misses
+    assert scored.covers.recall >= 0.6, scored.misses
+    assert scored.primary.precision >= 0.85, scored.misses
+
+
 def test_imported_and_published_courses_are_read_and_stored(
     engine: Engine, kb: KnowledgeBase
 ) -> None:
@@ -118,15 +163,14 @@ def test_labelled_set_precision_and_the_gain_over_provider_tags(kb: KnowledgeBas
     """200 course descriptions written for the purpose (tests/catalog/reader_set). The
     reader's primary terms are right at least 9 times in 10 (issue target), and it finds
     far more of what courses are about than provider tags taken at their word, and at
-    least 85 in 100 of the primary terms are found (issue target). 'No mentioned term read
-    as primary' is reported by bench/reader_bench.py (not met yet)."""
-    from pathlib import Path
-
-    from ceatlas.catalog import reader_eval as e
-
-    records = e.load_set((Path(__file__).parent / "reader_set").glob("*.yaml"))
+    least 85 in 100 of the primary terms are found, and no term the labels call mentioned
+    (named in passing, negated, a prerequisite) is read as primary (issue targets)."""
+    records = e.load_set(SET_DIR.glob("*.yaml"))
     assert len(records) >= 200
-    reader_primary, reader_covers, _ = e.overall(e.score(records, e.reader_of(TermIndex.build(kb))))
+    reader_primary, reader_covers, mentioned = e.overall(
+        e.score(records, e.reader_of(TermIndex.build(kb)))
+    )
+    assert mentioned == 0
     tags_primary, tags_covers, _ = e.overall(e.score(records, e.tags_only(kb)))
     assert reader_primary.precision >= 0.9
     assert reader_primary.recall >= 0.85
@@ -135,11 +179,7 @@ def test_labelled_set_precision_and_the_gain_over_provider_tags(kb: KnowledgeBas
 
 
 def test_labelled_set_uses_only_knowledge_base_terms(kb: KnowledgeBase) -> None:
-    from pathlib import Path
-
-    from ceatlas.catalog import reader_eval as e
-
-    for record in e.load_set((Path(__file__).parent / "reader_set").glob("*.yaml")):
+    for record in e.load_set(SET_DIR.glob("*.yaml")):
         for field in e.FIELDS:
             for level, ids in (record["expect"].get(field) or {}).items():
                 unknown = [i for i in ids or [] if i not in kb.entries(field)]

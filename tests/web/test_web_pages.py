@@ -233,6 +233,20 @@ def test_knowledge_pages(client: TestClient) -> None:
     assert client.get("/kb/unicorns/x").status_code == 404
 
 
+def test_a_body_region_page_lists_the_courses_read_as_working_on_it(client: TestClient) -> None:
+    """The sample's 'Clinical Massage for Sciatica' is about sciatica, which the KB places in
+    the low back (among others): the low back's page lists it, and names its conditions in
+    words (no KB ids)."""
+    html = client.get("/kb/regions/low-back").text
+    assert_page_basics(html)
+    assert "Clinical Massage for Sciatica" in html
+    assert "Low back pain, Sciatica" in html
+    assert "low-back-pain" not in html
+    api = client.get("/api/v1/kb/regions/low-back")
+    assert api.status_code == 200
+    assert "sciatica" in api.json()["entry"]["conditions"]
+
+
 def test_jurisdiction_page_shows_each_rule_with_its_source(client: TestClient) -> None:
     """Florida's page says, in words, what R. 64B7-28.009 says and links the section."""
     html = client.get("/kb/jurisdictions/FL").text

@@ -28,7 +28,10 @@ from ceatlas.kb import KnowledgeBase
 
 Centrality = Literal["primary", "secondary", "mentioned"]
 Provenance = Literal["inferred", "declared", "confirmed"]
-KINDS = ("conditions", "techniques", "competencies", "categories")
+KINDS = ("conditions", "techniques", "competencies", "categories", "regions")
+#: kinds matched on their own, so that their phrases never take words from the others
+#: ("lower back" must not hide "lower back pain")
+_SEPARATE = ("regions",)
 RANK = {"primary": 3, "secondary": 2, "mentioned": 1}
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -187,6 +190,10 @@ class TermIndex:
     """Every KB term of the kinds read, as token tuples, with a fuzzy vocabulary."""
 
     phrases: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
+    #: phrases of the kinds matched on their own (body regions)
+    separate: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
+    #: condition id -> the body regions it sits in
+    regions_of: dict[str, list[str]] = field(default_factory=dict)
     abbreviations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
     known: frozenset[str] = frozenset()
@@ -202,16 +209,23 @@ class TermIndex:
             for eid, entry in kb.entries(kind).items():
                 texts = [entry.name, *getattr(entry, "synonyms", [])]
                 texts += getattr(entry, "lay_phrases", [])
+                phrases = index.separate if kind in _SEPARATE else index.phrases
                 for text in texts:
                     key = tuple(t for t, _, _ in _tokens(text))
                     if key:
-                        index.phrases.setdefault(key, []).append((kind, eid))
-                        vocab.update(key)
+                        phrases.setdefault(key, []).append((kind, eid))
+                        if kind not in _SEPARATE:
+                            # body-region words are matched as written, never by spelling
+                            # ("Mastery" is not "masseter")
+                            vocab.update(key)
                 for abbr in getattr(entry, "abbreviations", []):
                     index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
+        for rid, region in kb.entries("regions").items():
+            for condition in region.conditions:
+                index.regions_of.setdefault(condition, []).append(rid)
         index.vocabulary = sorted(w for w in vocab if len(w) >= 6)
         index.known = frozenset(vocab)
-        index.longest = max((len(k) for k in index.phrases), default=1)
+        index.longest = max((len(k) for k in (*index.phrases, *index.separate)), default=1)
         return index
 
 
@@ -244,18 +258,32 @@ def _scan(
     fixed = [(_corrected(w, index) or w) for w in words]
     hits: list[_Hit] = []
     used: set[int] = set()
-    for size in range(min(index.longest, len(words)), 0, -1):
-        for start in range(0, len(words) - size + 1):
-            span = range(start, start + size)
-            if any(i in used for i in span):
-                continue
-            key = tuple(fixed[start : start + size])
-            found = index.phrases.get(key)
-            if not found:
-                continue
-            used.update(span)
-            fuzzy = key != tuple(words[start : start + size])
-            hits += _hits_at(text, toks, words, start, size, found, where, sentence_no, fuzzy)
+    for phrases in (index.phrases, index.separate):
+        separate = phrases is index.separate
+        # a body region inside a condition's words ("low back pain") comes from the
+        # condition, with the condition's centrality, not from the words themselves
+        taken: set[int] = set(used) if separate else set()
+        spelled = words if separate else fixed
+        for size in range(min(index.longest, len(words)), 0, -1):
+            for start in range(0, len(words) - size + 1):
+                span = range(start, start + size)
+                if any(i in taken for i in span):
+                    continue
+                key = tuple(spelled[start : start + size])
+                found = phrases.get(key)
+                if not found:
+                    continue
+                taken.update(span)
+                fuzzy = key != tuple(words[start : start + size])
+                found_hits = _hits_at(
+                    text, toks, words, start, size, found, where, sentence_no, fuzzy
+                )
+                if separate and _tool_or_own_body(words, start, size):
+                    for hit in found_hits:
+                        hit.passing = True
+                hits += found_hits
+        if not separate:
+            used = taken
     for m in re.finditer(r"\b[A-Za-z]{2,6}\b", text):
         token = m.group()
         found = index.abbreviations.get(token.upper())
@@ -267,6 +295,18 @@ def _scan(
         used.add(position)
         hits += _hits_at(text, toks, words, position, 1, found, where, sentence_no, False)
     return hits
+
+
+_TOOL_BEFORE = frozenset({"using", "use", "own", "from"})
+
+
+def _tool_or_own_body(words: Sequence[str], start: int, size: int) -> bool:
+    """True when a body part is the therapist's tool or own body, or where pain is referred
+    from, not the region worked on: "forearm strokes", "using forearms and elbows", "your
+    own hands and wrists", "pain referred from the neck"."""
+    before = words[max(0, start - 3) : start]
+    after = words[start + size : start + size + 1]
+    return bool(_TOOL_BEFORE & set(before)) or before[-1:] == ["your"] or after == ["stroke"]
 
 
 def _hits_at(
@@ -435,6 +475,7 @@ def read_course(
         ]
     terms = _examples_only(_aggregate(hits))
     terms += _technique_category(terms)
+    terms = _regions_of_conditions(terms, index)
     have = {(t.kind, t.id) for t in terms}
     for kind, eid in declared:
         if (kind, eid) not in have:
@@ -491,6 +532,36 @@ def _technique_category(terms: list[InferredTerm]) -> list[InferredTerm]:
     return [InferredTerm("categories", "technique", "primary", 0.6, subject.evidence)]
 
 
+def _regions_of_conditions(terms: list[InferredTerm], index: TermIndex) -> list[InferredTerm]:
+    """A course about a condition concerns the body region the condition sits in, as
+    centrally as the condition ("Plantar Fasciitis Release" concerns the foot)."""
+    regions = {t.id: t for t in terms if t.kind == "regions"}
+    for term in terms:
+        if term.kind != "conditions" or term.centrality == "mentioned":
+            continue
+        for rid in index.regions_of.get(term.id, []):
+            have = regions.get(rid)
+            if have is not None and RANK[have.centrality] >= RANK[term.centrality]:
+                continue
+            regions[rid] = InferredTerm(
+                "regions",
+                rid,
+                term.centrality,
+                round(term.confidence * 0.9, 2),
+                term.evidence,
+                term.provenance,
+            )
+    if any(
+        t.kind == "categories" and t.id == "self-care" and t.centrality == "primary" for t in terms
+    ):
+        # a self-care course names the therapist's own wrists and shoulders
+        regions = {
+            rid: InferredTerm("regions", rid, "mentioned", 0.4, t.evidence, t.provenance)
+            for rid, t in regions.items()
+        }
+    return [t for t in terms if t.kind != "regions"] + list(regions.values())
+
+
 def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
     by_term: dict[tuple[str, str], list[_Hit]] = {}
     for hit in hits:
@@ -498,6 +569,10 @@ def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
     out = []
     for (kind, eid), found in by_term.items():
         centrality, confidence, best = _judge(found)
+        if kind in _SEPARATE and centrality == "primary" and best.where != "title":
+            # a body region is the subject only when the title names it (or a main
+            # condition sits in it); named in the description, it is worked on in part
+            centrality, confidence = "secondary", 0.6
         fuzzy = all(h.fuzzy for h in found)
         out.append(
             InferredTerm(

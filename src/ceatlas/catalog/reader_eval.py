@@ -153,3 +153,28 @@ def overall(scores: dict[str, FieldScore]) -> tuple[Counts, Counts, int]:
             total.predicted += part.predicted
             total.expected += part.expected
     return primary, covers, sum(s.mentioned_as_primary for s in scores.values())
+
+
+def score_regions(
+    records: list[dict[str, Any]], labels: dict[str, dict[str, list[str]]], read: Reader
+) -> FieldScore:
+    """Body regions read from the records that ``labels`` covers (id -> primary and
+    secondary regions): precision and recall of primary regions and of regions covered."""
+    by_id = {r["id"]: r for r in records}
+    result = FieldScore()
+    for rid, expect in labels.items():
+        terms = [t for t in read(by_id[rid]) if t.kind == "regions"]
+        primary = {t.id for t in terms if t.centrality == "primary"}
+        covers = {t.id for t in terms if t.centrality != "mentioned"}
+        want_primary = set(expect.get("primary", []))
+        want_covers = want_primary | set(expect.get("secondary", []))
+        for counts, got, want in (
+            (result.primary, primary, want_primary),
+            (result.covers, covers, want_covers),
+        ):
+            counts.hit += len(got & want)
+            counts.predicted += len(got)
+            counts.expected += len(want)
+        if covers != want_covers:
+            result.misses.append(f"{rid}: read {sorted(covers)}, labelled {sorted(want_covers)}")
+    return result

@@ -9,6 +9,7 @@ from typing import Any
 from ceatlas.kb.errors import KBError, Problem
 from ceatlas.kb.loader import DATA_DIR, KINDS, META_FILE, files_signature, load_directory
 from ceatlas.kb.models import (
+    BodyRegion,
     Category,
     Competency,
     Condition,
@@ -33,6 +34,8 @@ _ALIASES = {
     "state": "jurisdictions",
     "states": "jurisdictions",
     "category": "categories",
+    "region": "regions",
+    "body-regions": "regions",
 }
 
 
@@ -56,6 +59,7 @@ class KnowledgeBase:
     pathways: dict[str, Pathway]
     jurisdictions: dict[str, Jurisdiction]
     categories: dict[str, Category]
+    regions: dict[str, BodyRegion]
     source_dir: Path
     _terms: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
@@ -144,6 +148,7 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
         pathways=e["pathways"],
         jurisdictions=e["jurisdictions"],
         categories=e["categories"],
+        regions=e["regions"],
         source_dir=directory,
     )
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ceatlas.kb.errors import Problem
 from ceatlas.kb.models import (
+    BodyRegion,
     Category,
     Competency,
     Condition,
@@ -32,6 +33,7 @@ KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "pathways": ("pathways.yaml", Pathway),
     "jurisdictions": ("jurisdictions", Jurisdiction),  # a folder: one file per jurisdiction
     "categories": ("categories.yaml", Category),
+    "regions": ("regions.yaml", BodyRegion),
 }
 
 _TYPE_TAGS = frozenset({"int", "str", "bool", "float", "dict", "list", "date"})

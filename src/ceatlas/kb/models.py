@@ -154,6 +154,21 @@ class Category(_Entry):
     sources: Sources
 
 
+class BodyRegion(_Entry):
+    """A region of the body a course or a condition concerns, in a therapist's words.
+
+    ``conditions`` are the KB conditions felt or treated in this region: a course about
+    one of them concerns the region too.
+    """
+
+    id: Slug
+    name: NonEmpty
+    synonyms: list[NonEmpty] = []
+    conditions: list[Slug] = []
+    description: NonEmpty
+    sources: Sources
+
+
 StepRef = Annotated[str, Field(pattern=r"^(competency|technique):[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
@@ -318,4 +333,4 @@ class KBMeta(_Entry):
     description: str = ""
 
 
-Entry = Condition | Technique | Competency | Pathway | Jurisdiction | Category
+Entry = Condition | Technique | Competency | Pathway | Jurisdiction | Category | BodyRegion

@@ -7,7 +7,7 @@ from typing import Any
 
 from ceatlas.kb.errors import Problem
 from ceatlas.kb.loader import KINDS, Loaded
-from ceatlas.kb.models import Condition, Jurisdiction, Pathway, Technique
+from ceatlas.kb.models import BodyRegion, Condition, Jurisdiction, Pathway, Technique
 from ceatlas.kb.normalize import normalize
 from ceatlas.kb.source_policy import host_problem
 
@@ -18,6 +18,7 @@ _SINGULAR = {
     "pathways": "pathway",
     "jurisdictions": "jurisdiction",
     "categories": "category",
+    "regions": "body region",
 }
 
 
@@ -87,6 +88,12 @@ def _jurisdiction_refs(loaded: Loaded) -> Iterator[Problem]:
         )
 
 
+def _region_refs(loaded: Loaded) -> Iterator[Problem]:
+    for rid, region in loaded.entries.get("regions", {}).items():
+        assert isinstance(region, BodyRegion)
+        yield from _refs(loaded, "regions", rid, "conditions", region.conditions, "conditions")
+
+
 def entry_terms(entry: Any) -> Iterator[tuple[str, str]]:
     """(field name, text) for every name-like string of an entry."""
     yield "id", entry.id
@@ -144,6 +151,7 @@ def cross_reference_problems(loaded: Loaded) -> list[Problem]:
         _technique_refs,
         _pathway_refs,
         _jurisdiction_refs,
+        _region_refs,
         _term_collisions,
     )
     return [problem for check in checks for problem in check(loaded)]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from ceatlas.catalog.models import Course, CourseSession, CourseTerm
 from ceatlas.kb import KINDS, canonical_kind
 from ceatlas.search import SearchError, SearchQuery
 from ceatlas.web.context import WebContext
@@ -26,6 +30,7 @@ KIND_TITLES: dict[str, str] = {
     "pathways": "Career pathways",
     "jurisdictions": "States and licensing bodies",
     "categories": "CE categories",
+    "regions": "Body regions",
 }
 
 
@@ -48,8 +53,11 @@ def entry_of(ctx: WebContext, kind: str, ident: str) -> Any:
 
 
 def courses_for(ctx: WebContext, kind: str, ident: str, limit: int = 50) -> list[CourseSummary]:
-    """Upcoming catalog courses tagged with this entry (through the search library)."""
-    field = SEARCH_FILTER[kind]
+    """Upcoming catalog courses tagged with this entry (through the search library); none
+    for a kind the search does not filter on (body regions)."""
+    field = SEARCH_FILTER.get(kind)
+    if field is None:
+        return []
     value: Any = ident if field in ("pathway", "state") else [ident]
     try:
         query = SearchQuery.model_validate(
@@ -68,4 +76,37 @@ def courses_for(ctx: WebContext, kind: str, ident: str, limit: int = 50) -> list
             url=f"/courses/{hit.course.id}",
         )
         for hit in result.courses
+    ]
+
+
+def courses_in_region(ctx: WebContext, region: str, limit: int = 50) -> list[CourseSummary]:
+    """Courses the course reader found working on a body region (its main subject first),
+    among courses with a session that has not ended or no end date (self-paced)."""
+    today = ctx.today()
+    with Session(ctx.engine) as db:
+        rows = db.execute(
+            select(Course.id, Course.key, Course.title, Course.ce_hours, Course.level)
+            .join(CourseTerm, CourseTerm.course_id == Course.id)
+            .where(
+                CourseTerm.kind == "regions",
+                CourseTerm.term == region,
+                CourseTerm.centrality.in_(("primary", "secondary")),
+                exists().where(
+                    CourseSession.course_id == Course.id,
+                    or_(CourseSession.end_date.is_(None), CourseSession.end_date >= today),
+                ),
+            )
+            .order_by(CourseTerm.centrality, Course.title)
+            .limit(limit)
+        ).all()
+    return [
+        CourseSummary(
+            id=r.id,
+            key=r.key,
+            title=r.title,
+            ce_hours=r.ce_hours,
+            level=r.level,
+            url=f"/courses/{r.id}",
+        )
+        for r in rows
     ]

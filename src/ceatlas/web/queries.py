@@ -330,6 +330,7 @@ _KIND_WORDS = {
     "techniques": "Techniques",
     "competencies": "Skills",
     "categories": "CE subjects",
+    "regions": "Body regions",
 }
 
 

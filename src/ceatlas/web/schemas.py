@@ -8,7 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ceatlas.kb import Category, Competency, Condition, Jurisdiction, Pathway, Technique
+from ceatlas.kb import (
+    BodyRegion,
+    Category,
+    Competency,
+    Condition,
+    Jurisdiction,
+    Pathway,
+    Technique,
+)
 
 # Ids are INTEGER columns: 32 bits in PostgreSQL. Larger values are refused as invalid.
 MAX_ID = 2**31 - 1
@@ -209,7 +217,7 @@ class KBList(BaseModel):
     entries: list[KBEntrySummary]
 
 
-KBEntryModel = Condition | Technique | Competency | Pathway | Jurisdiction | Category
+KBEntryModel = Condition | Technique | Competency | Pathway | Jurisdiction | Category | BodyRegion
 
 
 class KBEntry(BaseModel):

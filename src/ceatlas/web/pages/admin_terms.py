@@ -28,6 +28,7 @@ KINDS = (
     ("techniques", "Technique"),
     ("competencies", "Skill"),
     ("categories", "CE subject"),
+    ("regions", "Body region"),
 )
 CENTRALITY_WORDS = {
     "primary": "Main subject",

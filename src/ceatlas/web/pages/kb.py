@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ceatlas.kb import Condition, Jurisdiction, Pathway, Technique, known
+from ceatlas.kb import BodyRegion, Condition, Jurisdiction, Pathway, Technique, known
 from ceatlas.kb.rules_text import describe
 from ceatlas.web.context import Ctx
-from ceatlas.web.kbviews import KIND_TITLES, courses_for, entry_of, kind_of
+from ceatlas.web.kbviews import KIND_TITLES, courses_for, courses_in_region, entry_of, kind_of
 from ceatlas.web.pages.common import render
 from ceatlas.web.queries import term_refs
 
@@ -99,6 +99,18 @@ def kb_entry(request: Request, ctx: Ctx, kind: str, entry_id: str) -> HTMLRespon
             ("Confidence of this record", entry.confidence),
         ] + ([("Notes", entry.notes)] if entry.notes else [])
         return render(request, "kb_jurisdiction.html", context)
+    if isinstance(entry, BodyRegion):
+        context["courses"] = courses_in_region(ctx, entry.id)
+        context["fields"] = [
+            ("Also called", ", ".join(entry.synonyms)),
+            (
+                "Conditions felt here",
+                ", ".join(r.name for r in term_refs(ctx.kb, "conditions", entry.conditions)),
+            ),
+            ("Description", entry.description),
+        ]
+        context["fields"] = [(label, text) for label, text in context["fields"] if text]
+        return render(request, "kb_entry.html", context)
     context["fields"] = _fields(entry)
     return render(request, "kb_entry.html", context)
 
