@@ -80,8 +80,8 @@ class CourseRecommendation(BaseModel):
         2,
         description=(
             "How directly the course serves the caseload: 0 mainly about one of its "
-            "conditions, 1 covers one in part, 2 only teaches a technique for them. "
-            "Courses are ranked by focus first, then by value."
+            "conditions, 1 covers one in part, 2 mainly about a recommended technique, "
+            "3 teaches one in part. Courses are ranked by focus first, then by value."
         ),
     )
     explanation: str

@@ -3,7 +3,12 @@
 1. Each complaint is read as a KB condition (:mod:`ceatlas.recommend.matching`); uncertain
    readings are left for the user to pick (or taken anyway with ``assume_best``).
 2. Techniques are ranked by the clients a month whose condition they address (the KB's
-   ``techniques`` of each condition), weighted by frequency.
+   ``techniques`` of each condition), each client weighted by how specifically the
+   technique serves the client's condition: the rarer a technique among the KB's conditions
+   (inverse condition frequency), and the earlier the condition lists it, the more it
+   weighs. A generic technique, listed for a third of the
+   KB's conditions or more (Swedish massage), is recommended only for a condition that
+   lists no other technique.
 3. Courses come from :mod:`ceatlas.search` under the therapist's constraints: one search
    for sessions teaching any of the top techniques, cheapest first, plus one per top
    technique the first search left without a course, plus one for courses about the
@@ -11,8 +16,13 @@
    found (primary or secondary terms). Each course's coverage counts the caseload
    conditions it addresses through a recommended technique it teaches or a condition it
    covers; courses mainly about a caseload condition come first, then courses covering one
-   in part, then courses that only teach a technique, each group by coverage per dollar
-   (or per CE hour).
+   in part, then courses mainly about a recommended technique, then courses teaching one in
+   part, each group by coverage per dollar (or per CE hour). A course mainly about a
+   condition that is neither in the caseload nor related to it in the KB ("Migraine" for a
+   back-pain caseload) is never recommended for a technique it also teaches.
+
+``ranking="coverage"`` keeps the previous behaviour (every technique counted by raw
+clients, no generic or off-topic rule) for side-by-side evaluation.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -44,6 +54,9 @@ from ceatlas.search import SearchError, SearchQuery, SearchService, SessionHit
 
 CANDIDATE_SESSIONS = 100
 PER_TECHNIQUE = 3
+#: a technique listed for at least this share of the KB's conditions is generic
+GENERIC_SHARE = 1 / 3
+Ranking = Literal["specific", "coverage"]
 
 
 def clients(value: float) -> str:
@@ -66,9 +79,12 @@ class Recommender:
         engine: Engine | None = None,
         matcher: Matcher | str = "auto",
         confident: float = CONFIDENT,
+        ranking: Ranking = "specific",
     ) -> None:
         self.kb = kb
         self.engine = engine
+        self.ranking = ranking
+        self.specificity, self.generic = _specificity(kb)
         self.matcher = make_matcher(kb, matcher) if isinstance(matcher, str) else matcher
         self.confident = confident
         self._search = SearchService(engine, kb) if engine is not None else None
@@ -155,21 +171,44 @@ class Recommender:
                         clients_per_month=load.clients_per_month,
                     )
                 )
-        ranked = sorted(
-            covering.items(),
-            key=lambda kv: (-sum(s.clients_per_month for s in kv[1]), -len(kv[1]), kv[0]),
-        )
-        chosen = [tid for tid, _ in ranked[:limit]]
-        # Broad techniques (Swedish massage is listed for 20 conditions) can fill the list
-        # and leave a condition with no technique at all, e.g. post-mastectomy lymphedema
-        # (lymph drainage, oncology massage). Every condition keeps the technique its KB
-        # entry lists first.
+        specific = self.ranking == "specific"
+
+        # (condition, technique) -> how specifically the technique serves the condition:
+        # its specificity, lowered by its place in the condition's own list (the KB
+        # lists a condition's techniques most indicated first)
+        fit: dict[tuple[str, str], float] = {}
+        for load in loads:
+            own = [t for t in load.techniques if t not in self.generic] or load.techniques
+            for place, tid in enumerate(own):
+                fit[(load.condition_id, tid)] = self.specificity.get(tid, 1.0) / (1 + place / 2)
+
+        def weight(tid: str) -> float:
+            if not specific:
+                return sum(s.clients_per_month for s in covering[tid])
+            return sum(
+                s.clients_per_month * fit.get((s.condition_id, tid), 0.0) for s in covering[tid]
+            )
+
+        candidates = [tid for tid in covering if not (specific and tid in self.generic)]
+        ranked = sorted(candidates, key=lambda tid: (-weight(tid), -len(covering[tid]), tid))
+        chosen = ranked[:limit]
+        # Broad techniques can fill the list and leave a condition with no technique at
+        # all, e.g. post-mastectomy lymphedema (lymph drainage, oncology massage). Every
+        # condition keeps the technique that serves it most specifically (the one its KB
+        # entry lists first, in the previous ranking); a generic one only when it has no
+        # other.
         kept_for: dict[str, str] = {}
         reached = {s.condition_id for tid in chosen for s in covering[tid]}
         for load in loads:
             if load.condition_id in reached or not load.techniques:
                 continue
-            tid = load.techniques[0]
+            own = [t for t in load.techniques if not (specific and t in self.generic)]
+            if specific:
+                tid = max(
+                    own or load.techniques, key=lambda t: fit.get((load.condition_id, t), 0.0)
+                )
+            else:
+                tid = load.techniques[0]
             chosen.append(tid)
             kept_for[tid] = load.name
             reached.update(s.condition_id for s in covering[tid])
@@ -180,6 +219,8 @@ class Recommender:
             explanation = coverage_sentence(covered, total, shares)
             if tid in kept_for:
                 explanation += f"; listed so that {kept_for[tid].lower()} has a technique too"
+                if specific and tid in self.generic:
+                    explanation += " (a general technique: the knowledge base lists no other)"
             out.append(
                 TechniqueRecommendation(
                     technique_id=tid,
@@ -215,6 +256,8 @@ class Recommender:
         ranked = [
             self._course(sessions, loads, set(wanted), total) for sessions in by_course.values()
         ]
+        if self.ranking == "specific":
+            ranked = [r for r in ranked if r.focus >= 0]
         key = _per_dollar_key if constraints.rank_by == "dollar" else _per_hour_key
         ranked.sort(key=key)
         # Every recommended technique keeps its best course in the list, then the rest by rank.
@@ -281,6 +324,13 @@ class Recommender:
         best = min(sessions, key=_session_key)
         course = best.course
         taught = [t for t in course.techniques if t in wanted]
+        # What a technique reaches: in the previous ranking every condition it is listed
+        # for; now, in a course mainly about a condition, only when the course is also
+        # mainly about the technique (a frozen-shoulder course that uses myofascial release
+        # does not cover low back pain)
+        reaching = set(taught)
+        if self.ranking == "specific" and _primary(course.primary_terms, "conditions"):
+            reaching &= _primary(course.primary_terms, "techniques")
         shares = [
             Share(
                 condition_id=load.condition_id,
@@ -288,13 +338,15 @@ class Recommender:
                 clients_per_month=load.clients_per_month,
             )
             for load in loads
-            if set(load.techniques) & set(taught) or load.condition_id in course.conditions
+            if set(load.techniques) & reaching or load.condition_id in course.conditions
         ]
         covered = sum(s.clients_per_month for s in shares)
         caseload = {load.condition_id for load in loads}
         about = [c for c in course.conditions if c in caseload]
-        primary = {t.split(":", 1)[1] for t in course.primary_terms if t.startswith("conditions:")}
+        primary = _primary(course.primary_terms, "conditions")
         focus = 0 if set(about) & primary else 1 if about else 2
+        if self.ranking == "specific" and focus == 2:
+            focus = self._technique_focus(course.primary_terms, taught, primary, caseload)
         price = best.session.price
         hours = course.ce_hours
         per_100 = covered / float(price) * 100 if price else None
@@ -325,6 +377,19 @@ class Recommender:
             focus=focus,
             explanation=explanation,
         )
+
+    def _technique_focus(
+        self, primary_terms: list[str], taught: list[str], primary: set[str], caseload: set[str]
+    ) -> int:
+        """2 when the course is mainly about a recommended technique, 3 when it teaches one
+        in part; -1 (never recommended) when it is mainly about a condition that is neither
+        in the caseload nor related to it."""
+        related = set(caseload)
+        for cid in caseload:
+            related.update(self.kb.conditions[cid].related)
+        if primary and not primary & related:
+            return -1
+        return 2 if set(taught) & _primary(primary_terms, "techniques") else 3
 
     # --- all together ---------------------------------------------------------------
 
@@ -371,6 +436,23 @@ class Recommender:
             warnings=warnings,
             constraints=constraints.model_dump(mode="json", exclude_defaults=True),
         )
+
+
+def _specificity(kb: KnowledgeBase) -> tuple[dict[str, float], frozenset[str]]:
+    """Per technique, log(conditions in the KB / conditions listing it), and the generic
+    techniques (listed for at least :data:`GENERIC_SHARE` of the conditions)."""
+    listed: dict[str, int] = defaultdict(int)
+    for condition in kb.conditions.values():
+        for tid in set(condition.techniques):
+            listed[tid] += 1
+    n = max(len(kb.conditions), 1)
+    weights = {tid: math.log(n / count) for tid, count in listed.items()}
+    generic = frozenset(tid for tid, count in listed.items() if count / n >= GENERIC_SHARE)
+    return weights, generic
+
+
+def _primary(primary_terms: Iterable[str], kind: str) -> set[str]:
+    return {t.split(":", 1)[1] for t in primary_terms if t.startswith(f"{kind}:")}
 
 
 def _query_params(constraints: Constraints, today: dt.date) -> dict[str, Any]:
