@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "work"
 SET = ROOT.parent / "tests" / "catalog" / "reader_set"
 HELD_OUT = ROOT.parent / "tests" / "catalog" / "reader_heldout"
+EXAMINED = ROOT.parent / "tests" / "catalog" / "reader_examined"
 REGIONS = ROOT.parent / "tests" / "catalog" / "reader_regions.yaml"
 
 
@@ -168,8 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     today = dt.date.today().isoformat()
     result: dict[str, Any] = {"date": today, "machine": machine()}
     sets = {"quality": (SET, "development set (the reader was tuned on it)")}
-    if HELD_OUT.exists():
-        sets["held_out"] = (HELD_OUT, "held-out set (written apart, never tuned on)")
+    if any(EXAMINED.glob("*.yaml")):
+        sets["examined"] = (
+            EXAMINED,
+            "first held-out set (written apart; its errors then examined, so no longer held out)",
+        )
+    if any(HELD_OUT.glob("*.yaml")):
+        sets["held_out"] = (HELD_OUT, "held-out set (written apart, never examined or tuned on)")
     tables = {key: quality(folder) for key, (folder, _) in sets.items()}
     for key, (_, summary) in tables.items():
         result[key] = summary
