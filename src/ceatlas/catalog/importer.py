@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from ceatlas.catalog import repeats
 from ceatlas.catalog.records import CourseRecord, ProgramRecord, Record, RecordError
-from ceatlas.catalog.schemaorg_read import SchemaOrgReader
+from ceatlas.catalog.schemaorg_read import LOCATED, SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
 from ceatlas.catalog.store import CatalogWriter, WriteTotals
 from ceatlas.catalog.vocabulary import Resolver, TermMapper
@@ -46,6 +46,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     # Records that described a course already seen in this import, merged into it.
     merged: list[str] = field(default_factory=list)
+    # Sessions with an address but no coordinates, placed at their ZIP code's or city's centre.
+    located: list[str] = field(default_factory=list)
     totals: WriteTotals = field(default_factory=WriteTotals)
 
     @property
@@ -66,6 +68,7 @@ class ImportReport:
             "programs": vars(t.programs),
             "problems": [vars(p) for p in self.problems],
             "merged": self.merged,
+            "located": self.located,
         }
 
 
@@ -162,6 +165,7 @@ class Importer:
                 self._problem(where, outcome)
             else:
                 self._merge_repeats(where, outcome)
+                self._note_located(where, outcome)
                 batch.append((where, outcome))
                 self._pending.update((c.key, c) for c in repeats.courses_in(outcome))
                 sessions += _session_count(outcome)
@@ -172,6 +176,16 @@ class Importer:
         if batch:
             self._flush(batch)
             self._pending.clear()
+
+    def _note_located(self, where: Where, record: Record) -> None:
+        for course in repeats.courses_in(record):
+            for session in course.sessions:
+                how = session.values.pop(LOCATED, None)
+                if how:
+                    self.report.located.append(
+                        f"{where}: {session.key}: no coordinates given; placed at the centre "
+                        f"of {how} for distances (approximate)"
+                    )
 
     def _merge_repeats(self, where: Where, record: Record) -> None:
         """A course written or pending earlier in this import keeps what that record said

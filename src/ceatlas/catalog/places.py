@@ -144,3 +144,36 @@ def near(latitude: float, longitude: float, miles: float) -> list[Place]:
     """Places within ``miles`` of a point, nearest first."""
     found = [(distance_miles(latitude, longitude, p.latitude, p.longitude), p) for p in PLACES]
     return [p for d, p in sorted(found, key=lambda x: x[0]) if d <= miles]
+
+
+def locate(
+    city: str | None, state: str | None, postal_code: str | None
+) -> tuple[float, float, str] | None:
+    """Approximate coordinates of a US address with no geo: its ZIP code's centre, else its
+    city's (a listed city, else the first ZIP of that city), with how it was found."""
+    import zipcodes
+
+    code = (postal_code or "").strip()[:5]
+    if len(code) == 5 and code.isdigit():
+        try:
+            found = zipcodes.matching(code)  # type: ignore[no-untyped-call]
+        except (ValueError, TypeError):
+            found = []
+        located = [z for z in found if z.get("lat") and z.get("long")]
+        if located:
+            return float(located[0]["lat"]), float(located[0]["long"]), f"ZIP code {code}"
+    if not city or not state:
+        return None
+    name, region = city.strip(), state.strip().upper()
+    for p in PLACES:
+        if p.city.lower() == name.lower() and p.state == region:
+            return p.latitude, p.longitude, f"{p.city}, {p.state}"
+    try:
+        matches = zipcodes.filter_by(city=name.upper(), state=region)  # type: ignore[no-untyped-call]
+    except (ValueError, TypeError):
+        matches = []
+    located = [m for m in matches if m.get("lat") and m.get("long")]
+    if not located:
+        return None
+    first = located[0]
+    return float(first["lat"]), float(first["long"]), f"{name}, {region}"

@@ -29,6 +29,9 @@ from ceatlas.kb import KnowledgeBase
 Centrality = Literal["primary", "secondary", "mentioned"]
 Provenance = Literal["inferred", "declared", "confirmed"]
 KINDS = ("conditions", "techniques", "competencies", "categories", "regions")
+#: a sentence naming this many conditions is a survey ("courses on topics like back pain,
+#: sciatica, frozen shoulder, carpal tunnel, TMJ..."): none of them is the subject
+SURVEY = 5
 #: kinds matched on their own, so that their phrases never take words from the others
 #: ("lower back" must not hide "lower back pain")
 _SEPARATE = ("regions",)
@@ -168,6 +171,8 @@ class _Hit:
     focus: bool
     fuzzy: bool
     evidence: str
+    #: named in a sentence that lists many conditions (a survey): taught in part at most
+    survey: bool = False
 
 
 def _fold(text: str) -> str:
@@ -439,6 +444,10 @@ def read_course(
                 hit.passing = False
             elif number - 1 in listed:
                 hit.passing = True
+        conditions = {h.id for h in found if h.kind == "conditions" and not h.negated}
+        if len(conditions) >= SURVEY:
+            for hit in found:
+                hit.survey = hit.kind == "conditions"
         hits += found
     if program:
         # The program a module belongs to: where the module's own title (or the opening
@@ -588,6 +597,8 @@ def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
     if title:
         return "primary", 0.9, title[0]
     solid = [h for h in plain if not h.passing]
+    if solid and all(h.survey for h in solid):
+        return "secondary", 0.5, solid[0]
     early_focus = [h for h in solid if h.focus and h.sentence <= 2]
     if early_focus:
         return "primary", 0.75, early_focus[0]

@@ -178,6 +178,8 @@ def _location(values: dict[str, Any], raw: Any) -> bool:
         for source, target, limit in _ADDRESS_FIELDS:
             values[target] = _text(address.get(source), limit)
     geo = raw.get("geo")
+    if geo is None and (values["city"] or values["postal_code"]):
+        raise _NotPlainError  # the general reader works out coordinates from the address
     if geo is not None:
         if type(geo) is not dict or not geo.keys() <= {"@type", "latitude", "longitude"}:
             raise _NotPlainError

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ceatlas.catalog import parsing as p
+from ceatlas.catalog.places import locate
 from ceatlas.catalog.records import (
     CourseRecord,
     ProgramRecord,
@@ -657,6 +658,11 @@ def _is_virtual(raw: Any) -> bool:
     )
 
 
+#: the key a session's values carry when its coordinates were worked out from its address
+LOCATED = "_located_from"
+_US = frozenset({"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"})
+
+
 def _read_location(values: dict[str, Any], raw: Any) -> None:
     for key in (
         "venue",
@@ -691,6 +697,13 @@ def _read_location(values: dict[str, Any], raw: Any) -> None:
         "location", lambda g: p.latitude_longitude(g.get("latitude"), g.get("longitude")), geo
     )
     values["latitude"], values["longitude"] = lat, lon
+    country = (values.get("country") or "US").strip().upper()
+    if lat is None and country in _US:
+        found = locate(values.get("city"), values.get("region"), values.get("postal_code"))
+        if found is not None:
+            values["latitude"], values["longitude"], how = found
+            # popped by the importer, which reports it: an assumed value is never silent
+            values[LOCATED] = how
 
 
 def _address(raw: Any) -> dict[str, Any]:

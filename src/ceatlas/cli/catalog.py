@@ -140,6 +140,10 @@ def _print_report(report: ImportReport) -> None:
         out.print(f"merged: {note}", markup=False, soft_wrap=True)
     if len(report.merged) > SHOWN_PROBLEMS:
         out.print(f"... and {len(report.merged) - SHOWN_PROBLEMS} more merged (use --json)")
+    for note in report.located[:SHOWN_PROBLEMS]:
+        out.print(f"located: {note}", markup=False, soft_wrap=True)
+    if len(report.located) > SHOWN_PROBLEMS:
+        out.print(f"... and {len(report.located) - SHOWN_PROBLEMS} more located (use --json)")
 
 
 def _print_stats(data: dict[str, object]) -> None:

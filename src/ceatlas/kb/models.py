@@ -172,6 +172,22 @@ class BodyRegion(_Entry):
 StepRef = Annotated[str, Field(pattern=r"^(competency|technique):[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
+RuleFormat = Literal["in_person", "live_online", "self_paced"]
+
+
+class PathwayStandard(_Entry):
+    """A requirement of a pathway's standard that a course must meet on its own: a course
+    mainly about ``about``, of at least ``min_course_hours``, taught in one of
+    ``delivery`` (in person, live online, self-paced), per the cited standard."""
+
+    id: Slug
+    label: NonEmpty
+    about: StepRef
+    min_course_hours: Hours | None = None
+    delivery: list[RuleFormat] = []
+    sources: Sources
+
+
 class Pathway(_Entry):
     """A career goal with what it takes to get there."""
 
@@ -188,6 +204,7 @@ class Pathway(_Entry):
     prerequisite_pathways: list[Slug] = []
     prerequisites: list[NonEmpty] = []
     recommended_order: list[StepRef] = []
+    standards: list[PathwayStandard] = []
     notes: str = ""
     sources: Sources
 

@@ -71,6 +71,10 @@ def _pathway_refs(loaded: Loaded) -> Iterator[Problem]:
             path.prerequisite_pathways,
             "pathways",
         )
+        for standard in path.standards:
+            kind, _, ident = standard.about.partition(":")
+            target = "techniques" if kind == "technique" else "competencies"
+            yield from _refs(loaded, "pathways", pid, "standards.about", [ident], target)
         if pid in path.prerequisite_pathways:
             yield Problem(
                 _file("pathways"),

@@ -107,7 +107,8 @@ def meetings_of(
 
 def course_facts(engine: Engine) -> list[CourseFacts]:
     """Every course with what it covers (what the course reader found it teaches centrally
-    or in part, never a term only mentioned in passing) and the course keys it requires."""
+    or in part, never a term only mentioned in passing; its main subjects also as
+    ``primary:<kind>:<id>``) and the course keys it requires."""
     columns = (
         Course.id,
         Course.key,
@@ -115,6 +116,7 @@ def course_facts(engine: Engine) -> list[CourseFacts]:
         Course.covers_competencies,
         Course.covers_conditions,
         Course.covers_categories,
+        Course.primary_terms,
         Course.prerequisites,
     )
     out = []
@@ -125,6 +127,7 @@ def course_facts(engine: Engine) -> list[CourseFacts]:
                 + [f"competency:{c}" for c in row.covers_competencies or []]
                 + [f"condition:{c}" for c in row.covers_conditions or []]
                 + [f"category:{c}" for c in row.covers_categories or []]
+                + [_primary_item(term) for term in row.primary_terms or []]
             )
             prereqs = tuple(
                 str(p["value"])
@@ -133,6 +136,22 @@ def course_facts(engine: Engine) -> list[CourseFacts]:
             )
             out.append(CourseFacts(row.id, row.key, covers, prereqs))
     return out
+
+
+_SINGULAR = {
+    "techniques": "technique",
+    "competencies": "competency",
+    "conditions": "condition",
+    "categories": "category",
+    "regions": "region",
+}
+
+
+def _primary_item(term: str) -> str:
+    """``techniques:oncology-massage`` (a course's main subject) as the cover item
+    ``primary:technique:oncology-massage``."""
+    kind, _, ident = term.partition(":")
+    return f"primary:{_SINGULAR.get(kind, kind)}:{ident}"
 
 
 def load_candidates(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ceatlas.compliance.facts import ComplianceStatus
 from ceatlas.compliance.facts import Requirement as ComplianceRequirement
 from ceatlas.kb import KnowledgeBase
-from ceatlas.kb.models import Jurisdiction, known
+from ceatlas.kb.models import Jurisdiction, Pathway, known
 from ceatlas.planner.problem import Candidate, Requirement
 
 
@@ -113,11 +113,20 @@ def build_goals(
     candidates: list[Candidate],
     done_items: dict[str, str],
     statuses: dict[str, ComplianceStatus],
+    standards: bool = True,
 ) -> Goals:
-    """Requirements for ``spec``. ``done_items`` maps a covered item to the course title."""
+    """Requirements for ``spec``. ``done_items`` maps a covered item to the course title.
+
+    With ``standards`` a pathway is planned to its standards: each technique from a course
+    mainly about it, each of the pathway's course standards (hours, delivery) met by one
+    course, and the techniques of its prerequisite pathways (entry-level training) not
+    planned again; without, every listed item is covered by any course teaching it."""
     goals = Goals()
     for pid in spec.pathways:
-        _pathway(kb, pid, candidates, done_items, goals)
+        if standards:
+            _pathway_to_standard(kb, pid, candidates, done_items, goals)
+        else:
+            _pathway(kb, pid, candidates, done_items, goals)
     for cid in spec.competencies:
         _single(
             f"competency:{cid}",
@@ -186,6 +195,79 @@ def _pathway(
             continue
         goals.requirements.append(_cover(goal, f"{goal}: {names[item]}", {item}, candidates))
     goals.items |= set(items)
+    _pathway_hours(p, goal, candidates, items, goals)
+
+
+def _pathway_to_standard(
+    kb: KnowledgeBase,
+    pid: str,
+    candidates: list[Candidate],
+    done: dict[str, str],
+    goals: Goals,
+) -> None:
+    p = kb.pathways[pid]
+    goal = p.name
+    entry_level = {
+        t: kb.pathways[pre].name
+        for pre in p.prerequisite_pathways
+        for t in kb.pathways[pre].techniques
+    }
+    items: list[str] = []
+    for tid in p.techniques:
+        if tid in entry_level:
+            goals.notes.append(
+                f"{goal}: {kb.techniques[tid].name} is entry-level training (part of "
+                f"{entry_level[tid]}, which comes first), not planned again"
+            )
+            continue
+        items.append(f"technique:{tid}")
+    items += [f"competency:{c}" for c in p.competencies]
+    # a subject with a course standard of its own is planned by that standard alone (a
+    # two-hour webinar must not stand in for the hands-on course the standard asks for)
+    by_standard = {s.about for s in p.standards}
+    names = {f"competency:{c}": kb.competencies[c].name for c in p.competencies}
+    names |= {f"technique:{t}": kb.techniques[t].name for t in p.techniques}
+    for item in items:
+        if item in by_standard:
+            continue
+        if item in done:
+            goals.notes.append(f"{goal}: {names[item]} already covered by {done[item]}")
+            continue
+        # a technique is learnt in a course mainly about it; a skill may be taught in part
+        wanted = {f"primary:{item}"} if item.startswith("technique:") else {item}
+        requirement = _cover(goal, f"{goal}: {names[item]}", wanted, candidates)
+        goals.requirements.append(requirement)
+    goals.items |= set(items) | {f"primary:{i}" for i in items}
+    for standard in p.standards:
+        about = f"primary:{standard.about}"
+        if about in done:
+            goals.notes.append(f"{goal}: {standard.label}: already covered")
+            continue
+        minimum = (standard.min_course_hours or 0) * 100
+        meeting = [
+            c
+            for c in candidates
+            if about in c.covers
+            and c.hours >= minimum
+            and (not standard.delivery or _format(c) in standard.delivery)
+        ]
+        goals.requirements.append(
+            Requirement(
+                id=f"{goal}|standard:{standard.id}",
+                goal=goal,
+                label=f"{goal}: {standard.label}",
+                need=1,
+                amounts={c.id: 1 for c in meeting},
+                items=frozenset({about}),
+            )
+        )
+        goals.items.add(about)
+    _pathway_hours(p, goal, candidates, items, goals)
+
+
+def _pathway_hours(
+    p: Pathway, goal: str, candidates: list[Candidate], items: list[str], goals: Goals
+) -> None:
     related = [c for c in candidates if c.covers & set(items)]
     measures: list[tuple[str, str, Callable[[Candidate], int]]] = [
         ("min_hours", "hours", lambda c: c.hours),

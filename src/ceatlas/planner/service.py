@@ -59,6 +59,9 @@ class PlanOptions:
     max_per_course: int | None = 6
     max_pool: int | None = 400
     use_profile: bool = True
+    #: enforce each pathway's standards (a course mainly about the subject, its hours and
+    #: delivery); False keeps the previous behaviour (items and hour totals only)
+    standards: bool = True
 
 
 @dataclass
@@ -202,7 +205,7 @@ class Planner:
                 max_price=constraints.budget if narrow else None,
                 max_km=constraints.max_km if narrow else None,
             )
-            goals = build_goals(self.kb, spec, candidates, done, statuses)
+            goals = build_goals(self.kb, spec, candidates, done, statuses, options.standards)
             problem = Problem(
                 tuple(candidates),
                 tuple(goals.requirements),

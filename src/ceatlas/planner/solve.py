@@ -21,6 +21,7 @@ from ceatlas.planner.problem import (
     Requirement,
 )
 from ceatlas.planner.prune import prune
+from ceatlas.planner.reach import out_of_reach
 
 LABELS: dict[str, str] = {
     "cost": "cheapest",
@@ -256,6 +257,18 @@ def solve(
         "after_pruning": len(pruned.candidates),
         "dropped": pruned.dropped,
     }
+    short = [r for r in requirements if _capacity(r, pruned.candidates) < r.need]
+    if short and len(short) < len(requirements):
+        # Plan what can be reached; say what is out of reach and what would bring it in.
+        for r in short:
+            unmet.append(
+                out_of_reach(r, everything, problem.constraints, _capacity(r, pruned.candidates))
+            )
+        requirements = [r for r in requirements if r not in short]
+        notes.append(
+            "planned the rest; what your limits put out of reach is listed as unmet, with the "
+            "nearest session that would meet it"
+        )
     shortfalls = _shortfalls(requirements, pruned.candidates)
     plan = None
     primary_started = time.perf_counter()

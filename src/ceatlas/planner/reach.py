@@ -1,0 +1,77 @@
+"""What would bring a requirement back within reach: the nearest session the therapist's
+limits rule out, and which limit. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ceatlas.planner.problem import Candidate, Constraints, Requirement
+from ceatlas.planner.prune import unary_reason
+
+MODE_WORDS = {
+    "in_person": "in person",
+    "hybrid": "hybrid",
+    "live_online": "live online",
+    "self_paced_online": "self-paced online",
+}
+
+
+def _money(cents: int) -> str:
+    return f"${cents / 100:,.0f}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
+
+
+def _hours(hundredths: int) -> str:
+    return f"{hundredths / 100:g} h"
+
+
+def describe(c: Candidate) -> str:
+    """``Oncology Massage Foundations, Orlando, FL, Mar 6, 2027, 24 h, $650``."""
+    parts = [c.title, c.location if c.is_trip and c.location else MODE_WORDS.get(c.mode, c.mode)]
+    if c.first_day:
+        parts.append(f"{c.first_day:%b} {c.first_day.day}, {c.first_day.year}")
+    parts += [_hours(c.hours), _money(c.price)]
+    return ", ".join(parts)
+
+
+def _why(c: Candidate, k: Constraints) -> str:
+    reason = unary_reason(c, k)
+    if reason == "distance" and c.distance_km is not None and k.max_km is not None:
+        return f"{c.distance_km:,.0f} km from home; you travel up to {k.max_km:,.0f} km"
+    if reason == "budget" and k.budget is not None:
+        return f"over your {_money(k.budget)} budget"
+    if reason == "mode":
+        return f"{MODE_WORDS.get(c.mode, c.mode)} is not among your ways of learning"
+    if reason == "window":
+        return "outside the dates you plan for"
+    if reason == "days":
+        return "on days you are not free"
+    if reason == "times":
+        return "at times of day you are not free"
+    return "not within your limits"
+
+
+def out_of_reach(
+    requirement: Requirement, everything: Iterable[Candidate], k: Constraints, have: int
+) -> str:
+    """``<label>: out of reach within your limits; nearest: <session> (<limit it breaks>)``."""
+    options = [
+        c
+        for c in everything
+        if requirement.amounts.get(c.id, 0) > 0
+        and c.course not in k.completed_courses
+        and unary_reason(c, k) is not None
+    ]
+    head = f"{requirement.label}: out of reach within your limits"
+    if requirement.unit == "hours":
+        head += f" (at most {_hours(have)} of {_hours(requirement.need)})"
+    if not options:
+        return head
+    nearest = min(
+        options,
+        key=lambda c: (
+            c.distance_km if c.is_trip and c.distance_km is not None else 0.0,
+            c.price,
+            c.first_day.toordinal() if c.first_day else 0,
+        ),
+    )
+    return f"{head}; nearest: {describe(nearest)} ({_why(nearest, k)})"
