@@ -237,6 +237,21 @@ def test_plan_from_the_sample_catalog_with_exports(therapist: str, cli_env: Path
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_in_person_plans_need_a_home(therapist: str, cli_env: Path) -> None:
+    """Distances and trips are worked out from home: with none, in-person sessions are
+    left out (and said so); asking for in-person only is an error naming the option."""
+    ok("init")
+    out = json.loads(ok("plan", "--account", therapist, "--pathway", "oncology-massage", "--json"))
+    assert all(s["mode"] != "in_person" for s in out["plan"]["sessions"])
+    assert any("no home location given" in n for n in out["notes"])
+    result = runner.invoke(
+        app,
+        ["plan", "--account", therapist, "--pathway", "oncology-massage", "--mode", "in_person"],
+    )
+    assert result.exit_code == 1
+    assert "give your home ZIP code or town to plan in-person sessions" in result.output
+
+
 def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> None:
     """A budget between the cheapest plan with any delivery mode and the cheapest in-person
     one: in person alone there is no plan, and dropping the in-person limit (one change)
@@ -244,7 +259,17 @@ def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> Non
     ok("init")
 
     def cheapest(*extra: str) -> float:
-        out = ok("plan", "--account", therapist, "--pathway", "oncology-massage", "--json", *extra)
+        out = ok(
+            "plan",
+            "--account",
+            therapist,
+            "--pathway",
+            "oncology-massage",
+            "--near",
+            "33602",
+            "--json",
+            *extra,
+        )
         return float(json.loads(out)["plan"]["totals"]["cost"])
 
     any_mode, in_person = cheapest(), cheapest("--mode", "in_person")
@@ -262,6 +287,8 @@ def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> Non
             budget,
             "--mode",
             "in_person",
+            "--near",
+            "33602",
         ],
     )
     assert result.exit_code == 1

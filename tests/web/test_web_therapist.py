@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -87,6 +88,37 @@ def test_plan_pages_total_cost_and_hours(fresh_client: TestClient, engine: Engin
     removed = post_form(fresh_client, f"/me/plan/{sessions[0][0]}/delete", {}, page="/me/plan")
     assert removed.status_code == 303
     assert len(fresh_client.get("/api/v1/me/plan").json()["items"]) == 1
+
+
+def _two_sessions_of_one_course(engine: Engine) -> tuple[int, int, str, Decimal]:
+    with Session(engine) as db:
+        rows = db.execute(
+            select(CourseSession.id, Course.id, Course.title, Course.ce_hours)
+            .join(Course)
+            .where(Course.ce_hours.is_not(None), CourseSession.start_date.is_not(None))
+            .order_by(Course.id, CourseSession.id)
+        ).all()
+    by_course: dict[int, list[Any]] = {}
+    for sid, cid, title, hours in rows:
+        by_course.setdefault(cid, []).append((sid, title, hours))
+    first, second = next(v for v in by_course.values() if len(v) >= 2)[:2]
+    return first[0], second[0], first[1], first[2]
+
+
+def test_my_plan_warns_about_a_course_saved_twice(fresh_client: TestClient, engine: Engine) -> None:
+    """Two sessions of one course: the rows add up to twice its hours, the CE hours count it
+    once, and the page says why in words."""
+    one, two, title, hours = _two_sessions_of_one_course(engine)
+    sign_up(fresh_client, "ana@example.org")
+    for sid in (one, two):
+        assert post_form(fresh_client, "/me/plan", {"session_id": str(sid)}).status_code == 303
+    plan = fresh_client.get("/api/v1/me/plan").json()
+    assert Decimal(plan["total_hours"]) == hours
+    assert Decimal(plan["rows_hours"]) == 2 * hours
+    assert any(w.startswith(f"2 sessions of {title} are saved") for w in plan["warnings"])
+    page = fresh_client.get("/me/plan").text
+    assert "Check your plan" in page
+    assert "a course saved twice counts once" in page
 
 
 def test_plan_api(fresh_client: TestClient, engine: Engine) -> None:

@@ -136,6 +136,49 @@ class Plan:
     # CE hours, each course counted once even when several of its sessions are saved.
     total_hours: Decimal = Decimal(0)
     unpriced: int = 0
+    # The rows' CE hours added up (more than total_hours when a course is saved twice).
+    rows_hours: Decimal = Decimal(0)
+    # Two sessions of one course, sessions whose dates overlap: in words.
+    warnings: list[str] = field(default_factory=list)
+
+
+def _when(item: PlanItem) -> str:
+    if item.start_date is None:
+        return "self-paced"
+    end = item.end_date or item.start_date
+    if end == item.start_date:
+        return f"{item.start_date:%b} {item.start_date.day}, {item.start_date.year}"
+    return f"{item.start_date:%b} {item.start_date.day} to {end:%b} {end.day}, {end.year}"
+
+
+def plan_warnings(items: list[PlanItem]) -> list[str]:
+    """Two sessions of the same course, and dated sessions whose days overlap."""
+    out: list[str] = []
+    by_course: dict[int, list[PlanItem]] = {}
+    for item in items:
+        by_course.setdefault(item.course_id, []).append(item)
+    for same in by_course.values():
+        if len(same) > 1:
+            dates = "; ".join(_when(i) for i in same)
+            out.append(
+                f"{len(same)} sessions of {same[0].course_title} are saved ({dates}): you need "
+                "only one, and its CE hours count once."
+            )
+    dated = [i for i in items if i.start_date is not None]
+    for n, a in enumerate(dated):
+        for b in dated[n + 1 :]:
+            assert a.start_date is not None
+            assert b.start_date is not None
+            if a.start_date <= (b.end_date or b.start_date) and b.start_date <= (
+                a.end_date or a.start_date
+            ):
+                if a.course_id == b.course_id:
+                    continue
+                out.append(
+                    f"{a.course_title} ({_when(a)}) and {b.course_title} ({_when(b)}) "
+                    "take place on the same days."
+                )
+    return out
 
 
 class Plans:
@@ -178,6 +221,10 @@ class Plans:
             total_cost={k: v.quantize(Decimal("0.01")) for k, v in totals.items()},
             total_hours=sum(hours.values(), Decimal(0)).quantize(Decimal("0.01")),
             unpriced=sum(1 for i in items if i.price is None),
+            rows_hours=sum((i.ce_hours or Decimal(0) for i in items), Decimal(0)).quantize(
+                Decimal("0.01")
+            ),
+            warnings=plan_warnings(items),
         )
 
     def session_ids(self, user_id: int) -> list[int]:

@@ -86,6 +86,7 @@ class Course(Base):
     covers_conditions: Mapped[list[str]] = mapped_column(JSONList, default=list)
     covers_competencies: Mapped[list[str]] = mapped_column(JSONList, default=list)
     covers_categories: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    covers_regions: Mapped[list[str]] = mapped_column(JSONList, default=list)
     primary_terms: Mapped[list[str]] = mapped_column(JSONList, default=list)
 
     provider: Mapped[Provider | None] = relationship(back_populates="courses", lazy="joined")

@@ -168,12 +168,16 @@ def locate(
     for p in PLACES:
         if p.city.lower() == name.lower() and p.state == region:
             return p.latitude, p.longitude, f"{p.city}, {p.state}"
-    try:
-        matches = zipcodes.filter_by(city=name.upper(), state=region)  # type: ignore[no-untyped-call]
-    except (ValueError, TypeError):
-        matches = []
-    located = [m for m in matches if m.get("lat") and m.get("long")]
+    located = []
+    for spelling in dict.fromkeys((name, name.title(), name.upper())):
+        try:
+            matches = zipcodes.filter_by(city=spelling, state=region)  # type: ignore[no-untyped-call]
+        except (ValueError, TypeError):
+            matches = []
+        located = [m for m in matches if m.get("lat") and m.get("long")]
+        if located:
+            break
     if not located:
         return None
     first = located[0]
-    return float(first["lat"]), float(first["long"]), f"{name}, {region}"
+    return float(first["lat"]), float(first["long"]), f"{first['city']}, {region}"

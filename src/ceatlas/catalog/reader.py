@@ -447,7 +447,7 @@ def read_course(
         conditions = {h.id for h in found if h.kind == "conditions" and not h.negated}
         if len(conditions) >= SURVEY:
             for hit in found:
-                hit.survey = hit.kind == "conditions"
+                hit.survey = True
         hits += found
     if program:
         # The program a module belongs to: where the module's own title (or the opening

@@ -69,6 +69,7 @@ READER_COLUMNS = frozenset(
         "covers_conditions",
         "covers_competencies",
         "covers_categories",
+        "covers_regions",
         "primary_terms",
     }
 )

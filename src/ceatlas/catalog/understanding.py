@@ -218,6 +218,7 @@ _COVERS = {
     "conditions": "covers_conditions",
     "competencies": "covers_competencies",
     "categories": "covers_categories",
+    "regions": "covers_regions",
 }
 COUNTED = ("primary", "secondary")
 

@@ -158,7 +158,10 @@ def build_goals(
         status = statuses.get(code)
         if status is None:
             raise GoalError(f"no license or credential {code!r} in your CE record", "license")
-        _license(kb.jurisdictions[code], status, candidates, goals)
+        states = {
+            j.id: j.name for j in kb.jurisdictions.values() if j.kind == "state" and j.id != code
+        }
+        _license(kb.jurisdictions[code], status, candidates, goals, states)
     return goals
 
 
@@ -294,6 +297,11 @@ def _pathway_hours(
             )
 
 
+#: what shows a course serves a mandated topic, where it is not "mainly about the topic":
+#: hands-on hours are classroom hours of a course on massage technique (the rule also asks
+#: for in-person delivery, checked by its formats)
+_TOPIC_EVIDENCE = {"hands-on": ("primary:category:technique", "category:hands-on")}
+
 #: a catalog session's mode as the rule texts' delivery formats (hybrid: attended in person)
 RULE_FORMAT = {
     "in_person": "in_person",
@@ -316,8 +324,30 @@ def _approved(c: Candidate, rules: Jurisdiction) -> bool:
     return bool(c.approvers & {a for a in accepted if a not in ("other", "any")})
 
 
+#: CE subjects whose courses are written for one state's rules
+STATE_SPECIFIC = frozenset(
+    {"laws-and-rules", "human-trafficking", "medical-errors", "domestic-violence", "ethics"}
+)
+
+
+def _other_states(c: Candidate, rules: Jurisdiction, states: dict[str, str]) -> bool:
+    """True for a course mainly about a state-specific subject whose title names another
+    state ("Ethics for New York Massage Therapists" does not count in Florida)."""
+    if not any(f"primary:category:{t}" in c.covers for t in STATE_SPECIFIC):
+        return False
+    words = f" {c.title} "
+    return any(
+        code != rules.id and (f" {name} " in words or f" {code} " in words)
+        for code, name in states.items()
+    )
+
+
 def _license(
-    rules: Jurisdiction, status: ComplianceStatus, candidates: list[Candidate], goals: Goals
+    rules: Jurisdiction,
+    status: ComplianceStatus,
+    candidates: list[Candidate],
+    goals: Goals,
+    states: dict[str, str],
 ) -> None:
     goal = f"{rules.id} renewal"
     if status.status in ("met", "not-required", "exempt"):
@@ -333,7 +363,9 @@ def _license(
         goals.notes.append(
             f"{goal}: only sessions from named approvers ({named}) are planned as counting"
         )
-    approved = [c for c in candidates if _approved(c, rules)]
+    approved = [
+        c for c in candidates if _approved(c, rules) and not _other_states(c, rules, states)
+    ]
     cap_formats = set(status.cap_formats)
     if not status.online_cap_known:
         goals.notes.append(
@@ -390,7 +422,10 @@ def _amounts(
 ) -> dict[str, int]:
     pool = [c for c in approved if not req.formats or _format(c) in req.formats]
     if req.topic:
-        pool = [c for c in pool if f"category:{req.topic}" in c.covers]
+        # a mandated topic's hours come only from courses mainly about it (a 24-hour bundle
+        # that lists ethics among many topics is not 24 hours of ethics)
+        evidence = _TOPIC_EVIDENCE.get(req.topic, (f"primary:category:{req.topic}",))
+        pool = [c for c in pool if c.covers & set(evidence)]
         if req.own_laws:
             pool = [c for c in pool if f"state:{rules.id}" in c.approvers]
         goals.items.add(f"category:{req.topic}")

@@ -154,6 +154,7 @@ class Planner:
         objective: Objective = options.objective
         profile = self._profile(user_id) if options.use_profile and user_id is not None else None
         constraints, home_label = self._constraints(options, profile, day)
+        constraints, home_notes = _without_home(constraints)
         statuses = {}
         done: dict[str, str] = {}
         completed: set[str] = set()
@@ -212,7 +213,7 @@ class Planner:
                 constraints,
                 objective,
                 options.weights,
-                tuple(goals.notes),
+                tuple(home_notes + goals.notes),
             )
             return solve(
                 problem,
@@ -307,6 +308,26 @@ class Planner:
             ),
             label,
         )
+
+
+def _without_home(k: Constraints) -> tuple[Constraints, list[str]]:
+    """With no home location, distances and trips cannot be told: in-person and hybrid
+    sessions are left out (an error when they are the only ways of learning asked for)."""
+    if k.home is not None:
+        return k, []
+    online = frozenset({"live_online", "self_paced_online"})
+    if k.modes is not None and not k.modes & online:
+        raise GoalError(
+            "give your home ZIP code or town to plan in-person sessions (distances and "
+            "trips are worked out from it)",
+            "near",
+        )
+    modes = (k.modes or frozenset(MODES)) & online
+    note = (
+        "no home location given: in-person sessions are left out; give your home ZIP code "
+        "or town (or set it in your profile) to plan them with real distances"
+    )
+    return _replace(k, modes=modes), [note]
 
 
 def _replace(k: Constraints, **changes: object) -> Constraints:

@@ -54,6 +54,9 @@ from ceatlas.search import SearchError, SearchQuery, SearchService, SessionHit
 
 CANDIDATE_SESSIONS = 100
 PER_TECHNIQUE = 3
+#: a course covering this many conditions, none of the caseload's as its main subject, is
+#: a survey and is not recommended for them
+SURVEY = 5
 #: a technique listed for at least this share of the KB's conditions is generic
 GENERIC_SHARE = 1 / 3
 Ranking = Literal["specific", "coverage"]
@@ -85,6 +88,10 @@ class Recommender:
         self.engine = engine
         self.ranking = ranking
         self.specificity, self.generic = _specificity(kb)
+        self.regions_of: dict[str, set[str]] = defaultdict(set)
+        for rid, region in kb.regions.items():
+            for cid in region.conditions:
+                self.regions_of[cid].add(rid)
         self.matcher = make_matcher(kb, matcher) if isinstance(matcher, str) else matcher
         self.confident = confident
         self._search = SearchService(engine, kb) if engine is not None else None
@@ -347,6 +354,14 @@ class Recommender:
         focus = 0 if set(about) & primary else 1 if about else 2
         if self.ranking == "specific" and focus == 2:
             focus = self._technique_focus(course.primary_terms, taught, primary, caseload)
+        if self.ranking == "specific" and focus >= 2 and self._elsewhere(course.regions, loads):
+            # a technique course aimed at another part of the body ("Neurodynamics: Upper
+            # Quarter" for sciatica)
+            focus = -1
+        if self.ranking == "specific" and focus > 0 and len(course.conditions) >= SURVEY:
+            # a survey of many conditions ("24 hours on back pain, sciatica, frozen shoulder,
+            # TMJ, pregnancy, cancer...") is about none of them
+            focus = -1
         price = best.session.price
         hours = course.ce_hours
         per_100 = covered / float(price) * 100 if price else None
@@ -377,6 +392,19 @@ class Recommender:
             focus=focus,
             explanation=explanation,
         )
+
+    def _elsewhere(self, course_regions: list[str], loads: Sequence[ConditionLoad]) -> bool:
+        """True when the course works on body regions and none of them is where a caseload
+        condition sits (only when every caseload condition sits somewhere)."""
+        if not course_regions:
+            return False
+        wanted: set[str] = set()
+        for load in loads:
+            regions = self.regions_of.get(load.condition_id)
+            if not regions:
+                return False
+            wanted |= regions
+        return not wanted & set(course_regions)
 
     def _technique_focus(
         self, primary_terms: list[str], taught: list[str], primary: set[str], caseload: set[str]

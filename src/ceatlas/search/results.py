@@ -26,6 +26,9 @@ class CourseInfo(BaseModel):
     conditions: list[str] = []
     competencies: list[str] = []
     ce_categories: list[str] = []
+    regions: list[str] = Field(
+        default_factory=list, description="Body regions the course works on (KB ids)."
+    )
     primary_terms: list[str] = Field(
         default_factory=list,
         description="What the course is mainly about, as 'kind:id' (e.g. 'conditions:sciatica').",

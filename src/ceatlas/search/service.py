@@ -25,7 +25,7 @@ from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, ScalarSelect, SelectBase
 
-from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES
+from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES, locate
 from ceatlas.catalog.store import (
     COURSE_APPROVALS,
     COURSES,
@@ -551,6 +551,7 @@ class SearchService:
             C.c.covers_competencies.label("c_competencies"),
             C.c.covers_categories.label("c_ce_categories"),
             C.c.primary_terms.label("c_primary_terms"),
+            C.c.covers_regions.label("c_regions"),
             C.c.url.label("c_url"),
             C.c.provider_id.label("c_provider_id"),
             P.c.key.label("p_key"),
@@ -912,6 +913,7 @@ class SearchService:
                         competencies=row.c_competencies,
                         ce_categories=row.c_ce_categories,
                         primary_terms=row.c_primary_terms,
+                        regions=row.c_regions,
                         url=row.c_url,
                     ),
                     score=_score(row.score if scores is None else scores.get(cid)),
@@ -1190,19 +1192,10 @@ def resolve_place(
     for p in PLACES:
         if p.city.lower() == city.lower() and (not state or p.state == state.upper()):
             return _Place(f"{p.city}, {p.state}", p.latitude, p.longitude, radius_miles)
-    if state:
-        try:
-            matches = zipcodes.filter_by(  # type: ignore[no-untyped-call]
-                city=city.upper(), state=state.upper()
-            )
-        except (ValueError, TypeError):
-            matches = []
-        located = [m for m in matches if m.get("lat") and m.get("long")]
-        if located:
-            z = located[0]
-            return _Place(
-                f"{city.title()}, {state.upper()}", float(z["lat"]), float(z["long"]), radius_miles
-            )
+    found_city = locate(city, state, None) if state else None
+    if found_city is not None:
+        lat, lon, label = found_city
+        return _Place(label, lat, lon, radius_miles)
     raise SearchError(f"unknown place {text!r}: use a US ZIP code, 'City, ST' or lat/lon")
 
 

@@ -55,6 +55,13 @@ class PlanOut(BaseModel):
     total_cost: dict[str, Decimal] = Field(description="Sum of prices per currency.")
     total_hours: Decimal = Field(description="CE hours, each course counted once.")
     unpriced: int = Field(description="Saved sessions without a price (not in the total).")
+    rows_hours: Decimal = Field(
+        description="The saved sessions' CE hours added up (a course saved twice counts twice)."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Two sessions of one course, sessions on the same days: in words.",
+    )
 
 
 class PlanAdd(BaseModel):
@@ -71,6 +78,8 @@ def _plan(plan: Plan) -> PlanOut:
         total_cost=plan.total_cost,
         total_hours=plan.total_hours,
         unpriced=plan.unpriced,
+        rows_hours=plan.rows_hours,
+        warnings=plan.warnings,
     )
 
 
