@@ -103,11 +103,11 @@ def test_a_topic_given_twice(kb_copy: Path) -> None:
 def test_source_without_url_scheme(kb_copy: Path) -> None:
     replace_in(
         kb_copy / "pathways.yaml",
-        'url: "https://www.nortonschool.com',
-        'url: "www.nortonschool.com',
+        'url: "https://www.mayo.edu',
+        'url: "www.mayo.edu',
     )
     message = load_error(kb_copy)
-    assert "pathways.yaml: entry 'manual-lymph-drainage': field 'sources[0].url'" in message
+    assert "pathways.yaml: entry 'hospital-based-massage': field 'sources[0].url'" in message
 
 
 def test_entry_without_sources(kb_copy: Path) -> None:

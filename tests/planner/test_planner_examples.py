@@ -161,3 +161,25 @@ def test_florida_license_and_oncology_on_the_sample_catalog(engine: Engine, tmp_
     summaries = [str(e.get("summary")) for e in calendar.walk("VEVENT")]
     assert any(s.startswith("Deadline: Florida renewal") for s in summaries)
     assert plan_pdf(result).startswith(b"%PDF")
+
+
+def test_a_budget_too_small_for_everything_still_gives_the_most_it_allows() -> None:
+    """Worked by hand: requirement A costs at least $100 (session a), B at least $200
+    (session b), C at least $120 (session c); each alone fits a $250 budget. All three
+    ($420), A and B ($300) and B and C ($320) do not; A and C ($220) do, the only pair that
+    fits. The plan meets A and C, says B is left out, and still says why no plan meets
+    everything."""
+    a = session("a", "A", 10000, day=1)
+    b = session("b", "B", 20000, day=2)
+    c = session("c", "C", 12000, day=3)
+    problem = Problem(
+        (a, b, c),
+        (cover("goal: A", ["a"]), cover("goal: B", ["b"]), cover("goal: C", ["c"])),
+        Constraints(budget=25000),
+    )
+    result = solve(problem, alternatives=0)
+    assert result.plan is not None
+    assert sorted(s.candidate.id for s in result.plan.sessions) == ["a", "c"]
+    assert result.plan.cost == 22000
+    assert result.unmet == ["goal: B: left out to stay within your limits"]
+    assert any("no plan under $250" in line for line in result.explanation)

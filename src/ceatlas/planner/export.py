@@ -129,7 +129,7 @@ def plan_pdf(result: PlanResult, title: str = "CE plan") -> bytes:
         for alternative in result.alternatives:
             _plan_section(doc, alternative)
     if result.unmet:
-        doc.heading("Not offered in the catalog")
+        doc.heading("Not in this plan")
         for line in result.unmet:
             doc.line_text(line)
     if result.notes:

@@ -120,7 +120,9 @@ def build_goals(
     With ``standards`` a pathway is planned to its standards: each technique from a course
     mainly about it, each of the pathway's course standards (hours, delivery) met by one
     course, and the techniques of its prerequisite pathways (entry-level training) not
-    planned again; without, every listed item is covered by any course teaching it."""
+    planned again; a license's mandated topic from courses mainly about it, never from a
+    course written for another state. Without (the previous behaviour), every listed item and
+    topic is covered by any course teaching it."""
     goals = Goals()
     for pid in spec.pathways:
         if standards:
@@ -161,7 +163,9 @@ def build_goals(
         states = {
             j.id: j.name for j in kb.jurisdictions.values() if j.kind == "state" and j.id != code
         }
-        _license(kb.jurisdictions[code], status, candidates, goals, states)
+        if not standards:
+            states = {}
+        _license(kb.jurisdictions[code], status, candidates, goals, states, standards)
     return goals
 
 
@@ -348,6 +352,7 @@ def _license(
     candidates: list[Candidate],
     goals: Goals,
     states: dict[str, str],
+    standards: bool = True,
 ) -> None:
     goal = f"{rules.id} renewal"
     if status.status in ("met", "not-required", "exempt"):
@@ -402,7 +407,7 @@ def _license(
         missing = req.missing
         if missing is None or missing <= 0:
             continue
-        amounts = _amounts(req, approved, rules, goals)
+        amounts = _amounts(req, approved, rules, goals, standards)
         goals.requirements.append(
             Requirement(
                 id=f"{goal}|{req.key}",
@@ -418,13 +423,19 @@ def _license(
 
 
 def _amounts(
-    req: ComplianceRequirement, approved: list[Candidate], rules: Jurisdiction, goals: Goals
+    req: ComplianceRequirement,
+    approved: list[Candidate],
+    rules: Jurisdiction,
+    goals: Goals,
+    standards: bool = True,
 ) -> dict[str, int]:
     pool = [c for c in approved if not req.formats or _format(c) in req.formats]
     if req.topic:
         # a mandated topic's hours come only from courses mainly about it (a 24-hour bundle
         # that lists ethics among many topics is not 24 hours of ethics)
         evidence = _TOPIC_EVIDENCE.get(req.topic, (f"primary:category:{req.topic}",))
+        if not standards:
+            evidence = (f"category:{req.topic}",)  # the previous behaviour
         pool = [c for c in pool if c.covers & set(evidence)]
         if req.own_laws:
             pool = [c for c in pool if f"state:{rules.id}" in c.approvers]

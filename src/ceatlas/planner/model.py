@@ -26,6 +26,10 @@ class Built:
     scale: int
     finish: cp_model.IntVar
     origin: dt.date
+    #: with ``soft``: per requirement id, whether the plan meets it; each requirement left
+    #: unmet costs ``penalty`` in the objective (more than any plan's cost, time and trips)
+    met: dict[str, cp_model.IntVar] | None = None
+    penalty: int = 0
 
 
 def _ends_before(p: Candidate, s: Candidate) -> bool:
@@ -68,7 +72,10 @@ def build(
     constraints: Constraints,
     objective: Objective = "cost",
     weights: Weights | None = None,
+    soft: bool = False,
 ) -> Built:
+    """The model; with ``soft`` requirements may be left unmet, as few as possible (then the
+    objective as usual): the most a plan can meet within the limits."""
     weights = weights or Weights()
     model = cp_model.CpModel()
     x = {c.id: model.new_bool_var(f"x{i}") for i, c in enumerate(candidates)}
@@ -99,6 +106,7 @@ def build(
                 model.add(x[s.id] == 0)
             else:
                 model.add(sum(before) >= x[s.id])
+    met: dict[str, cp_model.IntVar] = {}
     for r in requirements:
         plain = [(x[cid], n) for cid, n in r.amounts.items() if cid in x and cid not in r.capped]
         capped = [(x[cid], n) for cid, n in r.amounts.items() if cid in x and cid in r.capped]
@@ -111,7 +119,11 @@ def build(
             variables.append(counted)
             factors.append(1)
         total = cp_model.LinearExpr.weighted_sum(variables, factors)
-        model.add(total >= r.need)
+        if soft:
+            met[r.id] = model.new_bool_var(f"met{len(met)}")
+            model.add(total >= r.need).only_enforce_if(met[r.id])
+        else:
+            model.add(total >= r.need)
     origin = constraints.date_from or min(
         (c.meetings[0].day for c in candidates if c.meetings), default=dt.date.today()
     )
@@ -143,5 +155,10 @@ def build(
         expression = (
             weights.cost * cost + 100 * weights.finish * finish + 100 * weights.trips * trips
         )
+    penalty = 0
+    if soft:
+        total_weight = weights.cost + weights.finish + weights.trips + 100
+        penalty = (sum(c.price for c in candidates) + 1) * (horizon + 1) * n * n * total_weight
+        expression = penalty * (len(met) - sum(met.values())) + expression
     model.minimize(expression)
-    return Built(model, x, candidates, scale, finish, origin)
+    return Built(model, x, candidates, scale, finish, origin, met if soft else None, penalty)

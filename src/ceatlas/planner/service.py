@@ -31,6 +31,10 @@ DAY_ALIASES = {
 TIMES = ("morning", "afternoon", "evening")
 MODE_ALIASES = {
     "in-person": "in_person",
+    "in person": "in_person",
+    "live online": "live_online",
+    "self paced": "self_paced_online",
+    "self-paced online": "self_paced_online",
     "online": "live_online",
     "live-online": "live_online",
     "self-paced": "self_paced_online",

@@ -151,6 +151,34 @@ def _run(
     return _plan(built, solver, status == cp_model.OPTIMAL, requirements, objective)
 
 
+def _most_within_limits(
+    candidates: list[Candidate],
+    requirements: list[Requirement],
+    problem: Problem,
+    time_limit: float,
+) -> tuple[Plan, list[Requirement]] | None:
+    """The plan meeting the most requirements within the limits (then the objective), and
+    the requirements it leaves out; ``None`` when it meets none."""
+    built = build(
+        candidates,
+        requirements,
+        problem.constraints,
+        problem.objective,
+        problem.weights,
+        soft=True,
+    )
+    solver = _solver(time_limit)
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or built.met is None:
+        return None
+    met = {rid for rid, var in built.met.items() if solver.boolean_value(var)}
+    if not met:
+        return None
+    kept = [r for r in requirements if r.id in met]
+    plan = _plan(built, solver, status == cp_model.OPTIMAL, kept, problem.objective)
+    return plan, [r for r in requirements if r.id not in met]
+
+
 def _plan(
     built: Built,
     solver: cp_model.CpSolver,
@@ -178,6 +206,11 @@ def _plan(
     del chosen_courses
     value = round(solver.objective_value)
     bound = round(solver.best_objective_bound)
+    if built.met is not None:
+        # take out the penalty for requirements left unmet: the plan's own objective
+        missed = sum(1 for v in built.met.values() if not solver.boolean_value(v))
+        value -= built.penalty * missed
+        bound = max(0, bound - built.penalty * missed)
     primary, primary_bound = value // built.scale, bound // built.scale
     gap = None if optimal else (primary - primary_bound) / max(1, abs(primary))
     days = [c.last_day for c in picked if c.last_day]
@@ -289,8 +322,19 @@ def solve(
             explanation += [f"within your constraints, {s}" for s in shortfalls]
         if explain:
             explanation += _explain(problem, requirements, max_per_course, max_pool, time_limit)
+        partial = None
+        if not shortfalls and len(requirements) > 1:
+            partial = _most_within_limits(pruned.candidates, requirements, problem, time_limit)
         stats["seconds"] = time.perf_counter() - started
-        return PlanResult("infeasible", None, [], explanation, unmet, notes, stats)
+        if partial is None:
+            return PlanResult("infeasible", None, [], explanation, unmet, notes, stats)
+        plan, left_out = partial
+        unmet += [f"{r.label}: left out to stay within your limits" for r in left_out]
+        notes.append(
+            "no plan meets everything within your limits (see why below); this plan meets "
+            "as much as they allow"
+        )
+        return PlanResult("feasible", plan, [], explanation, unmet, notes, stats)
     found = [plan]
     order: tuple[Objective, ...] = ("cost", "finish", "trips")
     wanted = [o for o in order if o != problem.objective]
