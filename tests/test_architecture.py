@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "compliance": {"accounts", "catalog", "kb", "exports"},
     "planner": {"accounts", "catalog", "kb", "search", "compliance", "exports"},
     "recommend": {"catalog", "kb", "search"},
-    "quality": {"catalog", "kb", "search", "recommend", "planner", "compliance"},
+    "quality": {"catalog", "kb", "search", "recommend", "planner", "compliance", "accounts"},
 }
 
 

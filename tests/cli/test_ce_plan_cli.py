@@ -252,10 +252,11 @@ def test_in_person_plans_need_a_home(therapist: str, cli_env: Path) -> None:
     assert "give your home ZIP code or town to plan in-person sessions" in result.output
 
 
-def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> None:
+def test_a_budget_short_of_a_full_plan_explains_in_words(therapist: str, cli_env: Path) -> None:
     """A budget between the cheapest plan with any delivery mode and the cheapest in-person
-    one: in person alone there is no plan, and dropping the in-person limit (one change)
-    gives one, so the explanation must say so in words."""
+    one: in person alone no plan meets everything, and dropping the in-person limit (one
+    change) gives one, so the explanation must say so in words; the plan then meets what
+    the budget allows and lists what it leaves out."""
     ok("init")
 
     def cheapest(*extra: str) -> float:
@@ -291,7 +292,8 @@ def test_infeasible_plan_explains_in_words(therapist: str, cli_env: Path) -> Non
             "33602",
         ],
     )
-    assert result.exit_code == 1
-    assert "status: infeasible" in result.stdout
-    assert f"no plan under ${budget}: the cheapest needs $" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert f"why: no plan under ${budget}: the cheapest needs $" in result.stdout
     assert "gives one at $" in result.stdout
+    assert "left out to stay within your limits" in result.stdout
+    assert "this plan meets as much as they allow" in result.stdout

@@ -330,11 +330,14 @@ def solve(
             return PlanResult("infeasible", None, [], explanation, unmet, notes, stats)
         plan, left_out = partial
         unmet += [f"{r.label}: left out to stay within your limits" for r in left_out]
+        # the caller may plan again over every session, to explain in full
+        stats["unmet_requirements"] = [*unmet_requirements, *left_out]
         notes.append(
             "no plan meets everything within your limits (see why below); this plan meets "
             "as much as they allow"
         )
-        return PlanResult("feasible", plan, [], explanation, unmet, notes, stats)
+        status: Literal["optimal", "feasible"] = "optimal" if plan.optimal else "feasible"
+        return PlanResult(status, plan, [], explanation, unmet, notes, stats)
     found = [plan]
     order: tuple[Objective, ...] = ("cost", "finish", "trips")
     wanted = [o for o in order if o != problem.objective]
