@@ -61,8 +61,8 @@ def main() -> int:
         "## Embarrassing picks",
         "",
     ]
-    for name, rec in outcome.recommendations.items():
-        lines.append(f"- recommendations, {name}: {', '.join(rec.embarrassing) or 'none'}")
+    for ranking, rec in outcome.recommendations.items():
+        lines.append(f"- recommendations, {ranking}: {', '.join(rec.embarrassing) or 'none'}")
     for name, plan in outcome.plans.items():
         lines.append(f"- plans, {name}: {', '.join(plan.embarrassing) or 'none'}")
     lines += ["", "## Requirements of the set a plan did not meet", ""]

@@ -304,9 +304,9 @@ def report(outcome: Outcome) -> str:
         "| ranking | caseloads | nDCG@10 | precision@5 | embarrassing picks | none found |",
         "|---|---|---|---|---|---|",
     ]
-    for name, r in outcome.recommendations.items():
+    for ranking, r in outcome.recommendations.items():
         lines.append(
-            f"| {name} | {r.caseloads} | {r.mean_ndcg:.3f} | {r.mean_precision5:.3f} "
+            f"| {ranking} | {r.caseloads} | {r.mean_ndcg:.3f} | {r.mean_precision5:.3f} "
             f"| {len(r.embarrassing)} | {r.none_found} |"
         )
     if outcome.plans:
