@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -167,3 +168,83 @@ def test_plan_and_profile_are_private(fresh_client: TestClient, engine: Engine) 
     assert fresh_client.get("/api/v1/me/profile").status_code == 401
     assert fresh_client.get("/me/plan", follow_redirects=False).status_code == 303
     assert csrf(fresh_client, "/login")
+
+
+def _ended_session(engine: Engine) -> tuple[int, str, Decimal, dt.date]:
+    """A dated session of a course with CE hours: (id, course title, hours, last day)."""
+    with Session(engine) as db:
+        sid, title, hours, start, end = db.execute(
+            select(
+                CourseSession.id,
+                Course.title,
+                Course.ce_hours,
+                CourseSession.start_date,
+                CourseSession.end_date,
+            )
+            .join(Course)
+            .where(Course.ce_hours.is_not(None), CourseSession.start_date.is_not(None))
+            .order_by(CourseSession.start_date, CourseSession.id)
+        ).first()  # type: ignore[misc]
+    return sid, title, hours, end or start
+
+
+def test_an_ended_session_of_my_plan_goes_to_my_ce_record(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """Before its last day the session cannot be recorded (said in words, nothing saved);
+    the day after, "Add to my CE record" makes a CE entry with the course's title and CE
+    hours, completed on the session's last day, takes the session off my plan, and the CE
+    page asks for the certificate, which can then be uploaded for that entry."""
+    sid, title, hours, last_day = _ended_session(engine)
+    sign_up(fresh_client, "ana@example.org")
+    assert post_form(fresh_client, "/me/plan", {"session_id": str(sid)}).status_code == 303
+    ctx = fresh_client.app.state.ceatlas  # type: ignore[attr-defined]
+    ctx.today = lambda: last_day - dt.timedelta(days=1)
+    early = post_form(fresh_client, f"/me/plan/{sid}/record", {}, page="/me/plan")
+    assert early.status_code == 400
+    assert f"this session ends on {last_day.isoformat()}" in early.text
+    assert fresh_client.get("/api/v1/me/ce/entries").json() == []
+    ctx.today = lambda: last_day + dt.timedelta(days=1)
+    plan_page = fresh_client.get("/me/plan").text
+    assert "Add to my CE record" in plan_page
+    done = post_form(fresh_client, f"/me/plan/{sid}/record", {}, page="/me/plan")
+    assert done.status_code == 303
+    entries = fresh_client.get("/api/v1/me/ce/entries").json()
+    assert [(e["title"], Decimal(e["hours"]), e["completed_on"]) for e in entries] == [
+        (title, hours, last_day.isoformat())
+    ]
+    assert fresh_client.get("/api/v1/me/plan").json()["items"] == []
+    ce_page = fresh_client.get(done.headers["location"]).text
+    assert "Upload its certificate below" in ce_page
+    entry_id = entries[0]["id"]
+    token = csrf(fresh_client, "/me/ce")
+    uploaded = fresh_client.post(
+        f"/me/ce/entries/{entry_id}/certificate",
+        data={"csrf_token": token},
+        files={"certificate": ("cert.pdf", b"%PDF-1.4 test", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303
+    assert "certificate on file" in fresh_client.get("/me/ce").text
+
+
+def test_a_plan_from_the_planner_is_saved_to_my_plan(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    with Session(engine) as db:
+        keys = list(db.scalars(select(CourseSession.key).order_by(CourseSession.id).limit(3)))
+    sign_up(fresh_client, "ana@example.org")
+    token = csrf(fresh_client, "/me/ce")
+    saved = fresh_client.post(
+        "/me/plan/sessions",
+        data={"csrf_token": token, "session_key": keys},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert len(fresh_client.get("/api/v1/me/plan").json()["items"]) == 3
+    gone = fresh_client.post(
+        "/me/plan/sessions",
+        data={"csrf_token": token, "session_key": ["no-such-session"]},
+        follow_redirects=False,
+    )
+    assert gone.status_code == 404

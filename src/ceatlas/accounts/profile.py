@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -126,6 +127,11 @@ class PlanItem:
     currency: str
     ce_hours: Decimal | None
     added_at: dt.datetime
+    seats_remaining: int | None = None
+    #: the session has ended (on or before the day the plan is looked at)
+    ended: bool = False
+    #: a cheaper upcoming session of the same course: (session id, price, start date)
+    cheaper: tuple[int, Decimal, dt.date | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,45 @@ class Plan:
     rows_hours: Decimal = Decimal(0)
     # Two sessions of one course, sessions whose dates overlap: in words.
     warnings: list[str] = field(default_factory=list)
+
+
+def _with_cheaper(session: Session, items: list[PlanItem], day: dt.date) -> list[PlanItem]:
+    """Each item not ended with the cheapest upcoming session of its course that costs
+    less (same currency), if there is one."""
+    open_items = [i for i in items if not i.ended and i.price is not None]
+    if not open_items:
+        return items
+    saved = {i.session_id for i in items}
+    rows = session.execute(
+        select(
+            CourseSession.id,
+            CourseSession.course_id,
+            CourseSession.price,
+            CourseSession.currency,
+            CourseSession.start_date,
+        ).where(
+            CourseSession.course_id.in_({i.course_id for i in open_items}),
+            CourseSession.price.is_not(None),
+            (CourseSession.start_date.is_(None)) | (CourseSession.start_date >= day),
+        )
+    ).all()
+    out = []
+    for item in items:
+        options = [
+            r
+            for r in rows
+            if r.course_id == item.course_id
+            and r.id not in saved
+            and item.price is not None
+            and not item.ended
+            and (r.currency or "USD") == item.currency
+            and r.price < item.price
+        ]
+        best = min(options, key=lambda r: (r.price, r.start_date or dt.date.max), default=None)
+        if best is not None:
+            item = dataclasses.replace(item, cheaper=(best.id, best.price, best.start_date))
+        out.append(item)
+    return out
 
 
 def _when(item: PlanItem) -> str:
@@ -164,6 +209,16 @@ def plan_warnings(items: list[PlanItem]) -> list[str]:
                 f"{len(same)} sessions of {same[0].course_title} are saved ({dates}): you need "
                 "only one, and its CE hours count once."
             )
+    for item in items:
+        if item.seats_remaining == 0 and not item.ended:
+            out.append(f"{item.course_title} ({_when(item)}) is full: choose another session.")
+        if item.cheaper is not None:
+            _, price, start = item.cheaper
+            when = f"starting {start:%b} {start.day}, {start.year}" if start else "self-paced"
+            out.append(
+                f"{item.course_title}: another session costs less ({price:,.2f} "
+                f"{item.currency}, {when})."
+            )
     dated = [i for i in items if i.start_date is not None]
     for n, a in enumerate(dated):
         for b in dated[n + 1 :]:
@@ -185,7 +240,10 @@ class Plans:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def get(self, user_id: int) -> Plan:
+    def get(self, user_id: int, today: dt.date | None = None) -> Plan:
+        """The saved sessions with totals and, as of ``today``, which have ended, which
+        are full and which have a cheaper upcoming session of the same course."""
+        day = today or dt.date.today()
         with Session(self.engine) as session:
             rows = session.execute(
                 select(SavedSession, CourseSession, Course)
@@ -209,9 +267,13 @@ class Plans:
                     currency=s.currency or "USD",
                     ce_hours=c.ce_hours,
                     added_at=saved.added_at,
+                    seats_remaining=s.seats_remaining,
+                    ended=(s.end_date or s.start_date or dt.date.max) <= day,
+                    cheaper=None,
                 )
                 for saved, s, c in rows
             ]
+            items = _with_cheaper(session, items, day)
         totals: dict[str, Decimal] = {}
         for item in items:
             totals[item.currency] = totals.get(item.currency, Decimal(0)) + (item.price or 0)

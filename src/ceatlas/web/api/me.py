@@ -48,6 +48,11 @@ class PlanItemOut(BaseModel):
     currency: str
     ce_hours: Decimal | None
     added_at: dt.datetime
+    seats_remaining: int | None = None
+    ended: bool = Field(False, description="The session has ended: it can go to the CE record.")
+    cheaper_session_id: int | None = Field(
+        None, description="A cheaper upcoming session of the same course, if any."
+    )
 
 
 class PlanOut(BaseModel):
@@ -74,7 +79,13 @@ class PlanReplace(BaseModel):
 
 def _plan(plan: Plan) -> PlanOut:
     return PlanOut(
-        items=[PlanItemOut(**vars(item)) for item in plan.items],
+        items=[
+            PlanItemOut(
+                **{k: v for k, v in vars(item).items() if k != "cheaper"},
+                cheaper_session_id=item.cheaper[0] if item.cheaper else None,
+            )
+            for item in plan.items
+        ],
         total_cost=plan.total_cost,
         total_hours=plan.total_hours,
         unpriced=plan.unpriced,
@@ -108,14 +119,14 @@ def put_profile(ctx: Ctx, account: Therapist, _csrf: Csrf, body: ProfileIn) -> P
 
 @router.get("/plan", response_model=PlanOut, summary="My plan: saved sessions and totals")
 def get_plan(ctx: Ctx, account: Therapist) -> PlanOut:
-    return _plan(Plans(ctx.engine).get(account.id))
+    return _plan(Plans(ctx.engine).get(account.id, ctx.today()))
 
 
 @router.put("/plan", response_model=PlanOut, summary="Replace my plan's sessions")
 def put_plan(ctx: Ctx, account: Therapist, _csrf: Csrf, body: PlanReplace) -> PlanOut:
     plans = Plans(ctx.engine)
     plans.replace(account.id, body.session_ids)
-    return _plan(plans.get(account.id))
+    return _plan(plans.get(account.id, ctx.today()))
 
 
 @router.post(
@@ -134,7 +145,7 @@ def add_to_plan(
     plans = Plans(ctx.engine)
     if not plans.add(account.id, body.session_id):
         response.status_code = 200
-    return _plan(plans.get(account.id))
+    return _plan(plans.get(account.id, ctx.today()))
 
 
 @router.delete(
@@ -146,4 +157,4 @@ def add_to_plan(
 def remove_from_plan(ctx: Ctx, account: Therapist, _csrf: Csrf, session_id: SessionId) -> PlanOut:
     plans = Plans(ctx.engine)
     plans.remove(account.id, session_id)
-    return _plan(plans.get(account.id))
+    return _plan(plans.get(account.id, ctx.today()))

@@ -109,6 +109,7 @@ def _page(
         "plan_qs": urlencode({k: v for k, v in q.items() if v}),
         "outcome": outcome,
         "plan_error": plan_error,
+        "added_entry": request.query_params.get("added", ""),
         "pathways": sorted((p.id, p.name) for p in ctx.kb.pathways.values()),
         "jurisdictions": sorted((j.name, j.id) for j in ctx.kb.jurisdictions.values()),
     }
@@ -164,6 +165,24 @@ async def add_entry(request: Request, ctx: Ctx, account: Therapist) -> Response:
     except ComplianceError as error:
         return _page(request, ctx, account.id, {f"entry_{error.field}": error.message}, 400)
     return RedirectResponse("/me/ce", status_code=303)
+
+
+@router.post("/me/ce/entries/{entry_id}/certificate", dependencies=Csrf)
+async def upload_certificate(
+    request: Request, ctx: Ctx, account: Therapist, entry_id: int
+) -> Response:
+    """The certificate of an entry already in the record (e.g. one added from my plan)."""
+    form = await read_form(request)
+    upload = form.files.get("certificate")
+    try:
+        if upload is None or not upload.data:
+            raise ComplianceError("choose the certificate file (PDF, PNG or JPEG)", "certificate")
+        _records(ctx).attach_certificate(account.id, entry_id, upload.filename, upload.data, None)
+    except ComplianceError as error:
+        if error.status == 404:
+            raise
+        return _page(request, ctx, account.id, {f"certificate_{entry_id}": error.message}, 400)
+    return RedirectResponse(f"/me/ce#entry-{entry_id}", status_code=303)
 
 
 @router.post("/me/ce/entries/{entry_id}/delete", dependencies=Csrf)

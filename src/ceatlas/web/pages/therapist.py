@@ -7,9 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ceatlas.accounts import AccountError
 from ceatlas.accounts.profile import Plans, ProfileIn, Profiles
+from ceatlas.catalog.models import CourseSession
+from ceatlas.compliance import CeRecords, ComplianceError
+from ceatlas.compliance.from_plan import record_session
 from ceatlas.search.query import WEEKDAYS
 from ceatlas.web import labels
 from ceatlas.web.auth import Therapist, safe_next, verify_csrf
@@ -78,8 +83,51 @@ async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Respon
 
 @router.get("/me/plan", response_class=HTMLResponse)
 def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
-    plan = Plans(ctx.engine).get(account.id)
+    plan = Plans(ctx.engine).get(account.id, ctx.today())
     return _area(request, "me_plan.html", {"area": "plan", "plan": plan})
+
+
+@router.post("/me/plan/sessions", dependencies=Csrf)
+async def save_plan(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    """Save every session of a plan the planner made (its session keys) to my plan."""
+    form = await read_form(request)
+    keys = [k for k in form.getlist("session_key") if k.strip()]
+    if not keys or len(keys) > 50:
+        raise AccountError("choose 1 to 50 sessions to save", "session_key", 422)
+    with Session(ctx.engine) as db:
+        rows = db.execute(
+            select(CourseSession.key, CourseSession.id).where(CourseSession.key.in_(keys))
+        ).all()
+    found = {row.key: row.id for row in rows}
+    missing = [k for k in keys if k not in found]
+    if missing:
+        raise AccountError(
+            f"{len(missing)} of these sessions are no longer in the catalog; plan again",
+            "session_key",
+            404,
+        )
+    plans = Plans(ctx.engine)
+    for key in keys:
+        plans.add(account.id, found[key])
+    return RedirectResponse("/me/plan", status_code=303)
+
+
+@router.post("/me/plan/{session_id}/record", dependencies=Csrf)
+def record_session_page(
+    request: Request, ctx: Ctx, account: Therapist, session_id: int
+) -> Response:
+    """An ended session of my plan into my CE record (then the certificate upload)."""
+    if session_id not in Plans(ctx.engine).session_ids(account.id):
+        raise AccountError("this session is not in your plan", "session_id", 404)
+    records = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir)
+    try:
+        entry = record_session(records, account.id, session_id, ctx.today())
+    except ComplianceError as error:
+        plan = Plans(ctx.engine).get(account.id, ctx.today())
+        context = {"area": "plan", "plan": plan, "error": error.message, "error_id": session_id}
+        return _area(request, "me_plan.html", context, error.status)
+    Plans(ctx.engine).remove(account.id, session_id)
+    return RedirectResponse(f"/me/ce?added={entry.id}#entry-{entry.id}", status_code=303)
 
 
 @router.post("/me/plan", dependencies=Csrf)
