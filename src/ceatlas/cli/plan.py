@@ -112,7 +112,7 @@ def plan(
     if as_json:
         print_json(plan_json(outcome))
     else:
-        out.print(f"status: {r.status}")
+        out.print(f"status: {r.status}" + (" (a partial plan: see 'unmet')" if r.partial else ""))
         if r.plan:
             _print_plan(r.plan)
             for alt in r.alternatives:

@@ -219,6 +219,7 @@ def _pathway_to_standard(
         for pre in p.prerequisite_pathways
         for t in kb.pathways[pre].techniques
     }
+    domain = _domain(kb, p)
     items: list[str] = []
     for tid in p.techniques:
         if tid in entry_level:
@@ -240,9 +241,18 @@ def _pathway_to_standard(
         if item in done:
             goals.notes.append(f"{goal}: {names[item]} already covered by {done[item]}")
             continue
-        # a technique is learnt in a course mainly about it; a skill may be taught in part
-        wanted = {f"primary:{item}"} if item.startswith("technique:") else {item}
-        requirement = _cover(goal, f"{goal}: {names[item]}", wanted, candidates)
+        # a technique is learnt in a course mainly about it; a skill may be taught in part,
+        # by a course mainly about something of this pathway (the pathology of a migraine
+        # course is not the oncology pathway's pathology)
+        if item.startswith("technique:"):
+            requirement = _cover(goal, f"{goal}: {names[item]}", {f"primary:{item}"}, candidates)
+        else:
+            pool = [
+                c
+                for c in candidates
+                if f"primary:{item}" in c.covers or (item in c.covers and c.covers & domain)
+            ]
+            requirement = _cover(goal, f"{goal}: {names[item]}", {item}, pool)
         goals.requirements.append(requirement)
     goals.items |= set(items) | {f"primary:{i}" for i in items}
     for standard in p.standards:
@@ -269,11 +279,41 @@ def _pathway_to_standard(
             )
         )
         goals.items.add(about)
-    _pathway_hours(p, goal, candidates, items, goals)
+    # a course standard of at least the pathway's minimum hours is that minimum: adding up
+    # the hours of other courses towards it would say something the standard does not
+    total = known(p.min_hours)
+    covered_by_standard = isinstance(total, int) and any(
+        (s.min_course_hours or 0) >= total for s in p.standards
+    )
+    _pathway_hours(p, goal, candidates, items, goals, skip_total=covered_by_standard)
+
+
+def _domain(kb: KnowledgeBase, p: Pathway) -> frozenset[str]:
+    """What a course can be mainly about to belong to pathway ``p``: its techniques and
+    competencies, and the conditions that list one of its techniques as their own (a
+    technique listed for a third of the KB's conditions or more says nothing)."""
+    listed: dict[str, int] = {}
+    for condition in kb.conditions.values():
+        for tid in set(condition.techniques):
+            listed[tid] = listed.get(tid, 0) + 1
+    specific = {t for t in p.techniques if listed.get(t, 0) * 3 < len(kb.conditions)}
+    items = {f"primary:technique:{t}" for t in p.techniques}
+    items |= {f"primary:competency:{c}" for c in p.competencies}
+    items |= {
+        f"primary:condition:{cid}"
+        for cid, condition in kb.conditions.items()
+        if specific & set(condition.techniques)
+    }
+    return frozenset(items)
 
 
 def _pathway_hours(
-    p: Pathway, goal: str, candidates: list[Candidate], items: list[str], goals: Goals
+    p: Pathway,
+    goal: str,
+    candidates: list[Candidate],
+    items: list[str],
+    goals: Goals,
+    skip_total: bool = False,
 ) -> None:
     related = [c for c in candidates if c.covers & set(items)]
     measures: list[tuple[str, str, Callable[[Candidate], int]]] = [
@@ -284,6 +324,8 @@ def _pathway_hours(
     for field_name, label, amount in measures:
         value = getattr(p, field_name)
         hours = known(value)
+        if skip_total and field_name == "min_hours":
+            continue
         if isinstance(hours, int) and hours > 0:
             goals.requirements.append(
                 Requirement(

@@ -49,6 +49,7 @@ def plan_json(outcome: PlanOutcome) -> dict[str, Any]:
     k = outcome.constraints
     return {
         "status": r.status,
+        "partial": r.partial,
         "plan": one(r.plan) if r.plan else None,
         "alternatives": [one(a) for a in r.alternatives],
         "explanation": r.explanation,

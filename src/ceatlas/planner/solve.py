@@ -84,6 +84,8 @@ class PlanResult:
     unmet: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: the plan meets only part of the goals: the rest is out of reach or left out
+    partial: bool = False
 
 
 def _capacity(r: Requirement, candidates: list[Candidate]) -> int:
@@ -333,11 +335,11 @@ def solve(
         # the caller may plan again over every session, to explain in full
         stats["unmet_requirements"] = [*unmet_requirements, *left_out]
         notes.append(
-            "no plan meets everything within your limits (see why below); this plan meets "
-            "as much as they allow"
+            "no plan meets everything within your limits (the reasons are given with the "
+            "plan); this plan meets as much as they allow"
         )
         status: Literal["optimal", "feasible"] = "optimal" if plan.optimal else "feasible"
-        return PlanResult(status, plan, [], explanation, unmet, notes, stats)
+        return PlanResult(status, plan, [], explanation, unmet, notes, stats, partial=True)
     found = [plan]
     order: tuple[Objective, ...] = ("cost", "finish", "trips")
     wanted = [o for o in order if o != problem.objective]
@@ -373,6 +375,7 @@ def solve(
         unmet,
         notes,
         stats,
+        partial=bool(unmet),
     )
 
 
