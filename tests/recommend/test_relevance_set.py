@@ -44,7 +44,7 @@ def test_specific_ranking_beats_the_previous_one(outcome: relevance.Outcome) -> 
     assert now.mean_precision5 >= before.mean_precision5 + 0.03
     # the target: no embarrassing pick
     assert now.embarrassing == []
-    assert len(before.embarrassing) >= 10
+    assert len(before.embarrassing) >= 5
     assert now.none_found == 0
 
 

@@ -239,7 +239,10 @@ def _corrected(word: str, index: TermIndex) -> str | None:
         return None
     if word in index.corrections:
         return index.corrections[word]
-    found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+    # one letter changed in a word of seven letters scores 85.7: too close to tell a typo
+    # from another word ("rolling" is not "rolfing"); longer words may differ more
+    cutoff = 86 if len(word) <= 7 else 80
+    found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
     fixed = str(found[0]) if found is not None and found[0][0] == word[0] else None
     if len(index.corrections) < 200_000:
         index.corrections[word] = fixed
@@ -598,7 +601,15 @@ def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
         return "primary", 0.9, title[0]
     solid = [h for h in plain if not h.passing]
     if solid and all(h.survey for h in solid):
-        return "secondary", 0.5, solid[0]
+        # named in a survey of many conditions: never the subject, and named once without
+        # a teaching cue, only in passing (as any condition)
+        centrality, confidence, best = _judge(
+            [h for h in found if not h.survey]
+            or [_Hit(**{**vars(h), "survey": False, "focus": False}) for h in found]
+        )
+        if centrality == "primary":
+            return "secondary", 0.5, best
+        return centrality, confidence, best
     early_focus = [h for h in solid if h.focus and h.sentence <= 2]
     if early_focus:
         return "primary", 0.75, early_focus[0]
