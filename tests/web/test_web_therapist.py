@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import icalendar
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -241,7 +242,13 @@ def test_a_plan_from_the_planner_is_saved_to_my_plan(
         follow_redirects=False,
     )
     assert saved.status_code == 303
-    assert len(fresh_client.get("/api/v1/me/plan").json()["items"]) == 3
+    items = fresh_client.get("/api/v1/me/plan").json()["items"]
+    assert len(items) == 3
+    ics = fresh_client.get("/me/plan.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    assert len(events) == sum(1 for i in items if i["start_date"])
+    assert {str(e.get("summary")) for e in events} <= {i["course_title"] for i in items}
     gone = fresh_client.post(
         "/me/plan/sessions",
         data={"csrf_token": token, "session_key": ["no-such-session"]},

@@ -48,6 +48,22 @@ def _days(session: m.CourseSession) -> list[str]:
     return found
 
 
+def _calendar() -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//CE Atlas//ceatlas//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    return cal
+
+
+def _finish(cal: icalendar.Calendar, zoned: bool) -> bytes:
+    if zoned:
+        cal.add_missing_timezones()
+    body: bytes = cal.to_ical()
+    return body
+
+
 def session_calendar(session: m.CourseSession, base_url: str) -> bytes:
     """The session as one VEVENT (repeating daily, or on its meeting days, when it spans days).
 
@@ -55,13 +71,28 @@ def session_calendar(session: m.CourseSession, base_url: str) -> bytes:
     """
     if session.start_date is None:
         raise ValueError("this session has no scheduled dates")
+    cal = _calendar()
+    cal.add_component(session_event(session, base_url))
+    return _finish(cal, isinstance(_zone(session.timezone), ZoneInfo))
+
+
+def sessions_calendar(sessions: list[m.CourseSession], base_url: str) -> bytes:
+    """Every dated session of ``sessions`` (self-paced ones have no dates) in one calendar."""
+    cal = _calendar()
+    zoned = False
+    for session in sessions:
+        if session.start_date is None:
+            continue
+        cal.add_component(session_event(session, base_url))
+        zoned = zoned or isinstance(_zone(session.timezone), ZoneInfo)
+    return _finish(cal, zoned)
+
+
+def session_event(session: m.CourseSession, base_url: str) -> icalendar.Event:
+    """One dated session as a VEVENT."""
+    assert session.start_date is not None
     course = session.course
     provider = course.provider
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//CE Atlas//ceatlas//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     event = icalendar.Event()
     event.add("uid", f"session-{session.id}@ceatlas")
     event.add("dtstamp", dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -115,8 +146,4 @@ def session_calendar(session: m.CourseSession, base_url: str) -> bytes:
     lines.append(f"Details: {course_page}")
     event.add("description", "\n".join(lines))
     event.add("url", course_page)
-    cal.add_component(event)
-    if zone is not None and isinstance(zone, ZoneInfo):
-        cal.add_missing_timezones()
-    body: bytes = cal.to_ical()
-    return body
+    return event

@@ -19,6 +19,7 @@ from ceatlas.search.query import WEEKDAYS
 from ceatlas.web import labels
 from ceatlas.web.auth import Therapist, safe_next, verify_csrf
 from ceatlas.web.context import Ctx
+from ceatlas.web.ics import sessions_calendar
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import read_form
 from ceatlas.web.schemas import MAX_ID
@@ -85,6 +86,23 @@ async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Respon
 def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
     plan = Plans(ctx.engine).get(account.id, ctx.today())
     return _area(request, "me_plan.html", {"area": "plan", "plan": plan})
+
+
+@router.get("/me/plan.ics")
+def plan_calendar_file(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    """My plan's dated sessions as an iCalendar file (private: the therapist's own)."""
+    ids = Plans(ctx.engine).session_ids(account.id)
+    with Session(ctx.engine) as db:
+        sessions = list(db.scalars(select(CourseSession).where(CourseSession.id.in_(ids))))
+        body = sessions_calendar(sessions, str(request.base_url))
+    return Response(
+        body,
+        media_type="text/calendar",
+        headers={
+            "content-disposition": 'attachment; filename="ceatlas-my-plan.ics"',
+            "cache-control": "private, no-store",
+        },
+    )
 
 
 @router.post("/me/plan/sessions", dependencies=Csrf)
