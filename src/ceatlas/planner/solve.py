@@ -353,6 +353,7 @@ def solve(
             time_limit / 2,
         )
         if alt is not None and any(alt.ids == p.ids for p in found):
+            same = next(p for p in found if alt.ids == p.ids)
             alt = _run(
                 pruned.candidates,
                 requirements,
@@ -363,7 +364,13 @@ def solve(
                 exclude=[p.ids for p in found],
             )
             if alt is not None:
-                alt.label += " (different sessions)"
+                # the best plan for this objective is one already shown: this is the best
+                # with other sessions, and may be worse on it ("earliest finish" finishing
+                # later than the first plan)
+                alt.label = (
+                    f"another choice with other sessions (the {same.label} plan is also "
+                    f"the one with the {LABELS[objective]})"
+                )
         if alt is not None and all(alt.ids != p.ids for p in found):
             found.append(alt)
     stats["seconds"] = time.perf_counter() - started
