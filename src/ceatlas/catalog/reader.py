@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -225,9 +225,7 @@ class TermIndex:
                             vocab.update(key)
                 for abbr in getattr(entry, "abbreviations", []):
                     index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
-        for rid, region in kb.entries("regions").items():
-            for condition in region.conditions:
-                index.regions_of.setdefault(condition, []).append(rid)
+        index.regions_of = kb.condition_regions()
         index.vocabulary = sorted(w for w in vocab if len(w) >= 6)
         index.known = frozenset(vocab)
         index.longest = max((len(k) for k in (*index.phrases, *index.separate)), default=1)
@@ -605,7 +603,7 @@ def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
         # a teaching cue, only in passing (as any condition)
         centrality, confidence, best = _judge(
             [h for h in found if not h.survey]
-            or [_Hit(**{**vars(h), "survey": False, "focus": False}) for h in found]
+            or [replace(h, survey=False, focus=False) for h in found]
         )
         if centrality == "primary":
             return "secondary", 0.5, best

@@ -15,7 +15,8 @@ from ceatlas.db import migrate
 from ceatlas.planner.goals import GoalError, GoalSpec
 from ceatlas.planner.serialize import plan_json
 from ceatlas.planner.service import Planner, PlanOptions, PlanOutcome
-from ceatlas.planner.solve import Plan, hours_text, money
+from ceatlas.planner.solve import Plan
+from ceatlas.planner.words import hours_text, money
 
 
 def _list(values: list[str] | None) -> tuple[str, ...]:

@@ -14,15 +14,7 @@ from sqlalchemy.orm import Session
 
 from ceatlas.catalog.models import CourseSession
 from ceatlas.compliance.errors import ComplianceError
-from ceatlas.compliance.service import CeRecords, EntryInput, EntryView
-
-#: a catalog session's mode as the CE record's formats (a hybrid session was attended)
-FORMAT_OF_MODE = {
-    "in_person": "in_person",
-    "hybrid": "in_person",
-    "live_online": "live_online",
-    "self_paced_online": "self_paced",
-}
+from ceatlas.compliance.service import FORMAT_OF_MODE, CeRecords, EntryInput, EntryView
 
 
 def record_session(records: CeRecords, user_id: int, session_id: int, today: dt.date) -> EntryView:

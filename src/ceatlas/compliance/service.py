@@ -27,6 +27,13 @@ from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import APPROVER_CODES, Jurisdiction
 
 FORMATS = ("in_person", "live_online", "self_paced")
+#: a catalog session's mode as a CE format (a hybrid session is attended in person)
+FORMAT_OF_MODE = {
+    "in_person": "in_person",
+    "hybrid": "in_person",
+    "live_online": "live_online",
+    "self_paced_online": "self_paced",
+}
 FORMAT_ALIASES = {
     "in-person": "in_person",
     "live": "in_person",

@@ -110,6 +110,28 @@ class KnowledgeBase:
         """Every normalized term of a kind mapped to its entry id (for search indexing)."""
         return dict(self._terms[canonical_kind(kind)])
 
+    def technique_listings(self) -> dict[str, int]:
+        """How many conditions list each technique among their own."""
+        listed: dict[str, int] = {}
+        for condition in self.conditions.values():
+            for tid in set(condition.techniques):
+                listed[tid] = listed.get(tid, 0) + 1
+        return listed
+
+    def generic_techniques(self) -> frozenset[str]:
+        """Techniques listed for a third of the conditions or more (Swedish massage): they
+        say little about any one client's condition."""
+        n = len(self.conditions)
+        return frozenset(t for t, count in self.technique_listings().items() if 3 * count >= n)
+
+    def condition_regions(self) -> dict[str, list[str]]:
+        """Condition id -> the body regions it sits in (from each region's ``conditions``)."""
+        out: dict[str, list[str]] = {}
+        for rid, region in self.regions.items():
+            for cid in region.conditions:
+                out.setdefault(cid, []).append(rid)
+        return out
+
     def counts(self) -> dict[str, int]:
         """Number of entries per kind."""
         return {kind: len(self.entries(kind)) for kind in KINDS}

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 
 from ceatlas.exports.pdf import Document
-from ceatlas.planner.solve import Plan, PlanResult, hours_text, money
+from ceatlas.planner.solve import Plan, PlanResult
+from ceatlas.planner.words import hours_text, money
 
 PRODID = "-//CE Atlas//planner//EN"
 SESSION_ALARM = dt.timedelta(days=-1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ceatlas.compliance.facts import ComplianceStatus
 from ceatlas.compliance.facts import Requirement as ComplianceRequirement
+from ceatlas.compliance.service import FORMAT_OF_MODE
 from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import Jurisdiction, Pathway, known
 from ceatlas.planner.problem import Candidate, Requirement
@@ -292,11 +293,7 @@ def _domain(kb: KnowledgeBase, p: Pathway) -> frozenset[str]:
     """What a course can be mainly about to belong to pathway ``p``: its techniques and
     competencies, and the conditions that list one of its techniques as their own (a
     technique listed for a third of the KB's conditions or more says nothing)."""
-    listed: dict[str, int] = {}
-    for condition in kb.conditions.values():
-        for tid in set(condition.techniques):
-            listed[tid] = listed.get(tid, 0) + 1
-    specific = {t for t in p.techniques if listed.get(t, 0) * 3 < len(kb.conditions)}
+    specific = set(p.techniques) - kb.generic_techniques()
     items = {f"primary:technique:{t}" for t in p.techniques}
     items |= {f"primary:competency:{c}" for c in p.competencies}
     items |= {
@@ -348,17 +345,10 @@ def _pathway_hours(
 #: for in-person delivery, checked by its formats)
 _TOPIC_EVIDENCE = {"hands-on": ("primary:category:technique", "category:hands-on")}
 
-#: a catalog session's mode as the rule texts' delivery formats (hybrid: attended in person)
-RULE_FORMAT = {
-    "in_person": "in_person",
-    "hybrid": "in_person",
-    "live_online": "live_online",
-    "self_paced_online": "self_paced",
-}
-
 
 def _format(c: Candidate) -> str:
-    return RULE_FORMAT.get(c.mode, c.mode)
+    """The session's mode as the rule texts' delivery formats (hybrid: attended in person)."""
+    return FORMAT_OF_MODE.get(c.mode, c.mode)
 
 
 def _approved(c: Candidate, rules: Jurisdiction) -> bool:

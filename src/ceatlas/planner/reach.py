@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ceatlas.planner.problem import Candidate, Constraints, Requirement
 from ceatlas.planner.prune import unary_reason
+from ceatlas.planner.words import hours_text, money
 
 MODE_WORDS = {
     "in_person": "in person",
@@ -16,20 +17,12 @@ MODE_WORDS = {
 }
 
 
-def _money(cents: int) -> str:
-    return f"${cents / 100:,.0f}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
-
-
-def _hours(hundredths: int) -> str:
-    return f"{hundredths / 100:g} h"
-
-
 def describe(c: Candidate) -> str:
     """``Oncology Massage Foundations, Orlando, FL, Mar 6, 2027, 24 h, $650``."""
     parts = [c.title, c.location if c.is_trip and c.location else MODE_WORDS.get(c.mode, c.mode)]
     if c.first_day:
         parts.append(f"{c.first_day:%b} {c.first_day.day}, {c.first_day.year}")
-    parts += [_hours(c.hours), _money(c.price)]
+    parts += [hours_text(c.hours), money(c.price)]
     return ", ".join(parts)
 
 
@@ -38,7 +31,7 @@ def _why(c: Candidate, k: Constraints) -> str:
     if reason == "distance" and c.distance_km is not None and k.max_km is not None:
         return f"{c.distance_km:,.0f} km from home; you travel up to {k.max_km:,.0f} km"
     if reason == "budget" and k.budget is not None:
-        return f"over your {_money(k.budget)} budget"
+        return f"over your {money(k.budget)} budget"
     if reason == "mode":
         return f"{MODE_WORDS.get(c.mode, c.mode)} is not among your ways of learning"
     if reason == "window":
@@ -63,7 +56,7 @@ def out_of_reach(
     ]
     head = f"{requirement.label}: out of reach within your limits"
     if requirement.unit == "hours":
-        head += f" (at most {_hours(have)} of {_hours(requirement.need)})"
+        head += f" (at most {hours_text(have)} of {hours_text(requirement.need)})"
     if not options:
         return head
     nearest = min(

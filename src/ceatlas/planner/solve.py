@@ -22,6 +22,7 @@ from ceatlas.planner.problem import (
 )
 from ceatlas.planner.prune import prune
 from ceatlas.planner.reach import out_of_reach
+from ceatlas.planner.words import hours_text, money
 
 LABELS: dict[str, str] = {
     "cost": "cheapest",
@@ -37,14 +38,6 @@ MODE_LABELS = {
 }
 MAX_WORKERS = 2
 SUBSOLVERS = ("max_lp", "core")
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.0f}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
-
-
-def hours_text(hundredths: int) -> str:
-    return f"{hundredths / 100:g} h"
 
 
 @dataclass
@@ -292,13 +285,12 @@ def solve(
         "after_pruning": len(pruned.candidates),
         "dropped": pruned.dropped,
     }
-    short = [r for r in requirements if _capacity(r, pruned.candidates) < r.need]
+    reach = {r.id: _capacity(r, pruned.candidates) for r in requirements}
+    short = [r for r in requirements if reach[r.id] < r.need]
     if short and len(short) < len(requirements):
         # Plan what can be reached; say what is out of reach and what would bring it in.
         for r in short:
-            unmet.append(
-                out_of_reach(r, everything, problem.constraints, _capacity(r, pruned.candidates))
-            )
+            unmet.append(out_of_reach(r, everything, problem.constraints, reach[r.id]))
         requirements = [r for r in requirements if r not in short]
         notes.append(
             "planned the rest; what your limits put out of reach is listed as unmet, with the "

@@ -57,8 +57,6 @@ PER_TECHNIQUE = 3
 #: a course covering this many conditions, none of the caseload's as its main subject, is
 #: a survey and is not recommended for them
 SURVEY = 5
-#: a technique listed for at least this share of the KB's conditions is generic
-GENERIC_SHARE = 1 / 3
 Ranking = Literal["specific", "coverage"]
 
 
@@ -87,11 +85,9 @@ class Recommender:
         self.kb = kb
         self.engine = engine
         self.ranking = ranking
-        self.specificity, self.generic = _specificity(kb)
-        self.regions_of: dict[str, set[str]] = defaultdict(set)
-        for rid, region in kb.regions.items():
-            for cid in region.conditions:
-                self.regions_of[cid].add(rid)
+        self.specificity = _specificity(kb)
+        self.generic = kb.generic_techniques()
+        self.regions_of = {cid: set(r) for cid, r in kb.condition_regions().items()}
         self.matcher = make_matcher(kb, matcher) if isinstance(matcher, str) else matcher
         self.confident = confident
         self._search = SearchService(engine, kb) if engine is not None else None
@@ -466,17 +462,10 @@ class Recommender:
         )
 
 
-def _specificity(kb: KnowledgeBase) -> tuple[dict[str, float], frozenset[str]]:
-    """Per technique, log(conditions in the KB / conditions listing it), and the generic
-    techniques (listed for at least :data:`GENERIC_SHARE` of the conditions)."""
-    listed: dict[str, int] = defaultdict(int)
-    for condition in kb.conditions.values():
-        for tid in set(condition.techniques):
-            listed[tid] += 1
+def _specificity(kb: KnowledgeBase) -> dict[str, float]:
+    """Per technique, log(conditions in the KB / conditions listing it)."""
     n = max(len(kb.conditions), 1)
-    weights = {tid: math.log(n / count) for tid, count in listed.items()}
-    generic = frozenset(tid for tid, count in listed.items() if count / n >= GENERIC_SHARE)
-    return weights, generic
+    return {tid: math.log(n / count) for tid, count in kb.technique_listings().items()}
 
 
 def _primary(primary_terms: Iterable[str], kind: str) -> set[str]:

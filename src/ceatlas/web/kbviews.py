@@ -12,6 +12,7 @@ from ceatlas.kb import KINDS, canonical_kind
 from ceatlas.search import SearchError, SearchQuery
 from ceatlas.web.context import WebContext
 from ceatlas.web.errors import WebError, not_found
+from ceatlas.web.queries import course_summary
 from ceatlas.web.schemas import CourseSummary
 
 # How a KB kind filters the course search.
@@ -84,8 +85,8 @@ def courses_in_region(ctx: WebContext, region: str, limit: int = 50) -> list[Cou
     among courses with a session that has not ended or no end date (self-paced)."""
     today = ctx.today()
     with Session(ctx.engine) as db:
-        rows = db.execute(
-            select(Course.id, Course.key, Course.title, Course.ce_hours, Course.level)
+        courses = db.scalars(
+            select(Course)
             .join(CourseTerm, CourseTerm.course_id == Course.id)
             .where(
                 CourseTerm.kind == "regions",
@@ -99,14 +100,4 @@ def courses_in_region(ctx: WebContext, region: str, limit: int = 50) -> list[Cou
             .order_by(CourseTerm.centrality, Course.title)
             .limit(limit)
         ).all()
-    return [
-        CourseSummary(
-            id=r.id,
-            key=r.key,
-            title=r.title,
-            ce_hours=r.ce_hours,
-            level=r.level,
-            url=f"/courses/{r.id}",
-        )
-        for r in rows
-    ]
+        return [course_summary(c) for c in courses]
