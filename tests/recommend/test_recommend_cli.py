@@ -100,3 +100,47 @@ def test_recommend_exit_codes(cli_env: Path, tmp_path: Path) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert "error:" in result.output
+
+
+def test_several_caseloads_in_one_call(cli_env: Path, catalog: Catalog, tmp_path: Path) -> None:
+    """Each --file is a caseload and the arguments are one more; each is answered alone."""
+    backs = tmp_path / "backs.txt"
+    backs.write_text("sciatica: 9\nlow back pain: 3\n", encoding="utf-8")
+    shoulders = tmp_path / "shoulders.json"
+    shoulders.write_text(
+        json.dumps({"complaints": [{"condition": "frozen-shoulder", "clients_per_month": 2}]}),
+        encoding="utf-8",
+    )
+    args = ["recommend", "tennis elbow:4", "--file", str(backs), "--file", str(shoulders)]
+    result = runner.invoke(app, [*args, "--matcher", "lexical", "--json", *TODAY])
+    assert result.exit_code == 0, result.output
+    caseloads = json.loads(result.stdout)["caseloads"]
+    assert [c["source"] for c in caseloads] == [
+        "complaints given as arguments",
+        str(backs),
+        str(shoulders),
+    ]
+    # 4 tennis-elbow clients; 9 + 3 back clients; 2 frozen-shoulder clients: never summed
+    assert [c["clients_per_month"] for c in caseloads] == [4, 12, 2]
+    assert caseloads[2]["planner"]["conditions"] == ["frozen-shoulder"]
+    text = runner.invoke(app, [*args, "--matcher", "lexical", *TODAY])
+    assert text.exit_code == 0, text.output
+    assert f"== Caseload 2 of 3: {backs} ==" in text.stdout
+    assert text.stdout.count("Techniques worth learning") == 3
+
+
+def test_a_bad_line_in_one_caseload_names_its_file_and_line(cli_env: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("sciatica: 2\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# month\nsciatica: 2\nsciatica: -3\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["recommend", "--file", str(good), "--file", str(bad), "--matcher", "lexical"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"--file {bad}, line 3:" in result.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    result = runner.invoke(app, ["recommend", "--file", str(empty), "--matcher", "lexical"])
+    assert result.exit_code == 2
+    assert f"--file: {empty} holds no complaints" in result.output

@@ -191,9 +191,15 @@ def test_page_form_and_results(client: TestClient) -> None:
 def test_page_refuses_identifiers_without_echoing(client: TestClient) -> None:
     page = client.get("/recommend", params={"complaints": "sciatica: 2\nMary Jones, neck pain: 1"})
     assert page.status_code == 422
-    assert "line 2 looks like it holds a person&#39;s name" in page.text
+    assert "line 2: looks like it holds a person&#39;s name" in page.text
     assert 'aria-invalid="true"' in page.text
     assert "Mary" not in page.text.split("</textarea>")[1]
+    # a count that is not a count of clients is refused, not turned into 1
+    negative = client.get("/recommend", params={"complaints": "neck pain: 1\nsciatica: -3"})
+    assert negative.status_code == 422
+    assert "line 2: the count must be above 0 and at most 10,000 clients a month, not -3" in (
+        negative.text
+    )
     bad_place = client.get("/recommend", params={"complaints": "sciatica: 2", "budget": "-5"})
     assert bad_place.status_code == 422
     assert 'id="err-budget"' in bad_place.text

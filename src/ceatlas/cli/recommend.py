@@ -30,9 +30,14 @@ def recommend(
             '"can\'t lift my arm over my head:3" (no client names).'
         ),
     ] = None,
-    file: Annotated[
-        Path | None,
-        _opt("A file of complaints: one 'complaint: count' a line, or caseload JSON.", "--file"),
+    files: Annotated[
+        list[Path] | None,
+        _opt(
+            "A caseload file: one 'complaint: count' a line, or caseload JSON. Repeat it for "
+            "several caseloads in one call (each file is one caseload; complaints given as "
+            "arguments are one more).",
+            "--file",
+        ),
     ] = None,
     near: Annotated[str | None, _opt("Home ZIP code or 'City, ST'.", "--zip", "--near")] = None,
     radius: Annotated[float | None, _opt("Miles you travel to in-person classes (50).")] = None,
@@ -57,25 +62,14 @@ def recommend(
 ) -> None:
     """Recommend techniques and courses for the complaints your clients bring."""
     from ceatlas.recommend import (
-        Caseload,
         Constraints,
         MatcherUnavailableError,
+        Recommendations,
         Recommender,
-        parse_complaint,
     )
 
     try:
-        items: list[Any] = []
-        for number, spec in enumerate(complaints or [], 1):
-            try:
-                items.append(parse_complaint(spec))
-            except ValidationError as error:
-                raise fail(f"complaint {number}: {_message(error)}") from None
-        if file is not None:
-            items.extend(_read_file(file))
-        if not items:
-            raise fail("give complaints as arguments ('sciatica:9') or with --file")
-        caseload = Caseload.model_validate({"complaints": items})
+        caseloads = _caseloads(complaints or [], files or [])
         constraints = Constraints.model_validate(
             {
                 k: v
@@ -101,27 +95,77 @@ def recommend(
         raise fail("--techniques must be at least 1 and --courses at least 0")
     from ceatlas.search import SearchError
 
+    results: list[tuple[str, Recommendations]] = []
     with services() as built:
         try:
-            recommender = Recommender(built.kb, built.engine, matcher=matcher)
-            result = recommender.recommend(
-                caseload,
-                constraints,
-                today=day,
-                assume_best=assume_best,
-                max_techniques=techniques,
-                max_courses=courses,
+            recommender = Recommender(
+                built.kb,
+                built.engine,
+                matcher=matcher,
+                cache_dir=built.settings.data_dir / "cache",
             )
+            for source, caseload in caseloads:
+                result = recommender.recommend(
+                    caseload,
+                    constraints,
+                    today=day,
+                    assume_best=assume_best,
+                    max_techniques=techniques,
+                    max_courses=courses,
+                )
+                results.append((source, result))
         except (MatcherUnavailableError, SearchError, ValueError) as error:
             raise fail(str(error)) from None
     if as_json:
-        data = result.model_dump(mode="json")
-        data["planner"] = result.planner_handover().model_dump()
-        print_json(data)
+        documents = [_document(source, result, len(results) > 1) for source, result in results]
+        print_json(documents[0] if len(documents) == 1 else {"caseloads": documents})
     else:
-        _print(result)
-    if result.unresolved_clients_per_month:
+        for number, (source, result) in enumerate(results, 1):
+            if len(results) > 1:
+                rule = "\n" if number > 1 else ""
+                out.print(
+                    f"{rule}== Caseload {number} of {len(results)}: {source} ==",
+                    markup=False,
+                    soft_wrap=True,
+                )
+            _print(result)
+    if any(result.unresolved_clients_per_month for _, result in results):
         raise typer.Exit(1)
+
+
+def _caseloads(complaints: list[str], files: list[Path]) -> list[tuple[str, Any]]:
+    """(where it came from, caseload) for the arguments and for each file."""
+    from ceatlas.recommend import Caseload, parse_complaint
+
+    found: list[tuple[str, Any]] = []
+    if complaints:
+        items: list[Any] = []
+        for number, spec in enumerate(complaints, 1):
+            try:
+                items.append(parse_complaint(spec))
+            except ValidationError as error:
+                raise ValueError(f"complaint {number}: {_message(error)}") from None
+        found.append(
+            ("complaints given as arguments", Caseload.model_validate({"complaints": items}))
+        )
+    for path in files:
+        items = _read_file(path)
+        if not items:
+            raise ValueError(f"--file: {path} holds no complaints")
+        try:
+            found.append((str(path), Caseload.model_validate({"complaints": items})))
+        except ValidationError as error:
+            raise ValueError(f"--file {path}: {_message(error)}") from None
+    if not found:
+        raise ValueError("give complaints as arguments ('sciatica:9') or with --file")
+    return found
+
+
+def _document(source: str, result: Any, several: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"source": source} if several else {}
+    data.update(result.model_dump(mode="json"))
+    data["planner"] = result.planner_handover().model_dump()
+    return data
 
 
 def _read_file(path: Path) -> list[Any]:
@@ -142,10 +186,21 @@ def _read_file(path: Path) -> list[Any]:
         if isinstance(data, dict):
             from ceatlas.recommend import Caseload
 
-            return list(Caseload.model_validate(data).complaints)
+            try:
+                return list(Caseload.model_validate(data).complaints)
+            except ValidationError as error:
+                raise ValueError(f"--file {path}: {_message(error)}") from None
         return found
-    lines = (line.strip() for line in text.splitlines())
-    return [parse_complaint(line) for line in lines if line and not line.startswith("#")]
+    items: list[Any] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            items.append(parse_complaint(line))
+        except ValidationError as error:
+            raise ValueError(f"--file {path}, line {number}: {_message(error)}") from None
+    return items
 
 
 def _message(error: ValidationError) -> str:

@@ -59,6 +59,20 @@ class Complaint(BaseModel):
         _refuse_identifier_fields(data, "")
         return data
 
+    @field_validator("clients_per_month", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"the count must be a number of clients a month, not {str(value)[:20]!r}"
+            ) from None
+        if not 0 < number <= 10_000:
+            limits = "above 0 and at most 10,000 clients a month"
+            raise ValueError(f"the count must be {limits}, not {str(value)[:20]}")
+        return number
+
     @field_validator("text", "condition")
     @classmethod
     def _no_identifier_values(cls, value: str | None, info: Any) -> str | None:
@@ -98,7 +112,8 @@ class Caseload(BaseModel):
         return sum(c.clients_per_month for c in self.complaints)
 
 
-_COUNTED = re.compile(r"^(?P<text>.+?)\s*[:=]\s*(?P<count>\d+(?:\.\d+)?)\s*$")
+# "text: count"; anything number-like after the colon is the count, checked as written
+_COUNTED = re.compile(r"^(?P<text>.+?)\s*[:=]\s*(?P<count>[-+]?\.?\d[\d.,]*)\s*$")
 
 
 def parse_complaint(spec: str) -> Complaint:
@@ -109,7 +124,10 @@ def parse_complaint(spec: str) -> Complaint:
     """
     found = _COUNTED.match(spec)
     if found:
-        return Complaint(text=found["text"], clients_per_month=float(found["count"]))
+        # the count as written: "-3" or "0" is refused by the model, never turned into 1
+        return Complaint.model_validate(
+            {"text": found["text"], "clients_per_month": found["count"]}
+        )
     return Complaint(text=spec, clients_per_month=1)
 
 

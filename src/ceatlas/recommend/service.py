@@ -32,6 +32,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -81,6 +82,8 @@ class Recommender:
         matcher: Matcher | str = "auto",
         confident: float = CONFIDENT,
         ranking: Ranking = "specific",
+        *,
+        cache_dir: Path | None = None,
     ) -> None:
         self.kb = kb
         self.engine = engine
@@ -88,7 +91,9 @@ class Recommender:
         self.specificity = _specificity(kb)
         self.generic = kb.generic_techniques()
         self.regions_of = {cid: set(r) for cid, r in kb.condition_regions().items()}
-        self.matcher = make_matcher(kb, matcher) if isinstance(matcher, str) else matcher
+        self.matcher = (
+            make_matcher(kb, matcher, cache_dir=cache_dir) if isinstance(matcher, str) else matcher
+        )
         self.confident = confident
         self._search = SearchService(engine, kb) if engine is not None else None
 

@@ -71,7 +71,7 @@ def _request(lines: list[str], form: dict[str, Any]) -> RecommendRequest:
         except ValidationError as exc:
             message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
             message = message.removeprefix("text ")
-            raise WebError(422, f"line {number} {message}", "complaints") from None
+            raise WebError(422, f"line {number}: {message}", "complaints") from None
     values = {
         "near": form["near"] or None,
         "radius_miles": form["radius"] or None,
