@@ -61,9 +61,9 @@ MIXES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"per_month": 1, "date_to": "2027-06-30"},
     ),
     (
-        "lymphedema CLT, in person",
+        "lymphedema CLT, in person within 800 km of Chicago",
         {"pathways": ("certified-lymphedema-therapist",)},
-        {"modes": ["in_person", "hybrid"]},
+        {"modes": ["in_person", "hybrid"], "near": "60601", "max_km": 800},
     ),
     ("MLD + oncology", {"pathways": ("manual-lymph-drainage", "oncology-massage")}, {}),
     (

@@ -143,3 +143,33 @@ def test_what_is_out_of_reach_is_said_and_the_rest_is_planned(
     assert "out of reach within your limits" in hospice_line
     assert "Comfort Touch in Hospice and Palliative Care, Orlando" in hospice_line
     assert "km from home; you travel up to 250 km" in hospice_line
+
+
+def test_with_no_home_an_in_person_requirement_says_a_home_would_bring_it_in(
+    engine: Engine, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """With no home location in-person sessions are left out (their distance cannot be
+    told). The hospice requirement, met only by the Orlando in-person course, is then out
+    of reach because no home was given, not because the therapist ruled in-person out, and
+    there is no distance to call anything 'nearest': the line gives the course as an
+    example and says what would bring it in."""
+    hospice = _course(
+        "hospice",
+        "Comfort Touch in Hospice and Palliative Care",
+        12,
+        280,
+        "in-person",
+        city="Orlando",
+        state="FL",
+        start="2027-05-01",
+    )
+    planner = _planner(engine, kb, tmp_path, [*COURSES, hospice])
+    options = PlanOptions(alternatives=0, use_profile=False)
+    outcome = planner.plan(None, GoalSpec(pathways=("oncology-massage",)), options, TODAY)
+    hospice_line = next(u for u in outcome.result.unmet if "Hospice and comfort care" in u)
+    assert "; for example: Comfort Touch in Hospice and Palliative Care, Orlando" in hospice_line
+    assert hospice_line.endswith(
+        "(in-person sessions are planned only with your home ZIP code or town)"
+    )
+    assert "nearest" not in hospice_line
+    assert "not among your ways of learning" not in hospice_line

@@ -26,6 +26,7 @@ from ceatlas.planner.problem import Candidate, Meeting
 KM_PER_MILE = 1.609344
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_MEETINGS = 120
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class CourseFacts:
     key: str
     covers: frozenset[str]
     prerequisites: tuple[str, ...]
+    title: str = ""
+    ce_hours: int | None = None  # hundredths, as stored (None when the course gives none)
+    provider_id: int | None = None
+    provider_name: str | None = None
+    url: str | None = None
 
 
 def _hundredths(value: Decimal | None) -> int:
@@ -105,10 +111,34 @@ def meetings_of(
     return _expand(start_date, end_date, _slots(pattern, start_time, end_time))
 
 
+# Course facts per database, kept while the catalog version (bumped by triggers on every
+# write to the catalog tables, migration 0007) stays the same.
+_FACTS: dict[str, tuple[int, list[CourseFacts]]] = {}
+
+
 def course_facts(engine: Engine) -> list[CourseFacts]:
     """Every course with what it covers (what the course reader found it teaches centrally
     or in part, never a term only mentioned in passing; its main subjects also as
-    ``primary:<kind>:<id>``) and the course keys it requires."""
+    ``primary:<kind>:<id>``) and the course keys it requires.
+
+    Read once per catalog version and process: a write by any process sharing the database
+    changes the version, and the next call reads the courses again.
+    """
+    from ceatlas.search.accel import Accelerator
+
+    with engine.connect() as conn:
+        version = Accelerator.version(conn)
+    key = str(engine.url)
+    cached = _FACTS.get(key)
+    if version is not None and cached is not None and cached[0] == version:
+        return cached[1]
+    facts = _read_course_facts(engine)
+    if version is not None:
+        _FACTS[key] = (version, facts)
+    return facts
+
+
+def _read_course_facts(engine: Engine) -> list[CourseFacts]:
     columns = (
         Course.id,
         Course.key,
@@ -118,10 +148,16 @@ def course_facts(engine: Engine) -> list[CourseFacts]:
         Course.covers_categories,
         Course.primary_terms,
         Course.prerequisites,
+        Course.title,
+        sa.type_coerce(Course.ce_hours, sa.BigInteger).label("ce_hours"),  # hundredths
+        Course.provider_id,
+        Course.url,
+        Provider.name.label("provider_name"),
     )
     out = []
+    query = sa.select(*columns).outerjoin(Provider, Provider.id == Course.provider_id)
     with engine.connect() as conn:
-        for row in conn.execute(sa.select(*columns)):
+        for row in conn.execute(query):
             covers = frozenset(
                 [f"technique:{t}" for t in row.covers_techniques or []]
                 + [f"competency:{c}" for c in row.covers_competencies or []]
@@ -134,7 +170,19 @@ def course_facts(engine: Engine) -> list[CourseFacts]:
                 for p in row.prerequisites or []
                 if isinstance(p, dict) and p.get("kind") == "course" and p.get("value")
             )
-            out.append(CourseFacts(row.id, row.key, covers, prereqs))
+            out.append(
+                CourseFacts(
+                    row.id,
+                    row.key,
+                    covers,
+                    prereqs,
+                    title=row.title,
+                    ce_hours=None if row.ce_hours is None else int(row.ce_hours),
+                    provider_id=row.provider_id,
+                    provider_name=row.provider_name,
+                    url=row.url,
+                )
+            )
     return out
 
 
@@ -164,11 +212,14 @@ def load_candidates(
     modes: frozenset[str] | None = None,
     max_price: int | None = None,
     max_km: float | None = None,
+    known: dict[str, Candidate] | None = None,
 ) -> list[Candidate]:
     """Sessions of ``courses`` that start in the window (self-paced: open in the window).
 
     ``modes``, ``max_price`` (cents) and ``max_km`` (a box around ``home`` for in-person and
-    hybrid sessions) narrow the rows read; exact checks are left to pruning.
+    hybrid sessions) narrow the rows read; exact checks are left to pruning. Sessions in
+    ``known`` (by key, from an earlier load with the same home) are taken from there
+    instead of being built again.
     """
     wanted = {c.id: c for c in courses}
     if not wanted:
@@ -188,6 +239,25 @@ def load_candidates(
             found = cache[key] = _slots(pattern or [], start, end)
         return found
 
+    days: dict[Any, dt.date | None] = {None: None}
+    clocks: dict[Any, dt.time | None] = {None: None}
+
+    def day(value: Any) -> dt.date | None:
+        found = days.get(value, _MISSING)
+        if found is _MISSING:
+            found = days[value] = (
+                dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+            )
+        return found  # type: ignore[return-value]
+
+    def clock(value: Any) -> dt.time | None:
+        found = clocks.get(value, _MISSING)
+        if found is _MISSING:
+            found = clocks[value] = (
+                dt.time.fromisoformat(value) if isinstance(value, str) else value
+            )
+        return found  # type: ignore[return-value]
+
     # 100,000 sessions share far fewer approver sets, dates and places: build each once.
     approver_sets: dict[tuple[int, int | None], frozenset[str]] = {}
     meeting_runs: dict[tuple[Any, ...], tuple[Meeting, ...]] = {}
@@ -197,10 +267,10 @@ def load_candidates(
         key: str,
         course_id: int,
         mode: str,
-        start_date: dt.date | None,
-        end_date: dt.date | None,
-        start_time: dt.time | None,
-        end_time: dt.time | None,
+        raw_start_date: Any,
+        raw_end_date: Any,
+        raw_start_time: Any,
+        raw_end_time: Any,
         meeting_pattern: Any,
         price: int | None,
         latitude: float | None,
@@ -213,15 +283,13 @@ def load_candidates(
         supervised_hours: int | None,
         workload_hours: int | None,
         timezone: str | None,
-        course_key: str,
-        title: str,
-        ce_hours: int | None,
-        provider_id: int | None,
-        course_url: str | None,
-        provider_name: str | None,
     ) -> Candidate:
+        start_date = day(raw_start_date)
+        end_date = day(raw_end_date)
+        start_time = clock(raw_start_time)
+        end_time = clock(raw_end_time)
         facts = wanted[course_id]
-        hours = int(ce_hours or workload_hours or 0)
+        hours = int(facts.ce_hours or workload_hours or 0)
         distance = None
         if home is not None and latitude is not None and longitude is not None:
             point = (latitude, longitude)
@@ -232,6 +300,7 @@ def load_candidates(
         in_person = (
             hours if mode == "in_person" else int(hands_on_hours or 0) if mode == "hybrid" else 0
         )
+        provider_id = facts.provider_id
         owners = (course_id, provider_id)
         approvers = approver_sets.get(owners)
         if approvers is None:
@@ -247,7 +316,7 @@ def load_candidates(
         return Candidate(
             id=key,
             course=facts.key,
-            title=title,
+            title=facts.title,
             mode=mode,
             price=int(price or 0),
             hours=hours,
@@ -259,8 +328,8 @@ def load_candidates(
             supervised_hours=int(supervised_hours or 0),
             distance_km=distance,
             location=where or mode.replace("_", " "),
-            url=registration_url or course_url,
-            provider=provider_name or "",
+            url=registration_url or facts.url,
+            provider=facts.provider_name or "",
             latitude=latitude,
             longitude=longitude,
             timezone=timezone,
@@ -313,10 +382,13 @@ def load_candidates(
             s.key,
             s.course_id,
             s.mode,
-            s.start_date,
-            s.end_date,
-            s.start_time,
-            s.end_time,
+            # raw values: text on SQLite (parsed once per distinct value below), date and
+            # time objects from PostgreSQL's driver; SQLAlchemy's per-row parsing was a
+            # fifth of the load time
+            sa.type_coerce(s.start_date, sa.String).label("raw_start_date"),
+            sa.type_coerce(s.end_date, sa.String).label("raw_end_date"),
+            sa.type_coerce(s.start_time, sa.String).label("raw_start_time"),
+            sa.type_coerce(s.end_time, sa.String).label("raw_end_time"),
             sa.type_coerce(s.meeting_pattern, sa.Text).label("meeting_pattern"),
             sa.type_coerce(s.price, sa.BigInteger).label("price"),
             s.latitude,
@@ -329,25 +401,24 @@ def load_candidates(
             sa.type_coerce(s.supervised_hours, sa.BigInteger).label("supervised_hours"),
             sa.type_coerce(s.workload_hours, sa.BigInteger).label("workload_hours"),
             s.timezone,
-            Course.key.label("course_key"),
-            Course.title,
-            sa.type_coerce(Course.ce_hours, sa.BigInteger).label("ce_hours"),
-            Course.provider_id,
-            Course.url.label("course_url"),
-            Provider.name.label("provider_name"),
         )
         fields = tuple(inspect.signature(build).parameters)
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk : chunk + 900]
-            query = (
-                sa.select(*columns)
-                .join(Course, Course.id == s.course_id)
-                .outerjoin(Provider, Provider.id == Course.provider_id)
-                .where(s.course_id.in_(part), sa.or_(dated, open_self_paced), *narrow)
-            )
-            result = conn.execute(query)
+        where = [sa.or_(dated, open_self_paced), *narrow]
+        # Most of the catalog wanted (a license's general hours): one scan, courses picked
+        # here; otherwise the wanted courses by id, 900 at a time (SQLite's parameter limit).
+        scan = len(ids) > 900
+        batches: list[list[int] | None] = (
+            [None] if scan else [ids[i : i + 900] for i in range(0, len(ids), 900)]
+        )
+        for batch in batches:
+            condition = where if batch is None else [s.course_id.in_(batch), *where]
+            result = conn.execute(sa.select(*columns).where(*condition))
             # build() takes the selected columns by position, in the order selected.
             assert tuple(result.keys()) == fields, tuple(result.keys())
-            out.extend(build(*row) for row in result.tuples())
+            rows = result.tuples().fetchall()
+            seen = known or {}
+            out.extend(
+                seen.get(row[0]) or build(*row) for row in rows if not scan or row[1] in wanted
+            )
     out.sort(key=lambda c: c.id)
     return out

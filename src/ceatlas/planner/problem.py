@@ -115,6 +115,8 @@ class Constraints:
     max_km: float | None = None
     per_month: int | None = None
     completed_courses: frozenset[str] = frozenset()
+    #: ways of learning left out only because no home location was given
+    needs_home: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

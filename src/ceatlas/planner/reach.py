@@ -3,6 +3,7 @@ limits rule out, and which limit. Pure."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from ceatlas.planner.problem import Candidate, Constraints, Requirement
@@ -32,6 +33,8 @@ def _why(c: Candidate, k: Constraints) -> str:
         return f"{c.distance_km:,.0f} km from home; you travel up to {k.max_km:,.0f} km"
     if reason == "budget" and k.budget is not None:
         return f"over your {money(k.budget)} budget"
+    if reason == "mode" and c.mode in k.needs_home:
+        return "in-person sessions are planned only with your home ZIP code or town"
     if reason == "mode":
         return f"{MODE_WORDS.get(c.mode, c.mode)} is not among your ways of learning"
     if reason == "window":
@@ -59,6 +62,10 @@ def out_of_reach(
         head += f" (at most {hours_text(have)} of {hours_text(requirement.need)})"
     if not options:
         return head
+    if k.home is None:
+        # with no home there is no distance: the cheapest, then the earliest
+        pick = min(options, key=lambda c: (c.price, c.first_day or dt.date.max, c.id))
+        return f"{head}; for example: {describe(pick)} ({_why(pick, k)})"
     nearest = min(
         options,
         key=lambda c: (

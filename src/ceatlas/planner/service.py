@@ -19,7 +19,15 @@ from ceatlas.compliance.service import CeRecords
 from ceatlas.kb import KnowledgeBase
 from ceatlas.planner.candidates import WEEKDAYS, course_facts, load_candidates
 from ceatlas.planner.goals import GoalError, GoalSpec, build_goals, resolve_items, wanted_items
-from ceatlas.planner.problem import MODES, OBJECTIVES, Constraints, Objective, Problem, Weights
+from ceatlas.planner.problem import (
+    MODES,
+    OBJECTIVES,
+    Candidate,
+    Constraints,
+    Objective,
+    Problem,
+    Weights,
+)
 from ceatlas.planner.solve import PlanResult, solve
 
 DAY_ALIASES = {
@@ -198,6 +206,8 @@ class Planner:
         assert constraints.date_from is not None
         courses_wanted = [by_key[k] for k in keys]
 
+        loaded: dict[str, Candidate] = {}
+
         def attempt(narrow: bool) -> PlanResult:
             assert constraints.date_from is not None
             candidates = load_candidates(
@@ -209,7 +219,9 @@ class Planner:
                 modes=constraints.modes if narrow else None,
                 max_price=constraints.budget if narrow else None,
                 max_km=constraints.max_km if narrow else None,
+                known=loaded,  # the second, wider load reuses the sessions of the first
             )
+            loaded.update((c.id, c) for c in candidates)
             goals = build_goals(self.kb, spec, candidates, done, statuses, options.standards)
             problem = Problem(
                 tuple(candidates),
@@ -326,12 +338,13 @@ def _without_home(k: Constraints) -> tuple[Constraints, list[str]]:
             "trips are worked out from it)",
             "near",
         )
-    modes = (k.modes or frozenset(MODES)) & online
+    asked = k.modes or frozenset(MODES)
+    modes = asked & online
     note = (
         "no home location given: in-person sessions are left out; give your home ZIP code "
         "or town (or set it in your profile) to plan them with real distances"
     )
-    return _replace(k, modes=modes), [note]
+    return _replace(k, modes=modes, needs_home=asked - online), [note]
 
 
 def _replace(k: Constraints, **changes: object) -> Constraints:

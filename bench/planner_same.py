@@ -1,0 +1,91 @@
+"""Dump every planner benchmark mix's answer as JSON, to compare two versions of the code.
+
+Compare everything but ``sessions``/``alternatives`` (the ids): plans of equal value may
+differ in which sessions they pick from run to run.
+
+    PYTHONPATH=<other checkout>/src .venv/bin/python bench/planner_same.py OUT.json [SIZE]
+
+Each mix's status, cost, chosen sessions (of the plan and of each alternative), unmet
+requirements and notes, with the call's wall-clock time. ``diff`` two dumps to check that
+a speed change kept the answers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ceatlas.compliance import CeRecords
+from ceatlas.db import make_engine
+from ceatlas.kb import load_kb
+from ceatlas.planner.goals import GoalSpec
+from ceatlas.planner.service import Planner, PlanOptions
+
+_spec = importlib.util.spec_from_file_location(
+    "planner_bench", Path(__file__).with_name("planner_bench.py")
+)
+assert _spec is not None
+assert _spec.loader is not None
+pb: Any = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pb)  # the benchmark's mixes, catalog and therapist
+
+
+def _values(plan: Any) -> dict[str, Any] | None:
+    """What the objectives see (equal-valued plans may pick different sessions: CP-SAT with
+    two workers breaks ties differently from run to run)."""
+    if plan is None:
+        return None
+    return {
+        "cost": plan.cost,
+        "hours": plan.hours,
+        "days_away": plan.days_away,
+        "trips": plan.trips,
+        "finish": str(plan.finish),
+        "optimal": plan.optimal,
+    }
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    path = pb.prepare(size)
+    pb.run(size, 0)  # migrates and adds the benchmark therapist when missing
+    engine = make_engine(f"sqlite:///{path}")
+    kb = load_kb()
+    records = CeRecords(engine, kb, pb.WORK / "planner-data")
+    planner = Planner(engine, kb, records)
+    user = records.therapist_id(pb.EMAIL)
+    answers = {}
+    for name, goals, options in pb.MIXES:
+        started = time.perf_counter()
+        outcome = planner.plan(
+            user,
+            GoalSpec(**goals),
+            PlanOptions(date_from=pb.TODAY.isoformat(), **options),
+            pb.TODAY,
+        )
+        seconds = time.perf_counter() - started
+        r = outcome.result
+        answers[name] = {
+            "status": r.status,
+            "cost": r.plan.cost if r.plan else None,
+            "plan_values": _values(r.plan),
+            "alternative_values": [_values(a) for a in r.alternatives],
+            "optimal": bool(r.plan and r.plan.optimal),
+            "sessions": sorted(p.candidate.id for p in r.plan.sessions) if r.plan else [],
+            "alternatives": [sorted(p.candidate.id for p in a.sessions) for a in r.alternatives],
+            "unmet": r.unmet,
+            "notes": r.notes,
+            "explanation": r.explanation,
+            "seconds": round(seconds, 3),
+        }
+        print(f"{seconds:7.3f} s  {name}", flush=True)
+    out.write_text(json.dumps(answers, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
