@@ -35,17 +35,19 @@ _spec.loader.exec_module(pb)  # the benchmark's mixes, catalog and therapist
 
 
 def _values(plan: Any) -> dict[str, Any] | None:
-    """What the objectives see (equal-valued plans may pick different sessions: CP-SAT with
-    two workers breaks ties differently from run to run)."""
+    """The value of the plan's own objective (plans of equal value may differ in their
+    sessions and in what the objective does not see, such as hours: CP-SAT with two
+    workers breaks ties differently from run to run)."""
     if plan is None:
         return None
-    return {
-        "cost": plan.cost,
-        "hours": plan.hours,
-        "days_away": plan.days_away,
-        "trips": plan.trips,
-        "finish": str(plan.finish),
-        "optimal": plan.optimal,
+    seen = {
+        "cost": ("cost",),
+        "finish": ("finish",),
+        "trips": ("trips",),
+        "mix": ("cost", "finish", "trips"),
+    }[plan.objective]
+    return {"objective": plan.objective, "optimal": plan.optimal} | {
+        name: str(getattr(plan, name)) for name in seen
     }
 
 
@@ -72,10 +74,8 @@ def main() -> None:
         r = outcome.result
         answers[name] = {
             "status": r.status,
-            "cost": r.plan.cost if r.plan else None,
             "plan_values": _values(r.plan),
             "alternative_values": [_values(a) for a in r.alternatives],
-            "optimal": bool(r.plan and r.plan.optimal),
             "sessions": sorted(p.candidate.id for p in r.plan.sessions) if r.plan else [],
             "alternatives": [sorted(p.candidate.id for p in a.sessions) for a in r.alternatives],
             "unmet": r.unmet,

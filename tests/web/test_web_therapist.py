@@ -255,3 +255,106 @@ def test_a_plan_from_the_planner_is_saved_to_my_plan(
         follow_redirects=False,
     )
     assert gone.status_code == 404
+
+
+def _course_with_upcoming_sessions(engine: Engine) -> tuple[int, str, list[tuple[int, Any]]]:
+    """A course with at least three priced sessions starting after today (or self-paced):
+    (course id, title, [(session id, start date), ...] in start-date order)."""
+    today = dt.date.today()
+    with Session(engine) as db:
+        rows = db.execute(
+            select(Course.id, Course.title, CourseSession.id, CourseSession.start_date)
+            .join(Course)
+            .where(CourseSession.price.is_not(None))
+            .order_by(Course.id, CourseSession.start_date, CourseSession.id)
+        ).all()
+    by_course: dict[int, list[Any]] = {}
+    for cid, title, sid, start in rows:
+        if start is None or start > today:
+            by_course.setdefault(cid, []).append((title, sid, start))
+    cid, found = next((c, v) for c, v in by_course.items() if len(v) >= 3)
+    return cid, found[0][0], [(sid, start) for _, sid, start in found]
+
+
+def test_a_withdrawn_session_stays_in_my_plan_and_says_so(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """The provider withdraws a saved session (its catalog row is deleted). Worked by hand:
+    the plan no longer lists it among its sessions or counts its price, shows it under
+    'Withdrawn by the provider' as it was when saved (title, date, price), and lists the
+    course's other upcoming sessions; the therapist can then take it off the plan. Before,
+    the saved row was deleted with the session and the plan silently shrank."""
+    (kept, kept_price, _, _), *_ = _priced_sessions(engine, 1)
+    cid, title, sessions = _course_with_upcoming_sessions(engine)
+    (gone, gone_start), others = sessions[0], sessions[1:]
+    with Session(engine) as db:
+        withdrawn_session = db.get(CourseSession, gone)
+        assert withdrawn_session is not None
+        gone_price = withdrawn_session.price
+    sign_up(fresh_client, "ana@example.org")
+    for sid in (kept, gone):
+        assert post_form(fresh_client, "/me/plan", {"session_id": str(sid)}).status_code == 303
+    with Session(engine) as db:
+        db.delete(db.get(CourseSession, gone))
+        db.commit()
+    plan = fresh_client.get("/api/v1/me/plan").json()
+    assert [i["session_id"] for i in plan["items"]] == [kept]
+    assert Decimal(plan["total_cost"]["USD"]) == kept_price  # the withdrawn price is out
+    [withdrawn] = plan["withdrawn"]
+    assert withdrawn["course_title"] == title
+    assert withdrawn["start_date"] == (gone_start.isoformat() if gone_start else None)
+    assert Decimal(withdrawn["price"]) == gone_price
+    listed = [(o["course_id"], o["session_id"]) for o in withdrawn["other_sessions"]]
+    assert listed == [(cid, sid) for sid, _ in others[:3]]
+    assert any(
+        w.startswith(f"{title} (") and "was withdrawn by its provider" in w
+        for w in plan["warnings"]
+    )
+    page = fresh_client.get("/me/plan").text
+    assert "Withdrawn by the provider" in page
+    assert f'href="/courses/{cid}#session-{others[0][0]}"' in page
+    # Bo cannot see or remove Ana's withdrawn entry
+    post_form(fresh_client, "/logout", {}, page="/")
+    sign_up(fresh_client, "bo@example.org")
+    assert fresh_client.get("/api/v1/me/plan").json()["withdrawn"] == []
+    refused = fresh_client.delete(
+        f"/api/v1/me/plan/withdrawn/{withdrawn['id']}", headers=_api_headers(fresh_client)
+    )
+    assert refused.status_code == 404
+    post_form(fresh_client, "/logout", {}, page="/")
+    log_in(fresh_client, "ana@example.org")
+    removed = post_form(
+        fresh_client, f"/me/plan/withdrawn/{withdrawn['id']}/remove", {}, page="/me/plan"
+    )
+    assert removed.status_code == 303
+    after = fresh_client.get("/api/v1/me/plan").json()
+    assert after["withdrawn"] == []
+    assert [i["session_id"] for i in after["items"]] == [kept]
+
+
+def test_my_plan_says_what_the_provider_changed_until_noted(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """A saved session moves a week later and costs $25 more. The plan says so, in words,
+    with the old and new values, until the therapist marks it noted."""
+    (sid, price, _, _), *_ = _priced_sessions(engine, 1)
+    sign_up(fresh_client, "ana@example.org")
+    assert post_form(fresh_client, "/me/plan", {"session_id": str(sid)}).status_code == 303
+    assert fresh_client.get("/api/v1/me/plan").json()["items"][0]["changes"] == []
+    with Session(engine) as db:
+        row = db.get(CourseSession, sid)
+        assert row is not None
+        row.start_date = dt.date(2031, 3, 3)
+        row.end_date = dt.date(2031, 3, 4)
+        row.price = price + Decimal(25)
+        row.currency = "USD"
+        db.commit()
+    item = fresh_client.get("/api/v1/me/plan").json()["items"][0]
+    assert "dates now Mar 3 to Mar 4, 2031 (was " in item["changes"][0]
+    assert item["changes"][-1] == f"price now {price + 25:,.2f} USD (was {price:,.2f} USD)"
+    page = fresh_client.get("/me/plan").text
+    assert "Changed since you saved it:" in page
+    noted = post_form(fresh_client, f"/me/plan/{sid}/noted", {}, page="/me/plan")
+    assert noted.status_code == 303
+    assert fresh_client.get("/api/v1/me/plan").json()["items"][0]["changes"] == []
+    assert "Changed since you saved it:" not in fresh_client.get("/me/plan").text

@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ceatlas.orm import Base, JSONList, ScaledDecimal
@@ -83,7 +83,13 @@ class ApiToken(Base):
 
 
 class SavedSession(Base):
-    """A session a therapist put in "my plan"."""
+    """A session a therapist put in "my plan", with what it was when saved.
+
+    When the provider withdraws the session its catalog row is deleted and ``session_id``
+    becomes NULL; the row stays, so the plan can say what was withdrawn. The other columns
+    keep the session as it was when saved (or when the therapist last took note of a
+    change), so the plan can also say what changed since.
+    """
 
     __tablename__ = "saved_session"
     __table_args__ = (UniqueConstraint("user_id", "session_id"),)
@@ -92,11 +98,21 @@ class SavedSession(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("account_user.id", ondelete="CASCADE"), index=True
     )
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_session.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str] = mapped_column(String(500), default="")
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    course_key: Mapped[str | None] = mapped_column(String(500))
+    course_title: Mapped[str | None] = mapped_column(String(500))
+    provider_name: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    mode: Mapped[str | None] = mapped_column(String(40))
+    place: Mapped[str | None] = mapped_column(String(300))
+    price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    ce_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
 
 
 class LoginFailure(Base):

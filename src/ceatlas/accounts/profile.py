@@ -132,6 +132,28 @@ class PlanItem:
     ended: bool = False
     #: a cheaper upcoming session of the same course: (session id, price, start date)
     cheaper: tuple[int, Decimal, dt.date | None] | None = None
+    #: what the provider changed since the session was saved (or since last noted), in words
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WithdrawnItem:
+    """A saved session its provider has withdrawn: no longer in the catalog, kept in the
+    plan as it was when saved, with upcoming sessions of the same course if any."""
+
+    saved_id: int
+    course_title: str
+    provider_name: str | None
+    mode: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    place: str | None
+    price: Decimal | None
+    currency: str
+    ce_hours: Decimal | None
+    added_at: dt.datetime
+    #: upcoming sessions of the same course: (course id, session id, start, price, currency)
+    others: tuple[tuple[int, int, dt.date | None, Decimal | None, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,8 @@ class Plan:
     unpriced: int = 0
     # The rows' CE hours added up (more than total_hours when a course is saved twice).
     rows_hours: Decimal = Decimal(0)
+    # Saved sessions withdrawn from the catalog (in no total).
+    withdrawn: list[WithdrawnItem] = field(default_factory=list)
     # Two sessions of one course, sessions whose dates overlap: in words.
     warnings: list[str] = field(default_factory=list)
 
@@ -210,6 +234,12 @@ def plan_warnings(items: list[PlanItem]) -> list[str]:
                 "only one, and its CE hours count once."
             )
     for item in items:
+        if item.changes:
+            out.append(
+                f"{item.course_title}: the provider changed this session since you saved it: "
+                + "; ".join(item.changes)
+                + "."
+            )
         if item.seats_remaining == 0 and not item.ended:
             out.append(f"{item.course_title} ({_when(item)}) is full: choose another session.")
         if item.cheaper is not None:
@@ -242,15 +272,16 @@ class Plans:
 
     def get(self, user_id: int, today: dt.date | None = None) -> Plan:
         """The saved sessions with totals and, as of ``today``, which have ended, which
-        are full and which have a cheaper upcoming session of the same course."""
+        are full, which have a cheaper upcoming session of the same course, what their
+        providers changed since they were saved, and which were withdrawn."""
         day = today or dt.date.today()
         with Session(self.engine) as session:
             rows = session.execute(
                 select(SavedSession, CourseSession, Course)
-                .join(CourseSession, CourseSession.id == SavedSession.session_id)
-                .join(Course, Course.id == CourseSession.course_id)
+                .outerjoin(CourseSession, CourseSession.id == SavedSession.session_id)
+                .outerjoin(Course, Course.id == CourseSession.course_id)
                 .where(SavedSession.user_id == user_id)
-                .order_by(CourseSession.start_date, SavedSession.id)
+                .order_by(CourseSession.start_date, SavedSession.start_date, SavedSession.id)
             ).all()
             items = [
                 PlanItem(
@@ -270,10 +301,13 @@ class Plans:
                     seats_remaining=s.seats_remaining,
                     ended=(s.end_date or s.start_date or dt.date.max) <= day,
                     cheaper=None,
+                    changes=changes_since_saved(saved, _snapshot(s, c)),
                 )
                 for saved, s, c in rows
+                if s is not None and c is not None
             ]
             items = _with_cheaper(session, items, day)
+            withdrawn = _withdrawn(session, [saved for saved, s, _ in rows if s is None], day)
         totals: dict[str, Decimal] = {}
         for item in items:
             totals[item.currency] = totals.get(item.currency, Decimal(0)) + (item.price or 0)
@@ -286,16 +320,19 @@ class Plans:
             rows_hours=sum((i.ce_hours or Decimal(0) for i in items), Decimal(0)).quantize(
                 Decimal("0.01")
             ),
-            warnings=plan_warnings(items),
+            withdrawn=withdrawn,
+            warnings=withdrawn_warnings(withdrawn) + plan_warnings(items),
         )
 
     def session_ids(self, user_id: int) -> list[int]:
         with Session(self.engine) as session:
-            return list(
-                session.scalars(
+            return [
+                i
+                for i in session.scalars(
                     select(SavedSession.session_id).where(SavedSession.user_id == user_id)
                 )
-            )
+                if i is not None
+            ]
 
     def add(self, user_id: int, session_id: int) -> bool:
         """Save a session; ``False`` when it was already saved."""
@@ -312,7 +349,9 @@ class Plans:
             mine = select(SavedSession.id).where(SavedSession.user_id == user_id)
             if len(session.scalars(mine).all()) >= MAX_PLAN:
                 raise AccountError(f"a plan holds at most {MAX_PLAN} sessions", "session_id", 409)
-            session.add(SavedSession(user_id=user_id, session_id=session_id, added_at=_now()))
+            saved = SavedSession(user_id=user_id, session_id=session_id, added_at=_now())
+            _take_snapshot(session, saved)
+            session.add(saved)
             try:
                 session.commit()
             except IntegrityError:  # saved twice at the same moment
@@ -343,7 +382,177 @@ class Plans:
                 raise AccountError(f"no session with id {missing[0]}", "session_ids", 422)
             session.execute(delete(SavedSession).where(SavedSession.user_id == user_id))
             now = _now()
-            session.add_all(
-                SavedSession(user_id=user_id, session_id=i, added_at=now) for i in wanted
+            for i in wanted:
+                saved = SavedSession(user_id=user_id, session_id=i, added_at=now)
+                _take_snapshot(session, saved)
+                session.add(saved)
+            session.commit()
+
+    def note_changes(self, user_id: int, session_id: int) -> None:
+        """The therapist has seen what the provider changed: the session as it is now
+        becomes what later changes are compared with."""
+        with Session(self.engine) as session:
+            saved = session.scalar(
+                select(SavedSession).where(
+                    SavedSession.user_id == user_id, SavedSession.session_id == session_id
+                )
+            )
+            if saved is None:
+                raise AccountError("this session is not in your plan", "session_id", 404)
+            _take_snapshot(session, saved)
+            session.commit()
+
+    def dismiss(self, user_id: int, saved_id: int) -> None:
+        """Take a withdrawn session off the plan."""
+        with Session(self.engine) as session:
+            gone = session.execute(
+                delete(SavedSession).where(
+                    SavedSession.user_id == user_id,
+                    SavedSession.id == saved_id,
+                    SavedSession.session_id.is_(None),
+                )
             )
             session.commit()
+            if not getattr(gone, "rowcount", 0):
+                raise AccountError("no withdrawn session with this id in your plan", "id", 404)
+
+
+# --- what a saved session was, and what became of it -------------------------------------
+
+_Snapshot = dict[str, object]
+_SNAPSHOT_FIELDS = ("start_date", "end_date", "mode", "place", "price", "currency")
+
+
+def _place(s: CourseSession) -> str | None:
+    return ", ".join(v for v in (s.city, s.region) if v) or None
+
+
+def _snapshot(s: CourseSession, c: Course) -> _Snapshot:
+    return {
+        "course_key": c.key,
+        "course_title": c.title,
+        "provider_name": c.provider.name if c.provider else None,
+        "start_date": s.start_date,
+        "end_date": s.end_date,
+        "mode": s.mode,
+        "place": _place(s),
+        "price": s.price,
+        "currency": s.currency or "USD",
+        "ce_hours": c.ce_hours,
+    }
+
+
+def _take_snapshot(session: Session, saved: SavedSession) -> None:
+    found = session.get(CourseSession, saved.session_id) if saved.session_id else None
+    if found is None:
+        return
+    course = session.get(Course, found.course_id)
+    assert course is not None
+    for name, value in _snapshot(found, course).items():
+        setattr(saved, name, value)
+
+
+_MODE_WORDS = {
+    "in_person": "in person",
+    "hybrid": "hybrid (online and in person)",
+    "live_online": "live online",
+    "self_paced_online": "self-paced online",
+}
+
+
+def _dates(start: object, end: object) -> str:
+    if not isinstance(start, dt.date):
+        return "self-paced"
+    last = end if isinstance(end, dt.date) else start
+    if last == start:
+        return f"{start:%b} {start.day}, {start.year}"
+    return f"{start:%b} {start.day} to {last:%b} {last.day}, {last.year}"
+
+
+def _money(price: object, currency: object) -> str:
+    return "no price given" if not isinstance(price, Decimal) else f"{price:,.2f} {currency}"
+
+
+def changes_since_saved(saved: SavedSession, now: _Snapshot) -> tuple[str, ...]:
+    """What differs between the session as saved and as it is now, in words."""
+    if saved.course_title is None:  # saved before snapshots were kept, and never filled
+        return ()
+    out: list[str] = []
+    if (saved.start_date, saved.end_date) != (now["start_date"], now["end_date"]):
+        was = _dates(saved.start_date, saved.end_date)
+        out.append(f"dates now {_dates(now['start_date'], now['end_date'])} (was {was})")
+    if saved.mode != now["mode"]:
+        was = _MODE_WORDS.get(saved.mode or "", saved.mode or "unknown")
+        out.append(f"now {_MODE_WORDS.get(str(now['mode']), now['mode'])} (was {was})")
+    if (saved.place or None) != now["place"] and now["mode"] in ("in_person", "hybrid"):
+        out.append(f"place now {now['place'] or 'not given'} (was {saved.place or 'not given'})")
+    if (saved.price, saved.currency) != (now["price"], now["currency"]):
+        was = _money(saved.price, saved.currency)
+        out.append(f"price now {_money(now['price'], now['currency'])} (was {was})")
+    return tuple(out)
+
+
+def _withdrawn(session: Session, rows: list[SavedSession], day: dt.date) -> list[WithdrawnItem]:
+    """Withdrawn saved sessions, each with up to three upcoming sessions of its course."""
+    keys = {r.course_key for r in rows if r.course_key}
+    others: dict[str, list[tuple[int, int, dt.date | None, Decimal | None, str]]] = {}
+    if keys:
+        upcoming = session.execute(
+            select(
+                Course.key,
+                Course.id,
+                CourseSession.id,
+                CourseSession.start_date,
+                CourseSession.price,
+                CourseSession.currency,
+            )
+            .join(Course, Course.id == CourseSession.course_id)
+            .where(
+                Course.key.in_(keys),
+                (CourseSession.start_date.is_(None)) | (CourseSession.start_date > day),
+            )
+            .order_by(CourseSession.start_date, CourseSession.id)
+        ).all()
+        for key, cid, sid, start, price, currency in upcoming:
+            found = others.setdefault(key, [])
+            if len(found) < 3:
+                found.append((cid, sid, start, price, currency or "USD"))
+    return [
+        WithdrawnItem(
+            saved_id=r.id,
+            course_title=r.course_title or "A saved session",
+            provider_name=r.provider_name,
+            mode=r.mode,
+            start_date=r.start_date,
+            end_date=r.end_date,
+            place=r.place,
+            price=r.price,
+            currency=r.currency or "USD",
+            ce_hours=r.ce_hours,
+            added_at=r.added_at,
+            others=tuple(others.get(r.course_key or "", [])),
+        )
+        for r in rows
+    ]
+
+
+def withdrawn_warnings(items: list[WithdrawnItem]) -> list[str]:
+    """One line per withdrawn session: what it was, that it is out of the totals, and the
+    course's other upcoming sessions."""
+    out = []
+    for item in items:
+        line = (
+            f"{item.course_title} ({_dates(item.start_date, item.end_date)}) was withdrawn by "
+            "its provider (cancelled or taken off the catalog): it is no longer counted in "
+            "your totals."
+        )
+        if item.others:
+            dates = "; ".join(
+                f"{_dates(start, None)}, {_money(price, currency)}"
+                for _, _, start, price, currency in item.others
+            )
+            line += f" Other sessions of this course: {dates}."
+        else:
+            line += " The catalog has no other upcoming session of this course."
+        out.append(line)
+    return out

@@ -53,6 +53,37 @@ class PlanItemOut(BaseModel):
     cheaper_session_id: int | None = Field(
         None, description="A cheaper upcoming session of the same course, if any."
     )
+    changes: list[str] = Field(
+        default_factory=list,
+        description="What the provider changed since the session was saved (or last noted).",
+    )
+
+
+class OtherSessionOut(BaseModel):
+    course_id: int
+    session_id: int
+    start_date: dt.date | None
+    price: Decimal | None
+    currency: str
+
+
+class WithdrawnOut(BaseModel):
+    """A saved session its provider withdrew: as it was when saved."""
+
+    id: int = Field(description="The saved entry's id (the session itself is gone).")
+    course_title: str
+    provider_name: str | None
+    mode: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    place: str | None
+    price: Decimal | None
+    currency: str
+    ce_hours: Decimal | None
+    added_at: dt.datetime
+    other_sessions: list[OtherSessionOut] = Field(
+        description="Up to three upcoming sessions of the same course."
+    )
 
 
 class PlanOut(BaseModel):
@@ -65,7 +96,11 @@ class PlanOut(BaseModel):
     )
     warnings: list[str] = Field(
         default_factory=list,
-        description="Two sessions of one course, sessions on the same days: in words.",
+        description="Withdrawn or changed sessions, two sessions of one course, sessions on "
+        "the same days, full sessions, cheaper sessions: in words.",
+    )
+    withdrawn: list[WithdrawnOut] = Field(
+        default_factory=list, description="Saved sessions withdrawn by their providers."
     )
 
 
@@ -81,7 +116,8 @@ def _plan(plan: Plan) -> PlanOut:
     return PlanOut(
         items=[
             PlanItemOut(
-                **{k: v for k, v in vars(item).items() if k != "cheaper"},
+                **{k: v for k, v in vars(item).items() if k not in ("cheaper", "changes")},
+                changes=list(item.changes),
                 cheaper_session_id=item.cheaper[0] if item.cheaper else None,
             )
             for item in plan.items
@@ -91,6 +127,19 @@ def _plan(plan: Plan) -> PlanOut:
         unpriced=plan.unpriced,
         rows_hours=plan.rows_hours,
         warnings=plan.warnings,
+        withdrawn=[
+            WithdrawnOut(
+                id=w.saved_id,
+                **{k: v for k, v in vars(w).items() if k not in ("saved_id", "others")},
+                other_sessions=[
+                    OtherSessionOut(
+                        course_id=cid, session_id=sid, start_date=start, price=price, currency=cur
+                    )
+                    for cid, sid, start, price, cur in w.others
+                ],
+            )
+            for w in plan.withdrawn
+        ],
     )
 
 
@@ -157,4 +206,33 @@ def add_to_plan(
 def remove_from_plan(ctx: Ctx, account: Therapist, _csrf: Csrf, session_id: SessionId) -> PlanOut:
     plans = Plans(ctx.engine)
     plans.remove(account.id, session_id)
+    return _plan(plans.get(account.id, ctx.today()))
+
+
+@router.post(
+    "/plan/{session_id}/noted",
+    response_model=PlanOut,
+    summary="I have seen what the provider changed in this saved session",
+    responses={404: {"model": ErrorResponse, "description": "Not in the plan"}},
+)
+def note_plan_changes(ctx: Ctx, account: Therapist, _csrf: Csrf, session_id: SessionId) -> PlanOut:
+    plans = Plans(ctx.engine)
+    plans.note_changes(account.id, session_id)
+    return _plan(plans.get(account.id, ctx.today()))
+
+
+@router.delete(
+    "/plan/withdrawn/{saved_id}",
+    response_model=PlanOut,
+    summary="Take a withdrawn session off my plan",
+    responses={404: {"model": ErrorResponse, "description": "No such withdrawn session"}},
+)
+def remove_withdrawn(
+    ctx: Ctx,
+    account: Therapist,
+    _csrf: Csrf,
+    saved_id: Annotated[int, Path(ge=1, le=MAX_ID, description="A withdrawn entry's id.")],
+) -> PlanOut:
+    plans = Plans(ctx.engine)
+    plans.dismiss(account.id, saved_id)
     return _plan(plans.get(account.id, ctx.today()))

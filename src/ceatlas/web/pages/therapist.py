@@ -162,3 +162,21 @@ async def save_session(request: Request, ctx: Ctx, account: Therapist) -> Respon
 def remove_session(ctx: Ctx, account: Therapist, session_id: int) -> Response:
     Plans(ctx.engine).remove(account.id, session_id)
     return RedirectResponse("/me/plan", status_code=303)
+
+
+@router.post("/me/plan/{session_id}/noted", dependencies=Csrf)
+def note_changes(ctx: Ctx, account: Therapist, session_id: int) -> Response:
+    """The therapist has seen what the provider changed in a saved session."""
+    if not 0 < session_id < MAX_ID:
+        raise AccountError("this session is not in your plan", "session_id", 404)
+    Plans(ctx.engine).note_changes(account.id, session_id)
+    return RedirectResponse("/me/plan", status_code=303)
+
+
+@router.post("/me/plan/withdrawn/{saved_id}/remove", dependencies=Csrf)
+def remove_withdrawn(ctx: Ctx, account: Therapist, saved_id: int) -> Response:
+    """Take a session its provider withdrew off my plan."""
+    if not 0 < saved_id < MAX_ID:
+        raise AccountError("no withdrawn session with this id in your plan", "id", 404)
+    Plans(ctx.engine).dismiss(account.id, saved_id)
+    return RedirectResponse("/me/plan#withdrawn", status_code=303)
