@@ -358,3 +358,42 @@ def test_my_plan_says_what_the_provider_changed_until_noted(
     assert noted.status_code == 303
     assert fresh_client.get("/api/v1/me/plan").json()["items"][0]["changes"] == []
     assert "Changed since you saved it:" not in fresh_client.get("/me/plan").text
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text shown by a PDF made with the core fonts (every page stream, decompressed)."""
+    import re
+    import zlib
+
+    shown: list[str] = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            content = stream
+        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
+            shown.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
+    return "\n".join(shown)
+
+
+def test_my_plan_as_a_pdf(fresh_client: TestClient, engine: Engine) -> None:
+    """The PDF carries the same sessions, totals and warnings as the page, and is private."""
+    (one, two, title, hours) = _two_sessions_of_one_course(engine)
+    sign_up(fresh_client, "ana@example.org", name="Ana Therapist")
+    for sid in (one, two):
+        assert post_form(fresh_client, "/me/plan", {"session_id": str(sid)}).status_code == 303
+    plan = fresh_client.get("/api/v1/me/plan").json()
+    got = fresh_client.get("/me/plan.pdf")
+    assert got.status_code == 200
+    assert got.headers["content-type"] == "application/pdf"
+    assert "private" in got.headers["cache-control"]
+    assert got.content.startswith(b"%PDF")
+    text = _pdf_text(got.content)
+    assert "My CE plan - Ana Therapist" in text
+    assert f"2 sessions; total cost ${Decimal(plan['total_cost']['USD']):,.2f}" in text
+    assert f"{hours.normalize():f} CE hours (the sessions add up to" in text
+    assert text.count(title) >= 2
+    assert f"- 2 sessions of {title} are saved" in text
+    assert f"/courses/{plan['items'][0]['course_id']}#session-" in text
+    post_form(fresh_client, "/logout", {}, page="/")
+    assert fresh_client.get("/me/plan.pdf", follow_redirects=False).status_code == 303

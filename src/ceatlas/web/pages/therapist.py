@@ -105,6 +105,24 @@ def plan_calendar_file(request: Request, ctx: Ctx, account: Therapist) -> Respon
     )
 
 
+@router.get("/me/plan.pdf")
+def plan_pdf_file(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    """My plan as a PDF (private: the therapist's own)."""
+    from ceatlas.accounts.plan_pdf import my_plan_pdf
+
+    day = ctx.today()
+    plan = Plans(ctx.engine).get(account.id, day)
+    body = my_plan_pdf(plan, account.display_name, day, str(request.base_url))
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": 'attachment; filename="ceatlas-my-plan.pdf"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
 @router.post("/me/plan/sessions", dependencies=Csrf)
 async def save_plan(request: Request, ctx: Ctx, account: Therapist) -> Response:
     """Save every session of a plan the planner made (its session keys) to my plan."""
