@@ -262,6 +262,7 @@ def load_candidates(
     approver_sets: dict[tuple[int, int | None], frozenset[str]] = {}
     meeting_runs: dict[tuple[Any, ...], tuple[Meeting, ...]] = {}
     distances: dict[tuple[float, float], float | None] = {}
+    places: dict[tuple[str | None, str | None, str | None, str], str] = {}
 
     def build(
         key: str,
@@ -312,7 +313,12 @@ def load_candidates(
         meetings = meeting_runs.get(run_key)
         if meetings is None:
             meetings = meeting_runs[run_key] = _expand(start_date, end_date, pattern)
-        where = ", ".join(v for v in (venue, city, region) if v)
+        place = (venue, city, region, mode)
+        where = places.get(place)
+        if where is None:
+            where = places[place] = (
+                ", ".join(v for v in (venue, city, region) if v) or mode.replace("_", " ")
+            )
         return Candidate(
             id=key,
             course=facts.key,
@@ -327,7 +333,7 @@ def load_candidates(
             in_person_hours=in_person,
             supervised_hours=int(supervised_hours or 0),
             distance_km=distance,
-            location=where or mode.replace("_", " "),
+            location=where,
             url=registration_url or facts.url,
             provider=facts.provider_name or "",
             latitude=latitude,

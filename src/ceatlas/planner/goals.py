@@ -400,9 +400,15 @@ def _license(
         goals.notes.append(
             f"{goal}: only sessions from named approvers ({named}) are planned as counting"
         )
-    approved = [
-        c for c in candidates if _approved(c, rules) and not _other_states(c, rules, states)
-    ]
+    counts: dict[str, bool] = {}  # by course: approvals, covers and title are the course's
+
+    def counts_here(c: Candidate) -> bool:
+        found = counts.get(c.course)
+        if found is None:
+            found = counts[c.course] = _approved(c, rules) and not _other_states(c, rules, states)
+        return found
+
+    approved = [c for c in candidates if counts_here(c)]
     cap_formats = set(status.cap_formats)
     if not status.online_cap_known:
         goals.notes.append(

@@ -81,14 +81,23 @@ class PlanResult:
     partial: bool = False
 
 
-def _capacity(r: Requirement, candidates: list[Candidate]) -> int:
+def _capacity(
+    r: Requirement, candidates: list[Candidate], index: dict[str, Candidate] | None = None
+) -> int:
     """An upper bound on what a requirement can get from ``candidates`` (one session per
     course), exact when no cap binds. Only ever used to prove a plan impossible, so it must
     never be below the true maximum: each course gives at most its best session, and
-    capped units add at most the cap on top of the best uncapped ones."""
+    capped units add at most the cap on top of the best uncapped ones.
+
+    ``index`` (``candidates`` by id) lets a requirement that counts few sessions look at
+    those alone instead of at every candidate."""
     plain: dict[str, int] = defaultdict(int)
     best: dict[str, int] = defaultdict(int)
-    for c in candidates:
+    if index is not None and len(r.amounts) < len(candidates):
+        counted = [index[i] for i in r.amounts if i in index]
+    else:
+        counted = candidates
+    for c in counted:
         n = r.amounts.get(c.id, 0)
         if n <= 0:
             continue
@@ -244,10 +253,11 @@ def solve(
     completed_free = [
         c for c in everything if c.course not in problem.constraints.completed_courses
     ]
+    index = {c.id: c for c in completed_free}
     for r in problem.requirements:
         if r.need <= 0:
             continue
-        have = _capacity(r, completed_free)
+        have = _capacity(r, completed_free, index)
         if have < r.need:
             unmet_requirements.append(r)
             unmet.append(
