@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             f"- reader alone: {t['reader_only_courses_per_second']:,} courses/s "
             f"({t['reader_only_seconds']} s)",
             f"- reader + embedding assist (titles with no main condition or technique "
-            f"encoded, one torch thread): {t['with_embeddings_courses_per_second']:,} "
+            f"encoded, the model on NumPy): {t['with_embeddings_courses_per_second']:,} "
             f"courses/s ({t['with_embeddings_seconds']} s; {t['terms_added_by_embeddings']:,} "
             f"terms added)",
             f"- re-read of every course after a KB change (read, delete, store): "

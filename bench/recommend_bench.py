@@ -57,7 +57,7 @@ def machine() -> dict[str, Any]:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal")
     )
-    import torch
+    import numpy
 
     return {
         "cpu": cpu,
@@ -65,8 +65,8 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(mem_kib / 1024 / 1024, 1),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
+        "numpy": numpy.__version__,
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", f"default ({os.cpu_count()})"),
         "platform": platform.platform(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
@@ -244,7 +244,8 @@ def report(data: dict[str, Any]) -> str:
         f"# Recommendation benchmark, {data['date']}",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"SQLite {m['sqlite']}, torch {m['torch']} ({m['torch_threads']} threads); "
+        f"SQLite {m['sqlite']}, NumPy {m['numpy']} (embedding model on NumPy, BLAS threads: "
+        f"{m['blas_threads']}); "
         f"{m['platform']}. Load average at start {m['load_average']}, at end "
         f"{data['load_average_at_end']} (a machine shared with other engineers' test runs).",
         "",
@@ -261,9 +262,9 @@ def report(data: dict[str, Any]) -> str:
         f"{data['target_p95_ms']:.0f} ms: {verdict}); p95 CPU time of the process (all "
         f"its threads) {data['recommend_cpu']['p95_ms']} ms: "
         + (
-            "more than the wall clock, so part of the work ran on the second core (torch "
-            "is set to one thread; the numerical libraries under it may use more), and on "
-            "a busier machine the wall clock would move towards the CPU time."
+            "more than the wall clock, so part of the work ran on the second core (the "
+            "BLAS under NumPy uses every core), and on a busier machine the wall clock "
+            "would move towards the CPU time."
             if data["recommend_cpu"]["p95_ms"] > r["p95_ms"]
             else "less than the wall clock, so the process waited for a CPU part of the "
             "time (a shared machine)."

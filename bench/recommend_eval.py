@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Time",
         "",
-        f"Model load (import of sentence-transformers and weights): {load:.1f} s. "
+        f"Model load (tokenizer and weights, run on NumPy): {load:.1f} s. "
         + ", ".join(f"{name} {seconds[name]:.2f} s for {len(rows)} phrasings" for name in matchers)
         + " (complaint embeddings not cached between matchers).",
         "",

@@ -173,3 +173,42 @@ def test_with_no_home_an_in_person_requirement_says_a_home_would_bring_it_in(
     )
     assert "nearest" not in hospice_line
     assert "not among your ways of learning" not in hospice_line
+
+
+def test_a_course_meeting_the_cdt_standard_also_teaches_lymphatic_function(
+    engine: Engine, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The NLN standard's 135 hours of CDT coursework are there to give 'an adequate
+    knowledge base in the pathophysiology of lymphatic function and disorders', so the
+    CLT pathway's lymphatic-system requirement is met by the CDT course the standard
+    requires anyway. Worked by hand: the CDT course ($3,400) must be taken; a $35 webinar
+    on the lymphatic system would add $35 for nothing; the cheapest plan has no webinar.
+    (Before, the webinar was planned beside the CDT course.)"""
+    cdt = _course(
+        "cdt",
+        "Complete Decongestive Therapy Certification",
+        135,
+        3400,
+        "in-person",
+        city="Orlando",
+        state="FL",
+        start="2027-09-07",
+    )
+    webinar = _course(
+        "webinar",
+        "Lymphatic System Anatomy and Physiology",
+        2,
+        35,
+        "live-online",
+        start="2027-01-21",
+    )
+    planner = _planner(engine, kb, tmp_path, [cdt, webinar])
+    options = PlanOptions(near="Orlando, FL", max_km=100, alternatives=0, use_profile=False)
+    spec = GoalSpec(pathways=("certified-lymphedema-therapist",))
+    result = planner.plan(None, spec, options, TODAY).result
+    assert result.plan is not None, result.explanation
+    chosen = {s.candidate.course.rsplit("/", 1)[-1]: s for s in result.plan.sessions}
+    assert set(chosen) == {"cdt"}
+    assert "Certified lymphedema therapist: Lymphatic system anatomy and physiology" in (
+        chosen["cdt"].serves
+    )

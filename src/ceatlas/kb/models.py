@@ -185,6 +185,9 @@ class PathwayStandard(_Entry):
     about: StepRef
     min_course_hours: Hours | None = None
     delivery: list[RuleFormat] = []
+    #: what the standard says a course meeting it teaches as part of it (a 135-hour CDT
+    #: course gives the knowledge of lymphatic function): such a course also counts for these
+    includes: list[StepRef] = []
     sources: Sources
 
 

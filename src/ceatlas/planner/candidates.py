@@ -316,9 +316,9 @@ def load_candidates(
         place = (venue, city, region, mode)
         where = places.get(place)
         if where is None:
-            where = places[place] = (
-                ", ".join(v for v in (venue, city, region) if v) or mode.replace("_", " ")
-            )
+            where = places[place] = ", ".join(
+                v for v in (venue, city, region) if v
+            ) or mode.replace("_", " ")
         return Candidate(
             id=key,
             course=facts.key,

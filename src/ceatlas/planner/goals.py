@@ -7,6 +7,7 @@ values are unknown and therefore not enforced).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from ceatlas.compliance.facts import ComplianceStatus
 from ceatlas.compliance.facts import Requirement as ComplianceRequirement
 from ceatlas.compliance.service import FORMAT_OF_MODE
 from ceatlas.kb import KnowledgeBase
-from ceatlas.kb.models import Jurisdiction, Pathway, known
+from ceatlas.kb.models import Jurisdiction, Pathway, PathwayStandard, known
 from ceatlas.planner.problem import Candidate, Requirement
 
 
@@ -234,6 +235,12 @@ def _pathway_to_standard(
     # a subject with a course standard of its own is planned by that standard alone (a
     # two-hour webinar must not stand in for the hands-on course the standard asks for)
     by_standard = {s.about for s in p.standards}
+    meeting = {s.id: _meeting_standard(s, candidates) for s in p.standards}
+    # a course meeting a standard also teaches what the standard says it includes
+    included: dict[str, list[Candidate]] = {}
+    for standard in p.standards:
+        for step in standard.includes:
+            included.setdefault(step, []).extend(meeting[standard.id])
     names = {f"competency:{c}": kb.competencies[c].name for c in p.competencies}
     names |= {f"technique:{t}": kb.techniques[t].name for t in p.techniques}
     for item in items:
@@ -254,6 +261,9 @@ def _pathway_to_standard(
                 if f"primary:{item}" in c.covers or (item in c.covers and c.covers & domain)
             ]
             requirement = _cover(goal, f"{goal}: {names[item]}", {item}, pool)
+            if included.get(item):
+                amounts = requirement.amounts | {c.id: 1 for c in included[item]}
+                requirement = dataclasses.replace(requirement, amounts=amounts)
         goals.requirements.append(requirement)
     goals.items |= set(items) | {f"primary:{i}" for i in items}
     for standard in p.standards:
@@ -261,21 +271,13 @@ def _pathway_to_standard(
         if about in done:
             goals.notes.append(f"{goal}: {standard.label}: already covered")
             continue
-        minimum = (standard.min_course_hours or 0) * 100
-        meeting = [
-            c
-            for c in candidates
-            if about in c.covers
-            and c.hours >= minimum
-            and (not standard.delivery or _format(c) in standard.delivery)
-        ]
         goals.requirements.append(
             Requirement(
                 id=f"{goal}|standard:{standard.id}",
                 goal=goal,
                 label=f"{goal}: {standard.label}",
                 need=1,
-                amounts={c.id: 1 for c in meeting},
+                amounts={c.id: 1 for c in meeting[standard.id]},
                 items=frozenset({about}),
             )
         )
@@ -287,6 +289,20 @@ def _pathway_to_standard(
         (s.min_course_hours or 0) >= total for s in p.standards
     )
     _pathway_hours(p, goal, candidates, items, goals, skip_total=covered_by_standard)
+
+
+def _meeting_standard(standard: PathwayStandard, candidates: list[Candidate]) -> list[Candidate]:
+    """Sessions of a course mainly about the standard's subject, long enough, and taught in
+    a way the standard accepts."""
+    about = f"primary:{standard.about}"
+    minimum = (standard.min_course_hours or 0) * 100
+    return [
+        c
+        for c in candidates
+        if about in c.covers
+        and c.hours >= minimum
+        and (not standard.delivery or _format(c) in standard.delivery)
+    ]
 
 
 def _domain(kb: KnowledgeBase, p: Pathway) -> frozenset[str]:
