@@ -15,7 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "exports": set(),
     "catalog": {"kb"},
     "search": {"catalog", "kb"},
-    "accounts": {"catalog"},
+    "accounts": {"catalog", "exports"},
     "compliance": {"accounts", "catalog", "kb", "exports"},
     "planner": {"accounts", "catalog", "kb", "search", "compliance", "exports"},
     "recommend": {"catalog", "kb", "search"},
