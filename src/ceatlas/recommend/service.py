@@ -95,7 +95,11 @@ class Recommender:
             make_matcher(kb, matcher, cache_dir=cache_dir) if isinstance(matcher, str) else matcher
         )
         self.confident = confident
-        self._search = SearchService(engine, kb) if engine is not None else None
+        # No answer cache: each caseload asks its own questions, and a long-lived recommender
+        # would otherwise keep up to 512 answers it never reuses (and pay for them in GC).
+        self._search = (
+            SearchService(engine, kb, cached_answers=0) if engine is not None else None
+        )
 
     # --- 1. complaints -> conditions ----------------------------------------------
 
