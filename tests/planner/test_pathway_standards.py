@@ -212,3 +212,28 @@ def test_a_course_meeting_the_cdt_standard_also_teaches_lymphatic_function(
     assert "Certified lymphedema therapist: Lymphatic system anatomy and physiology" in (
         chosen["cdt"].serves
     )
+
+
+def test_the_cycle_collector_is_back_on_after_a_plan_and_after_a_failed_one(
+    engine: Engine, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The planner pauses Python's cycle collector while it works: it must be on again
+    afterwards, also when the plan is refused, and stay off when it was off before."""
+    import gc
+
+    from ceatlas.planner.goals import GoalError
+
+    planner = _planner(engine, kb, tmp_path, COURSES)
+    options = PlanOptions(near="Tampa, FL", max_km=250, alternatives=0, use_profile=False)
+    assert gc.isenabled()
+    planner.plan(None, GoalSpec(pathways=("oncology-massage",)), options, TODAY)
+    assert gc.isenabled()
+    with pytest.raises(GoalError):
+        planner.plan(None, GoalSpec(), options, TODAY)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        planner.plan(None, GoalSpec(pathways=("oncology-massage",)), options, TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -18,6 +18,7 @@ from ceatlas.accounts.models import TherapistProfile
 from ceatlas.compliance.service import CeRecords
 from ceatlas.kb import KnowledgeBase
 from ceatlas.planner.candidates import WEEKDAYS, course_facts, load_candidates
+from ceatlas.planner.gcpause import cycle_collector_paused
 from ceatlas.planner.goals import GoalError, GoalSpec, build_goals, resolve_items, wanted_items
 from ceatlas.planner.problem import (
     MODES,
@@ -152,6 +153,16 @@ class Planner:
         spec: GoalSpec,
         options: PlanOptions,
         today: dt.date | None = None,
+    ) -> PlanOutcome:
+        with cycle_collector_paused():
+            return self._plan(user_id, spec, options, today)
+
+    def _plan(
+        self,
+        user_id: int | None,
+        spec: GoalSpec,
+        options: PlanOptions,
+        today: dt.date | None,
     ) -> PlanOutcome:
         day = today or dt.date.today()
         if spec.empty:

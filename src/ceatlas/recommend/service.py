@@ -97,9 +97,7 @@ class Recommender:
         self.confident = confident
         # No answer cache: each caseload asks its own questions, and a long-lived recommender
         # would otherwise keep up to 512 answers it never reuses (and pay for them in GC).
-        self._search = (
-            SearchService(engine, kb, cached_answers=0) if engine is not None else None
-        )
+        self._search = SearchService(engine, kb, cached_answers=0) if engine is not None else None
 
     # --- 1. complaints -> conditions ----------------------------------------------
 
