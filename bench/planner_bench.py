@@ -139,23 +139,7 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
     migrate(engine)
     kb = load_kb()
     records = CeRecords(engine, kb, WORK / "planner-data")
-    accounts = Accounts(engine)
-    if accounts.count() == 0 or not _exists(records):
-        accounts.sign_up(EMAIL, "benchmark password", "Bench")
-        user = records.therapist_id(EMAIL)
-        records.add_license(user, "FL", cycle_end="2027-08-31")
-        records.add_entry(
-            user,
-            EntryInput(
-                title="Ethics",
-                completed_on="2026-06-01",
-                hours="2",
-                format="self_paced",
-                approvals=["NCBTMB"],
-                categories=["ethics"],
-            ),
-            TODAY,
-        )
+    therapist(engine, records)
     user = records.therapist_id(EMAIL)
     planner = Planner(engine, kb, records)
     rows = []
@@ -194,6 +178,28 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
             print(json.dumps(rows[-1]), flush=True)
     engine.dispose()
     return rows
+
+
+def therapist(engine: Any, records: CeRecords) -> int:
+    """The benchmark's therapist (a Florida license, a completed ethics course), added once."""
+    accounts = Accounts(engine)
+    if accounts.count() == 0 or not _exists(records):
+        accounts.sign_up(EMAIL, "benchmark password", "Bench")
+        user = records.therapist_id(EMAIL)
+        records.add_license(user, "FL", cycle_end="2027-08-31")
+        records.add_entry(
+            user,
+            EntryInput(
+                title="Ethics",
+                completed_on="2026-06-01",
+                hours="2",
+                format="self_paced",
+                approvals=["NCBTMB"],
+                categories=["ethics"],
+            ),
+            TODAY,
+        )
+    return records.therapist_id(EMAIL)
 
 
 def _exists(records: CeRecords) -> bool:

@@ -3,7 +3,7 @@
 Compare everything but ``sessions``/``alternatives`` (the ids): plans of equal value may
 differ in which sessions they pick from run to run.
 
-    PYTHONPATH=<other checkout>/src .venv/bin/python bench/planner_same.py OUT.json [SIZE]
+    PYTHONPATH=<other checkout>/src .venv/bin/python bench/planner_same.py OUT.json [SIZE] [DB]
 
 Each mix's status, cost, chosen sessions (of the plan and of each alternative), unmet
 requirements and notes, with the call's wall-clock time. ``diff`` two dumps to check that
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from ceatlas.compliance import CeRecords
-from ceatlas.db import make_engine
+from ceatlas.db import make_engine, migrate
 from ceatlas.kb import load_kb
 from ceatlas.planner.goals import GoalSpec
 from ceatlas.planner.service import Planner, PlanOptions
@@ -54,13 +55,16 @@ def _values(plan: Any) -> dict[str, Any] | None:
 def main() -> None:
     out = Path(sys.argv[1])
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
-    path = pb.prepare(size)
-    pb.run(size, 0)  # migrates and adds the benchmark therapist when missing
+    # Each version of the code on its own copy of the catalog (a newer one migrates it).
+    path = Path(sys.argv[3]) if len(sys.argv) > 3 else pb.WORK / f"planner-same-{size}.db"
+    if not path.exists():
+        shutil.copyfile(pb.WORK / pb.SOURCES[size], path)
     engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
     kb = load_kb()
-    records = CeRecords(engine, kb, pb.WORK / "planner-data")
+    records = CeRecords(engine, kb, path.parent / f"{path.stem}-data")
+    user = pb.therapist(engine, records)
     planner = Planner(engine, kb, records)
-    user = records.therapist_id(pb.EMAIL)
     answers = {}
     for name, goals, options in pb.MIXES:
         started = time.perf_counter()
