@@ -47,3 +47,23 @@ def test_cli_errors(cli_env: Path, catalog: Catalog) -> None:
     assert nowhere.exit_code == 2
     grouped = runner.invoke(app, ["search", "massage", "--group-by-course", "--state", "FL"])
     assert grouped.exit_code == 0, grouped.output
+
+
+def test_cli_reads_words_that_find_nothing_as_a_complaint(cli_env: Path, catalog: Catalog) -> None:
+    """'my back hurts' names no course; it is the KB's lay phrasing of low back pain, so the
+    search runs for that condition and says so; --literal keeps the words (nothing)."""
+    catalog.load_sample(dt.date(2026, 11, 23))
+    today = ["--today", "2026-11-23", "--json"]
+    read = runner.invoke(app, ["search", "my back hurts", *today])
+    assert read.exit_code == 0, read.output
+    data = json.loads(read.stdout)
+    assert data["read_as_complaint"]["condition"] == "low-back-pain"
+    by_condition = runner.invoke(app, ["search", "--condition", "low-back-pain", *today])
+    assert data["total"] == json.loads(by_condition.stdout)["total"] > 0
+    literal = json.loads(
+        runner.invoke(app, ["search", "my back hurts", "--literal", *today]).stdout
+    )
+    assert literal["total"] == 0
+    assert "read_as_complaint" not in literal
+    text = runner.invoke(app, ["search", "my back hurts", "--today", "2026-11-23"])
+    assert text.stdout.startswith("Showing courses for Low back pain, as read from")

@@ -276,3 +276,23 @@ def test_security_headers(client: TestClient) -> None:
     css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', html)
     assert css
     assert "immutable" in client.get(css.group(1)).headers["cache-control"]
+
+
+def test_words_that_find_nothing_are_read_as_a_complaint(client: TestClient) -> None:
+    """'can't lift my arm over my head' is how clients describe a frozen shoulder (the KB's
+    own lay phrase for it) and names no course: the page searches for frozen shoulder
+    instead, says so, and offers the literal words, which find nothing."""
+    words = "can't lift my arm over my head"
+    page = client.get("/", params={"q": words})
+    assert page.status_code == 200
+    expected = client.get("/api/v1/search", params={"conditions": "frozen-shoulder"}).json()
+    assert expected["total"] > 0
+    assert f"{expected['total']} sessions found" in page.text
+    assert "Showing courses for Frozen shoulder, as read from" in page.text
+    assert "Search for the exact words instead" in page.text
+    literal = client.get("/", params={"q": words, "literal": "1"})
+    assert "0 sessions found" in literal.text
+    assert "Showing courses for" not in literal.text
+    nonsense = client.get("/", params={"q": "qwzx blorf"})
+    assert "0 sessions found" in nonsense.text
+    assert "Showing courses for" not in nonsense.text

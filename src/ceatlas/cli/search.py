@@ -58,6 +58,14 @@ def search(
     per_page: Annotated[int, _opt("Results per page (<= 100).")] = 20,
     group: Annotated[bool, _opt("Group sessions by course.", "--group-by-course")] = False,
     today: Annotated[str | None, _opt("Pretend today is this date (YYYY-MM-DD).")] = None,
+    literal: Annotated[
+        bool,
+        _opt(
+            "Search the words only (words that find nothing are otherwise read as a "
+            "complaint, e.g. 'my back hurts').",
+            "--literal",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Search course sessions; every filter is optional and they all combine."""
@@ -106,15 +114,46 @@ def search(
         raise fail(f"--today: {error}") from None
     from ceatlas.kb import default_kb
 
+    reading = None
     with services() as built:
         try:
             result = run_search(built.engine, query, default_kb(), day)
+            if result.total == 0 and query.q and not literal:
+                reading = _complaint(built, query)
+                if reading is not None:
+                    again = query.model_copy(
+                        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+                    )
+                    found = run_search(built.engine, again, default_kb(), day)
+                    result, reading = (found, reading) if found.total else (result, None)
         except SearchError as error:
             raise fail(str(error)) from None
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        data = result.model_dump(mode="json")
+        if reading is not None:
+            data["read_as_complaint"] = {
+                "words": reading.text,
+                "condition": reading.condition_id,
+                "confidence": reading.confidence,
+                "via": reading.via,
+            }
+        print_json(data)
         return
+    if reading is not None:
+        out.print(
+            f"{reading.sentence()} (--literal searches the words)", soft_wrap=True, markup=False
+        )
     _print(result)
+
+
+def _complaint(built: Any, query: SearchQuery) -> Any:
+    """The condition the search words describe, read as the recommender reads complaints."""
+    from ceatlas.recommend.matching import make_matcher
+    from ceatlas.recommend.query import read_complaint
+
+    matcher = make_matcher(built.kb, "auto", cache_dir=built.settings.data_dir / "cache")
+    reading = read_complaint(matcher, query.q or "")
+    return None if reading is None or reading.condition_id in query.conditions else reading
 
 
 def _print(result: SearchResult) -> None:

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from ceatlas.recommend.matching import shared_matcher
+from ceatlas.recommend.query import SearchReading, read_complaint
 from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
 from ceatlas.web import queries
 from ceatlas.web.context import Ctx, Db
@@ -51,13 +53,17 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
             form[key] = [*(form[key] or []), value]
         else:
             form[key] = value
+    literal = request.query_params.get("literal") == "1"
     error: WebError | None = None
     query: SearchQuery | None = None
     result: SearchResult | None = None
+    reading: SearchReading | None = None
     try:
         query = parse(params, strict=False, defaults={"per_page": 20})
         try:
             result = ctx.search.search(query, ctx.today())
+            if result.total == 0 and query.q and not literal:
+                result, reading = _as_complaint(ctx, query, result)
         except SearchError as exc:
             raise WebError(400, str(exc), "near" if query.near else None) from None
     except WebError as exc:
@@ -92,8 +98,28 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
     context |= _options(ctx, query, result, form)
     if result is not None:
         context |= _results(ctx, db, result, params)
+    if reading is not None:
+        context["complaint"] = {
+            "sentence": reading.sentence(),
+            "literal_url": _query_url("/", params, literal="1"),
+        }
     status = error.status if error is not None else 200
     return render(request, "search.html", context, status)
+
+
+def _as_complaint(
+    ctx: Ctx, query: SearchQuery, nothing: SearchResult
+) -> tuple[SearchResult, SearchReading | None]:
+    """Words that found nothing, read as a complaint ("can't lift my arm over my head"):
+    the same search for the condition they describe, if the matcher is sure of it."""
+    reading = read_complaint(shared_matcher(ctx.kb, "auto", wait=False), query.q or "")
+    if reading is None or reading.condition_id in query.conditions:
+        return nothing, None
+    again = query.model_copy(
+        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+    )
+    found = ctx.search.search(again, ctx.today())
+    return (found, reading) if found.total else (nothing, None)
 
 
 def _counts(result: SearchResult | None, name: str) -> dict[str, int]:

@@ -1,0 +1,42 @@
+"""Search words read as a complaint, for when the words themselves find nothing.
+
+"can't lift my arm over my head" names no course, but it is how clients describe a frozen
+shoulder. The search page and ``ceatlas search`` ask :func:`read_complaint` when a text
+query finds no session: the complaint matcher (the one recommendations use) reads the words,
+and if it is as sure as it must be to count a complaint in a caseload, the search is run
+again for the condition instead of the words, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ceatlas.recommend.matching import CONFIDENT, Matcher
+
+
+@dataclass(frozen=True)
+class SearchReading:
+    """What the words were read as, and how sure the reading is."""
+
+    text: str
+    condition_id: str
+    condition_name: str
+    confidence: float
+    via: str
+
+    def sentence(self) -> str:
+        """``Showing courses for Frozen shoulder, as read from "can't lift my arm..."``."""
+        return f"Showing courses for {self.condition_name}, as read from \u201c{self.text}\u201d"
+
+
+def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
+    """The condition ``text`` describes, when the matcher is confident (0.6, as for a
+    caseload); ``None`` otherwise."""
+    words = text.strip()
+    if not words:
+        return None
+    found = matcher.match(words, limit=1)
+    if not found or found[0].confidence < CONFIDENT:
+        return None
+    best = found[0]
+    return SearchReading(words, best.condition_id, best.name, best.confidence, best.via)
