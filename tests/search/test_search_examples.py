@@ -79,6 +79,17 @@ def test_typo_tolerance(sample: Engine, typo: str, fixed: str) -> None:
     assert corrected.interpretation.corrections == [f"{typo} → {fixed} (spelling)"]
 
 
+def test_a_typo_is_corrected_to_the_word_that_makes_a_kb_term_with_its_neighbour(
+    sample: Engine,
+) -> None:
+    """'pont' is one edit from both 'post' and 'point'; beside 'trigger' only 'point' makes a
+    KB term (trigger point therapy). It was corrected to 'post', the shorter word."""
+    corrected = run(sample, q="trigger pont")
+    exact = run(sample, q="trigger point")
+    assert corrected.interpretation.corrections == ["pont → point (spelling)"]
+    assert corrected.total == exact.total > 0
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -9,6 +9,7 @@ phrases into quoted FTS5 phrases or ``phraseto_tsquery`` values bound as paramet
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -218,6 +219,11 @@ class Analyzer:
             for term, eid in kb.terms(kind).items():
                 self.terms.setdefault(term, (kind, eid))
         self.kb_words: set[str] = {w for term in self.terms for w in term.split()}
+        # Neighbouring words in KB terms: a typo is corrected to the word that makes a KB
+        # term with its neighbour ("trigger pont" is "trigger point", not "trigger post").
+        self.kb_pairs: set[tuple[str, str]] = {
+            pair for term in self.terms for pair in itertools.pairwise(term.split())
+        }
         self.kb_words |= {w for term in kb.terms("categories") for w in term.split()}
         self.kb_choices: list[str] = sorted(self.kb_words)
 
@@ -235,11 +241,22 @@ class Analyzer:
         corrections: list[Expansion] = []
         words: list[str] = []
         choices: list[str] | None = None
-        for word in raw:
+        for position, word in enumerate(raw):
             if word in STOPWORDS or word.isdigit() or len(word) < 4 or word in self.kb_words:
                 words.append(word)
                 continue
-            near_kb = correct(word, self.kb_choices) if len(word) >= KB_FIRST else None
+            before = words[-1] if words else ""
+            after = raw[position + 1] if position + 1 < len(raw) else ""
+
+            def pick(candidates: list[str], before: str = before, after: str = after) -> str:
+                """The first candidate that makes a KB term with a neighbour, else the first."""
+                for candidate in candidates:
+                    if (before, candidate) in self.kb_pairs or (candidate, after) in self.kb_pairs:
+                        return candidate
+                return candidates[0]
+
+            near = closest(word, self.kb_choices) if len(word) >= KB_FIRST else []
+            near_kb = pick(near) if near else None
             if near_kb is not None and near_kb != word:
                 # a near-miss of a KB term is a typo even if some course text has it too
                 # (provider text is not checked spelling): the KB wins
@@ -251,7 +268,8 @@ class Analyzer:
                 continue
             if choices is None:
                 choices = sorted(self.kb_words | set(vocabulary()))
-            fixed = correct(word, choices)
+            options = closest(word, choices)
+            fixed = pick(options) if options else None
             if fixed is not None and fixed != word:
                 corrections.append(Expansion(word, fixed, "spelling"))
                 words.append(fixed)
@@ -337,12 +355,20 @@ def correct(word: str, choices: list[str]) -> str | None:
 
     Ties go to the candidate sharing the first letter, then the shorter, then alphabetical.
     """
+    found = closest(word, choices)
+    return found[0] if found else None
+
+
+def closest(word: str, choices: list[str]) -> list[str]:
+    """Every known word at the smallest distance within the limit of :func:`correct`, in
+    its order of preference (empty when none is close enough)."""
     limit = max_edits(word)
     found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
     if not found:
-        return None
-    best = min(
-        found,
-        key=lambda hit: (hit[1], hit[0][:1] != word[:1], len(hit[0]), hit[0]),
+        return []
+    nearest = min(hit[1] for hit in found)
+    ranked = sorted(
+        (hit for hit in found if hit[1] == nearest),
+        key=lambda hit: (hit[0][:1] != word[:1], len(hit[0]), hit[0]),
     )
-    return str(best[0])
+    return [str(hit[0]) for hit in ranked]
