@@ -104,7 +104,7 @@ def test_writes_by_another_engine_show_up(
             "sessions": [
                 {
                     "mode": "onsite",
-                    "day": 10,
+                    "day": 30,  # after TODAY (2027-01-15): a session that has not started
                     "length": 0,
                     "hour": 10,
                     "pattern": None,

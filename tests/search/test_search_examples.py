@@ -265,3 +265,40 @@ def test_a_typo_in_some_course_text_does_not_stop_the_correction(
     corrected = run(sample, q="myofascal")
     assert corrected.interpretation.corrections == ["myofascal → myofascial (spelling)"]
     assert corrected.total == run(sample, q="myofascial").total > 0
+
+
+@pytest.mark.parametrize("accelerate", [True, False])
+def test_a_session_that_has_started_is_not_shown_unless_asked_for(
+    sample: Engine, accelerate: bool
+) -> None:
+    """A provider publishes a session dated three days ago: it was the first result of the
+    default page for every visitor. Without a first date, a search starts today; a query
+    that gives an earlier first date still finds it. Both execution paths agree."""
+    from ceatlas.catalog.models import CourseSession
+    from ceatlas.search.service import SearchService
+
+    with sample.begin() as conn:
+        sid = conn.execute(
+            sa.select(CourseSession.id).where(CourseSession.start_date.is_not(None)).limit(1)
+        ).scalar_one()
+        started = TODAY - dt.timedelta(days=3)
+        conn.execute(
+            sa.update(CourseSession)
+            .where(CourseSession.id == sid)
+            .values(start_date=started, end_date=started)
+        )
+    service = SearchService(sample, KB, accelerate=accelerate, cached_answers=0)
+
+    def ids(**params: object) -> set[int]:
+        query = SearchQuery.model_validate({"per_page": 100, "sort": "start_date", **params})
+        result = service.search(query, TODAY)
+        assert result.total <= 100 or result.results
+        return {h.session.id for h in result.results}
+
+    assert sid not in ids()
+    assert sid not in ids(date_to=(TODAY + dt.timedelta(days=30)).isoformat())
+    assert sid in ids(date_from=(TODAY - dt.timedelta(days=7)).isoformat())
+    upcoming = service.search(SearchQuery(per_page=1, sort="start_date"), TODAY)
+    assert upcoming.results[0].session.start_date is None or (
+        upcoming.results[0].session.start_date >= TODAY
+    )

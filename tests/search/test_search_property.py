@@ -283,10 +283,13 @@ def _matches(row: dict[str, Any], q: dict[str, Any]) -> bool:
     if ("date_from" in q or "date_to" in q) and not schedule_free:
         if start is None:
             return False
-        if "date_from" in q and start < q["date_from"]:
+        if start < q.get("date_from", TODAY):  # only date_to: from today on
             return False
         if "date_to" in q and start > q["date_to"]:
             return False
+    no_dates = "date_from" not in q and "date_to" not in q
+    if no_dates and not schedule_free and start is not None and start < TODAY:
+        return False  # without dates, a session that has already started is not shown
     if "days" in q and not schedule_free:
         wanted = {DAYS.index(d.capitalize()) for d in q["days"]}
         met = _days(row)

@@ -654,12 +654,14 @@ def masks(snap: Snapshot, query: Any, inputs: Inputs, earth_radius: float) -> Ma
         return (self_paced | dated) if query.include_self_paced else dated
 
     if query.date_from or query.date_to:
-        dated = snap.start != NULL_DAY
-        if query.date_from:
-            dated &= snap.start >= day_number(query.date_from)
+        dated = (snap.start != NULL_DAY) & (
+            snap.start >= day_number(query.date_from or inputs.today)
+        )
         if query.date_to:
             dated &= snap.start <= day_number(query.date_to)
         add("dates", scheduled(dated))
+    else:  # as the SQL path: no session that has already started
+        add("dates", scheduled((snap.start == NULL_DAY) | (snap.start >= day_number(inputs.today))))
     if query.days:
         wanted = sum(1 << WEEKDAYS.index(d) for d in query.days)
         others = 127 & ~wanted

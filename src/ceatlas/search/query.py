@@ -87,7 +87,11 @@ class SearchQuery(BaseModel):
     )
     currency: str = Field("USD", min_length=3, max_length=3)
     # schedule
-    date_from: dt.date | None = None
+    date_from: dt.date | None = Field(
+        None,
+        description="First start date (default: today). Sessions that started before it "
+        "are left out; without any date filter, sessions without a date still show.",
+    )
     date_to: dt.date | None = None
     days: list[Weekday] = Field(
         default_factory=list, description="Meets only on these days (e.g. saturday,sunday)."

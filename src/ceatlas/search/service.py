@@ -244,7 +244,7 @@ class SearchService:
             if text.concepts:
                 plan.text_match = self.backend.text_matches(text)
         self._budget(plan, query)
-        self._schedule(plan, query)
+        self._schedule(plan, query, today)
         if query.modes:
             plan.add("modes", S.c.mode.in_(query.modes))
         self._place(plan, query)
@@ -279,7 +279,7 @@ class SearchService:
             ),
         )
 
-    def _schedule(self, plan: _Plan, query: SearchQuery) -> None:
+    def _schedule(self, plan: _Plan, query: SearchQuery, today: dt.date) -> None:
         self_paced = S.c.mode == "self_paced_online"
         if not query.include_self_paced:
             plan.add("self_paced", S.c.mode != "self_paced_online")
@@ -289,12 +289,18 @@ class SearchService:
             return sa.or_(self_paced, dated) if query.include_self_paced else dated
 
         if query.date_from or query.date_to:
-            clauses: list[ColumnElement[bool]] = [S.c.start_date.is_not(None)]
-            if query.date_from:
-                clauses.append(S.c.start_date >= query.date_from)
+            clauses: list[ColumnElement[bool]] = [
+                S.c.start_date.is_not(None),
+                S.c.start_date >= (query.date_from or today),  # "before June": from today
+            ]
             if query.date_to:
                 clauses.append(S.c.start_date <= query.date_to)
             plan.add("dates", scheduled(*clauses))
+        else:
+            # A session that has already started is no use to a visitor (it was the first
+            # result of the default page); one without a date yet still shows.
+            # A self-paced course that opened in the past is still open.
+            plan.add("dates", scheduled(sa.or_(S.c.start_date.is_(None), S.c.start_date >= today)))
         if query.days:
             plan.needs_facts = True
             wanted = sum(1 << WEEKDAYS.index(d) for d in query.days)
