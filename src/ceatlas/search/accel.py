@@ -661,7 +661,16 @@ def masks(snap: Snapshot, query: Any, inputs: Inputs, earth_radius: float) -> Ma
             dated &= snap.start <= day_number(query.date_to)
         add("dates", scheduled(dated))
     else:  # as the SQL path: no session that has already started
-        add("dates", scheduled((snap.start == NULL_DAY) | (snap.start >= day_number(inputs.today))))
+        # Most queries give no dates: the mask is kept for the current day only.
+        by_day: dict[dt.date, Bools] = snap.memo(f"upcoming:{query.include_self_paced}", dict)
+        upcoming = by_day.get(inputs.today)
+        if upcoming is None:
+            upcoming = scheduled(
+                (snap.start == NULL_DAY) | (snap.start >= day_number(inputs.today))
+            )
+            by_day.clear()
+            by_day[inputs.today] = upcoming
+        add("dates", upcoming)
     if query.days:
         wanted = sum(1 << WEEKDAYS.index(d) for d in query.days)
         others = 127 & ~wanted
