@@ -284,8 +284,9 @@ def test_a_withdrawn_session_stays_in_my_plan_and_says_so(
     'Withdrawn by the provider' as it was when saved (title, date, price), and lists the
     course's other upcoming sessions; the therapist can then take it off the plan. Before,
     the saved row was deleted with the session and the plan silently shrank."""
-    (kept, kept_price, _, _), *_ = _priced_sessions(engine, 1)
     cid, title, sessions = _course_with_upcoming_sessions(engine)
+    # a session of another course stays in the plan
+    kept, kept_price, _, _ = next(p for p in _priced_sessions(engine, 10) if p[2] != cid)
     (gone, gone_start), others = sessions[0], sessions[1:]
     with Session(engine) as db:
         withdrawn_session = db.get(CourseSession, gone)
