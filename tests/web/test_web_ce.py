@@ -138,3 +138,74 @@ def test_ce_page_progress_forms_plan_and_exports(fresh_client: TestClient, engin
     assert "Ethics" not in client.get("/me/ce").text
     denied = post_form(client, f"/me/ce/entries/{entry_id}/delete", {}, page="/me/ce")
     assert denied.status_code == 404
+
+
+def test_a_course_page_says_whether_it_counts_for_my_licenses(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """Worked from the KB's rules: Florida accepts NCBTMB-approved courses (64B7-28.009 as
+    cited in FL.yaml); New York accepts only NYSED-approved sponsors (state:NY). A course
+    whose provider lists a current NCBTMB approval and no New York approval therefore
+    counts for a Florida license and does not count as listed for a New York one. A visitor
+    with no licenses sees the general advice."""
+    import datetime as dt
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from ceatlas.catalog.models import Course, CourseApproval, ProviderApproval
+
+    today = dt.date.today()
+    with Session(engine) as db:
+        ncbtmb = {
+            p
+            for p, until in db.execute(
+                select(ProviderApproval.provider_id, ProviderApproval.valid_until).where(
+                    ProviderApproval.authority == "NCBTMB"
+                )
+            )
+            if until is None or until >= today
+        }
+        new_york = set(
+            db.scalars(
+                select(CourseApproval.course_id).where(CourseApproval.authority == "state:NY")
+            )
+        ) | {
+            c
+            for c, p in db.execute(select(Course.id, Course.provider_id))
+            if p
+            in set(
+                db.scalars(
+                    select(ProviderApproval.provider_id).where(
+                        ProviderApproval.authority == "state:NY"
+                    )
+                )
+            )
+        }
+        course_id = next(
+            c
+            for c, p in db.execute(select(Course.id, Course.provider_id).order_by(Course.id))
+            if p in ncbtmb and c not in new_york
+        )
+    anonymous = fresh_client.get(f"/courses/{course_id}").text
+    assert "Check with your licensing board that it accepts these approvals." in anonymous
+    assert "For your licenses" not in anonymous
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    log_in(fresh_client, "ana@example.org")
+    headers = _headers(fresh_client)
+    for state in ("FL", "NY"):
+        made = fresh_client.post(
+            "/api/v1/me/ce/licenses",
+            json={"jurisdiction": state, "cycle_end": "2099-08-31"},
+            headers=headers,
+        )
+        assert made.status_code == 201, made.text
+    page = fresh_client.get(f"/courses/{course_id}").text
+    assert "For your licenses" in page
+    assert "Florida: counts. The provider lists NCBTMB" in page
+    assert "and Florida accepts courses approved by NCBTMB." in page
+    assert (
+        "New York: does not count as listed. New York accepts courses approved by the New "
+        "York board; this course lists none of them."
+    ) in page
+    assert "Check with your licensing board that it accepts these approvals." not in page

@@ -8,11 +8,15 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from ceatlas.accounts import Role
 from ceatlas.catalog import models as m
+from ceatlas.compliance import CeRecords
 from ceatlas.web import queries
+from ceatlas.web.auth import OptionalAccount
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
 from ceatlas.web.ics import session_calendar
+from ceatlas.web.license_fit import license_fits
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
 from ceatlas.web.schemas import MAX_ID
 
@@ -21,11 +25,19 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The numeric id, as in pag
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
-def course_page(request: Request, ctx: Ctx, db: Db, course_id: Id) -> HTMLResponse:
+def course_page(
+    request: Request, ctx: Ctx, db: Db, course_id: Id, account: OptionalAccount
+) -> HTMLResponse:
     course = queries.load_course(db, course_id)
     if course is None:
         raise not_found("course")
     detail = queries.course_detail(course, ctx.kb)
+    fits = []
+    if account is not None and account.role == Role.THERAPIST:
+        licenses = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).licenses(account.id)
+        fits = license_fits(
+            licenses, detail.approvals, detail.provider_approvals, ctx.kb, ctx.today()
+        )
     programs = [
         p
         for p in db.scalars(select(m.Program).order_by(m.Program.name))
@@ -40,6 +52,7 @@ def course_page(request: Request, ctx: Ctx, db: Db, course_id: Id) -> HTMLRespon
             "cautions": queries.course_cautions(ctx.kb, course),
             "jsonld": queries.course_jsonld_text(course),
             "programs": programs,
+            "license_fits": fits,
             "sample_notice": SAMPLE_NOTICE if detail.is_sample else None,
         },
     )
