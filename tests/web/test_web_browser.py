@@ -76,7 +76,7 @@ def test_therapist_finds_a_weekend_sciatica_course(
         page.on("pageerror", lambda e: errors.append(str(e)))
         _search(page, live_server)
 
-        expect(page.get_by_role("heading", level=2, name="sessions found")).to_be_visible()
+        expect(page.get_by_role("heading", level=2, name="courses found")).to_be_visible()
         cards = page.locator("li.card")
         expect(cards.first).to_be_visible()
         assert cards.count() >= 1

@@ -18,7 +18,7 @@ def test_real_http_round_trip(live_server: str) -> None:
         page = http.get("/", params={"q": "sciatica", "near": "33602", "radius": 50})
         assert page.status_code == 200
         assert "text/html" in page.headers["content-type"]
-        assert "sessions found" in page.text
+        assert "courses found" in page.text
         assert page.headers["x-content-type-options"] == "nosniff"
         course = http.get(f"/courses/{hits[0]['course']['id']}")
         assert course.status_code == 200

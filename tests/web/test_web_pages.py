@@ -42,7 +42,7 @@ def test_search_page_shows_results_and_keeps_the_query(client: TestClient) -> No
     assert response.status_code == 200
     html = response.text
     assert_page_basics(html)
-    assert "sessions found" in html
+    assert "courses found" in html  # one card per course by default
     assert 'class="card"' in html
     assert "Why it matched" in html
     assert "Sample data" in html
@@ -285,14 +285,37 @@ def test_words_that_find_nothing_are_read_as_a_complaint(client: TestClient) -> 
     words = "can't lift my arm over my head"
     page = client.get("/", params={"q": words})
     assert page.status_code == 200
-    expected = client.get("/api/v1/search", params={"conditions": "frozen-shoulder"}).json()
+    expected = client.get(
+        "/api/v1/search", params={"conditions": "frozen-shoulder", "group_by_course": "true"}
+    ).json()
     assert expected["total"] > 0
-    assert f"{expected['total']} sessions found" in page.text
+    assert f"{expected['total']} course{'s' if expected['total'] != 1 else ''} found" in page.text
     assert "Showing courses for Frozen shoulder, as read from" in page.text
     assert "Search for the exact words instead" in page.text
     literal = client.get("/", params={"q": words, "literal": "1"})
-    assert "0 sessions found" in literal.text
+    assert "0 courses found" in literal.text
     assert "Showing courses for" not in literal.text
     nonsense = client.get("/", params={"q": "qwzx blorf"})
-    assert "0 sessions found" in nonsense.text
+    assert "0 courses found" in nonsense.text
     assert "Showing courses for" not in nonsense.text
+
+
+def test_one_card_per_course_unless_every_session_is_asked_for(client: TestClient) -> None:
+    """The default page showed one weekend course as three cards. Now a course is one card
+    that says how many more of its sessions match; 'Every session' shows them all."""
+    grouped = client.get("/api/v1/search", params={"group_by_course": "true", "per_page": 50})
+    flat = client.get("/api/v1/search", params={"per_page": 1})
+    courses, sessions = grouped.json(), flat.json()
+    assert sessions["total"] > courses["total"] > 0
+    page = client.get("/").text
+    assert f"{courses['total']} courses found" in page
+    repeated = next(c for c in courses["courses"] if c["sessions_matching"] > 1)
+    more = repeated["sessions_matching"] - 1
+    label = "session" if more == 1 else "sessions"
+    assert (
+        f"{more} more {label} of this course</a> match your search."
+        in client.get("/", params={"per_page": 50}).text
+    )
+    every = client.get("/", params={"group_by_course": "false"}).text
+    assert f"{sessions['total']} sessions found" in every
+    assert '<option value="false" selected>Every session</option>' in every

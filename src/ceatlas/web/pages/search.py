@@ -41,6 +41,7 @@ SORTS = {
 FORM_FIELDS = {
     "q", "near", "radius", "unit", "modes", "include_self_paced", "date_from", "date_to",
     "days", "max_price", "min_hours", "max_hours", "state", "techniques", "conditions", "sort",
+    "group_by_course",
 }  # fmt: skip
 
 
@@ -59,7 +60,8 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
     result: SearchResult | None = None
     reading: SearchReading | None = None
     try:
-        query = parse(params, strict=False, defaults={"per_page": 20})
+        # one card per course unless the URL asks for every session
+        query = parse(params, strict=False, defaults={"per_page": 20, "group_by_course": True})
         try:
             result = ctx.search.search(query, ctx.today())
             if result.total == 0 and query.q and not literal:
@@ -92,7 +94,9 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
         "radius_options": RADIUS_OPTIONS,
         "hidden": [(k, v) for k, v in params if k not in FORM_FIELDS and k != "page"],
         "active_filters": sum(
-            1 for k in FORM_FIELDS - {"q", "sort", "unit"} if form.get(k) not in ("", None, [])
+            1
+            for k in FORM_FIELDS - {"q", "sort", "unit", "group_by_course"}
+            if form.get(k) not in ("", None, [])
         ),
     }
     context |= _options(ctx, query, result, form)
@@ -207,6 +211,7 @@ def _results(
     ctx: Ctx, db: Db, result: SearchResult, params: list[tuple[str, str]]
 ) -> dict[str, Any]:
     hits = [h for c in result.courses for h in c.sessions[:1]] if result.grouped else result.results
+    more = {c.course.id: c.sessions_matching - 1 for c in result.courses} if result.grouped else {}
     course_ids = list(dict.fromkeys(h.course.id for h in hits))
     provider_keys = list(
         dict.fromkeys(h.course.provider_key for h in hits if h.course.provider_key)
@@ -239,6 +244,7 @@ def _results(
                 "approvals": approvals.get(hit.course.id, []),
                 "why": why,
                 "ics_url": f"/sessions/{hit.session.id}.ics" if hit.session.start_date else None,
+                "more_sessions": more.get(hit.course.id, 0),
             }
         )
     reading = result.interpretation
