@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -319,3 +320,32 @@ def test_one_card_per_course_unless_every_session_is_asked_for(client: TestClien
     every = client.get("/", params={"group_by_course": "false"}).text
     assert f"{sessions['total']} sessions found" in every
     assert '<option value="false" selected>Every session</option>' in every
+
+
+def test_provider_and_program_directories(client: TestClient) -> None:
+    """/providers and /programs were 404. They list every provider and program by name,
+    with a name filter; each row links to its page."""
+    providers = client.get("/providers")
+    assert providers.status_code == 200
+    listed = re.findall(r'<li><a href="/providers/(\d+)">([^<]+)</a>', providers.text)
+    api = client.get("/api/v1/search", params={"per_page": 1}).json()
+    assert api["total"] > 0
+    names = [html.unescape(n) for _, n in listed]
+    assert len(names) >= 2
+    assert names == sorted(names, key=str.lower)
+    first_id, first_name = listed[0]
+    assert client.get(f"/providers/{first_id}").status_code == 200
+    word = html.unescape(first_name).split()[0]
+    narrowed = client.get("/providers", params={"q": word}).text
+    assert f"with “{word}” in the name" in narrowed
+    assert all(
+        word.lower() in html.unescape(n).lower()
+        for n in re.findall(r'<li><a href="/providers/\d+">([^<]+)</a>', narrowed)
+    )
+    programs = client.get("/programs")
+    assert programs.status_code == 200
+    program_links = re.findall(r'<li><a href="/programs/(\d+)">', programs.text)
+    assert program_links
+    assert client.get(f"/programs/{program_links[0]}").status_code == 200
+    assert client.get("/providers", params={"q": "zzqqxx"}).text.count("/providers/") == 0
+    assert client.get("/providers", params={"page": "0"}).status_code == 422

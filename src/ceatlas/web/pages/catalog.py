@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from ceatlas.accounts import Role
 from ceatlas.catalog import models as m
 from ceatlas.compliance import CeRecords
-from ceatlas.web import queries
+from ceatlas.web import directories, queries
 from ceatlas.web.auth import OptionalAccount
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
@@ -19,9 +19,11 @@ from ceatlas.web.ics import session_calendar
 from ceatlas.web.license_fit import license_fits
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
 from ceatlas.web.schemas import MAX_ID
+from ceatlas.web.templating import _query_url
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="The numeric id, as in page URLs.")]
+Page = Annotated[int, Query(ge=1, le=100_000, description="Page number.")]
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
@@ -80,6 +82,57 @@ def session_page(db: Db, session_id: Id) -> RedirectResponse:
     if session is None:
         raise not_found("session")
     return RedirectResponse(f"/courses/{session.course_id}#session-{session.id}", status_code=303)
+
+
+def _directory_pages(path: str, text: str, page: int, pages: int) -> list[dict[str, Any]]:
+    if pages <= 1:
+        return []
+    params = [("q", text)] if text else []
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return [
+        {
+            "label": str(n),
+            "url": _query_url(path, params, page=n),
+            "current": n == page,
+        }
+        for n in shown
+    ]
+
+
+@router.get("/providers", response_class=HTMLResponse)
+def providers_page(
+    request: Request, db: Db, q: Annotated[str, Query(max_length=200)] = "", page: Page = 1
+) -> HTMLResponse:
+    """Every provider in the catalog, by name, with how many courses each has."""
+    listing = directories.providers(db, q, page)
+    return render(
+        request,
+        "providers.html",
+        {
+            "listing": listing,
+            "q": q,
+            "pages": _directory_pages("/providers", q, listing.page, listing.pages),
+            "sample_notice": SAMPLE_NOTICE if any(r.is_sample for r in listing.rows) else None,
+        },
+    )
+
+
+@router.get("/programs", response_class=HTMLResponse)
+def programs_page(
+    request: Request, db: Db, q: Annotated[str, Query(max_length=200)] = "", page: Page = 1
+) -> HTMLResponse:
+    """Every program in the catalog, by name, with its school, hours and credential."""
+    listing = directories.programs(db, q, page)
+    return render(
+        request,
+        "programs.html",
+        {
+            "listing": listing,
+            "q": q,
+            "pages": _directory_pages("/programs", q, listing.page, listing.pages),
+            "sample_notice": SAMPLE_NOTICE if any(r.is_sample for r in listing.rows) else None,
+        },
+    )
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)
