@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 SEARCH = "/?q=sciatica&near=33602&radius=50&modes=in_person&days=saturday&days=sunday&max_price=400"
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
@@ -197,7 +198,7 @@ def test_provider_and_program_pages(client: TestClient) -> None:
     assert program.status_code == 200
     assert_page_basics(program.text)
     assert "Structure" in program.text
-    assert "CE hours of the required courses" in program.text
+    assert "CE hours of its courses in our catalog" in program.text
     api = client.get(f"/api/v1/programs/{program_ids[0]}").json()
     titles = [c["course"]["title"] for g in api["groups"] for c in g["courses"]]
     positions = [program.text.find(t.replace("&", "&amp;")) for t in titles]
@@ -349,3 +350,44 @@ def test_provider_and_program_directories(client: TestClient) -> None:
     assert client.get(f"/programs/{program_links[0]}").status_code == 200
     assert client.get("/providers", params={"q": "zzqqxx"}).text.count("/providers/") == 0
     assert client.get("/providers", params={"page": "0"}).status_code == 422
+
+
+def test_a_program_page_explains_its_hours_and_gives_a_price(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """A program page showed 'Total hours 150' beside 'CE hours of the required courses 131'
+    with no word on why, and no price. Each figure now says what it is, the difference is
+    explained, and the course fees are the required courses at their cheapest upcoming
+    sessions (for 'choose N' groups, the N cheapest), worked out here from the sessions."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from ceatlas.catalog.models import Course, CourseSession, Program
+
+    today = dt.date.today()
+    with Session(engine) as db:
+        program = next(p for p in db.scalars(select(Program).order_by(Program.id)) if p.total_hours)
+        cheapest: dict[str, Decimal] = {}
+        for key, price, currency, start in db.execute(
+            select(
+                Course.key, CourseSession.price, CourseSession.currency, CourseSession.start_date
+            ).join(Course)
+        ):
+            if price is None or (currency or "USD") != "USD" or (start and start < today):
+                continue
+            cheapest[key] = min(price, cheapest.get(key, price))
+        expected = Decimal(0)
+        for group in program.structure:
+            prices = sorted(cheapest[k] for k in group["courses"] if k in cheapest)
+            expected += sum(prices[: group.get("choose") or len(prices)], Decimal(0))
+        program_id, total = program.id, program.total_hours
+    data = fresh_client.get(f"/api/v1/programs/{program_id}").json()
+    assert Decimal(data["price_from"]) == expected
+    page = fresh_client.get(f"/programs/{program_id}").text
+    assert f"{total.normalize():f} hours, as the school publishes them" in page
+    assert "Course fees" in page
+    if Decimal(data["course_hours"]) != total:
+        assert "a program's total can include clinic practice, exams" in page

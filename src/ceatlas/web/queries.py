@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ceatlas.catalog import models as m
@@ -223,20 +224,49 @@ def provider_detail(db: Session, provider_id: int, kb: KnowledgeBase) -> s.Provi
     )
 
 
-def program_detail(db: Session, program_id: int) -> s.Program | None:
+def _cheapest_prices(db: Session, course_ids: list[int], today: dt.date) -> dict[int, Decimal]:
+    """Each course's cheapest upcoming (or self-paced) session price in USD."""
+    if not course_ids:
+        return {}
+    rows = db.execute(
+        select(m.CourseSession.course_id, func.min(m.CourseSession.price))
+        .where(
+            m.CourseSession.course_id.in_(course_ids),
+            m.CourseSession.price.is_not(None),
+            func.coalesce(m.CourseSession.currency, "USD") == "USD",
+            (m.CourseSession.start_date.is_(None)) | (m.CourseSession.start_date >= today),
+        )
+        .group_by(m.CourseSession.course_id)
+    ).all()
+    return {cid: price for cid, price in rows if price is not None}
+
+
+def program_detail(db: Session, program_id: int, today: dt.date | None = None) -> s.Program | None:
+    """A program with its groups, the CE hours of its required courses (the smallest
+    choice of electives) and what they cost at their cheapest upcoming sessions."""
     program = db.get(m.Program, program_id)
     if program is None:
         return None
     keys = [str(k) for group in program.structure for k in group.get("courses", [])]
     courses = {c.key: c for c in db.scalars(select(m.Course).where(m.Course.key.in_(keys)))}
+    prices = _cheapest_prices(db, [c.id for c in courses.values()], today or dt.date.today())
     groups: list[s.ProgramGroup] = []
     course_hours = Decimal(0)
+    price_from = Decimal(0)
+    priced_any = False
+    unpriced = 0
     for index, group in enumerate(program.structure, start=1):
         members = [str(k) for k in group.get("courses", [])]
         choose = group.get("choose")
         choose = int(choose) if choose is not None else None
         found_hours = sorted(courses[k].ce_hours or Decimal(0) for k in members if k in courses)
         course_hours += sum(found_hours[:choose] if choose is not None else found_hours, Decimal(0))
+        found = [courses[k] for k in members if k in courses]
+        priced = sorted(prices[c.id] for c in found if c.id in prices)
+        needed = len(found) if choose is None else min(choose, len(found))
+        price_from += sum(priced[:needed], Decimal(0))
+        priced_any = priced_any or bool(priced)
+        unpriced += max(0, needed - len(priced))
         groups.append(
             s.ProgramGroup(
                 title=str(group.get("title") or f"Part {index}"),
@@ -262,6 +292,9 @@ def program_detail(db: Session, program_id: int) -> s.Program | None:
         provider=provider_summary(provider),
         groups=groups,
         is_sample=bool(provider and provider.is_sample),
+        missing_courses=sum(1 for k in dict.fromkeys(keys) if k not in courses),
+        price_from=price_from if priced_any else None,
+        unpriced_courses=unpriced,
     )
 
 

@@ -203,6 +203,17 @@ class Program(BaseModel):
     provider: ProviderSummary | None = None
     groups: list[ProgramGroup]
     is_sample: bool = False
+    missing_courses: int = Field(
+        0, description="Course keys of the program that are not in the catalog."
+    )
+    price_from: Decimal | None = Field(
+        None,
+        description="The required courses at their cheapest upcoming session (for 'choose N', "
+        "the N cheapest), in USD; None when no required course has a price.",
+    )
+    unpriced_courses: int = Field(
+        0, description="Required courses in the catalog with no upcoming priced USD session."
+    )
 
 
 class KBEntrySummary(BaseModel):

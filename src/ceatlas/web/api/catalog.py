@@ -42,9 +42,10 @@ def get_provider(ctx: Ctx, db: Db, provider_id: Id) -> Provider:
 
 
 @router.get("/programs/{program_id}", response_model=Program, summary="One program")
-def get_program(db: Db, program_id: Id) -> Program:
-    """A program's ordered requirement groups with their courses, and its hours."""
-    found = queries.program_detail(db, program_id)
+def get_program(ctx: Ctx, db: Db, program_id: Id) -> Program:
+    """A program's ordered requirement groups with their courses, its hours, and what its
+    required courses cost at their cheapest upcoming sessions."""
+    found = queries.program_detail(db, program_id, ctx.today())
     if found is None:
         raise not_found("program")
     return found

@@ -148,8 +148,8 @@ def provider_page(request: Request, ctx: Ctx, db: Db, provider_id: Id) -> HTMLRe
 
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
-def program_page(request: Request, db: Db, program_id: Id) -> HTMLResponse:
-    program = queries.program_detail(db, program_id)
+def program_page(request: Request, ctx: Ctx, db: Db, program_id: Id) -> HTMLResponse:
+    program = queries.program_detail(db, program_id, ctx.today())
     if program is None:
         raise not_found("program")
     return render(
