@@ -384,6 +384,7 @@ def test_a_program_page_explains_its_hours_and_gives_a_price(
             prices = sorted(cheapest[k] for k in group["courses"] if k in cheapest)
             expected += sum(prices[: group.get("choose") or len(prices)], Decimal(0))
         program_id, total = program.id, program.total_hours
+    assert total is not None
     data = fresh_client.get(f"/api/v1/programs/{program_id}").json()
     assert Decimal(data["price_from"]) == expected
     page = fresh_client.get(f"/programs/{program_id}").text
