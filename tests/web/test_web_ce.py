@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import icalendar
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -209,3 +211,29 @@ def test_a_course_page_says_whether_it_counts_for_my_licenses(
         "York board; this course lists none of them."
     ) in page
     assert "Check with your licensing board that it accepts these approvals." not in page
+
+
+def test_the_search_page_opens_on_what_counts_for_my_license(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """Signed in with a Florida license, the page a therapist opens is filtered to courses
+    that count in Florida (the same answer as choosing Florida in 'Counts for my state'),
+    says so, and offers every state; a query the therapist makes keeps what they chose."""
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    log_in(fresh_client, "ana@example.org")
+    made = fresh_client.post(
+        "/api/v1/me/ce/licenses",
+        json={"jurisdiction": "FL", "cycle_end": "2099-08-31"},
+        headers=_headers(fresh_client),
+    )
+    assert made.status_code == 201, made.text
+    opened = fresh_client.get("/").text
+    florida = fresh_client.get("/", params={"state": "FL"}).text
+    total = re.search(r'id="results-h">(\d+) courses? found', florida)
+    assert total is not None
+    assert f'id="results-h">{total.group(1)} course' in opened
+    assert "Showing courses that count for your Florida license." in opened
+    assert '<option value="FL" selected>' in opened
+    every = fresh_client.get("/", params={"state": ""}).text
+    assert "Showing courses that count for your" not in every
+    assert '<option value="FL" selected>' not in every

@@ -8,10 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from ceatlas.accounts import Role
+from ceatlas.accounts.service import Account
+from ceatlas.compliance import CeRecords
 from ceatlas.recommend.matching import shared_matcher
 from ceatlas.recommend.query import SearchReading, read_complaint
 from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
 from ceatlas.web import queries
+from ceatlas.web.auth import OptionalAccount
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError
 from ceatlas.web.labels import (
@@ -46,8 +50,12 @@ FORM_FIELDS = {
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
+def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) -> HTMLResponse:
     params = [(k, v) for k, v in request.query_params.multi_items() if k in FIELDS and v.strip()]
+    # A therapist who opens the page (no query yet) sees what counts for their license.
+    licensed = _license_state(ctx, account) if not request.url.query else None
+    if licensed is not None:
+        params.append(("state", licensed[0]))
     form: dict[str, Any] = dict.fromkeys(FIELDS, "")
     for key, value in params:
         if key in LIST_FIELDS:
@@ -102,6 +110,8 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
     context |= _options(ctx, query, result, form)
     if result is not None:
         context |= _results(ctx, db, result, params)
+    if licensed is not None and error is None:
+        context["state_from_license"] = licensed[1]
     if reading is not None:
         context["complaint"] = {
             "sentence": reading.sentence(),
@@ -109,6 +119,20 @@ def search_page(request: Request, ctx: Ctx, db: Db) -> HTMLResponse:
         }
     status = error.status if error is not None else 200
     return render(request, "search.html", context, status)
+
+
+def _license_state(ctx: Ctx, account: Account | None) -> tuple[str, str] | None:
+    """(code, name) of the therapist's first state license whose accepted approvers the KB
+    knows (a state filter for any other would show nothing), else ``None``."""
+    if account is None or account.role != Role.THERAPIST:
+        return None
+    for license_ in CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).licenses(account.id):
+        jurisdiction = ctx.kb.jurisdictions.get(license_.jurisdiction)
+        known = jurisdiction is not None and isinstance(jurisdiction.accepted_approvers, list)
+        if license_.kind == "license" and known:
+            assert jurisdiction is not None
+            return jurisdiction.id, jurisdiction.name
+    return None
 
 
 def _as_complaint(
