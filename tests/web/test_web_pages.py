@@ -392,3 +392,27 @@ def test_a_program_page_explains_its_hours_and_gives_a_price(
     assert "Course fees" in page
     if Decimal(data["course_hours"]) != total:
         assert "a program's total can include clinic practice, exams" in page
+
+
+def test_several_conditions_can_be_chosen_at_once(client: TestClient) -> None:
+    """Technique and condition filters took one value. Now both are multiple-choice lists:
+    two conditions find the sessions of courses about either (as the API does), and both
+    stay selected."""
+    both = client.get(
+        "/api/v1/search",
+        params=[("conditions", "sciatica"), ("conditions", "tmj-dysfunction")],
+    ).json()
+    one = client.get("/api/v1/search", params={"conditions": "sciatica"}).json()
+    assert both["total"] > one["total"] > 0
+    page = client.get(
+        "/",
+        params=[
+            ("conditions", "sciatica"),
+            ("conditions", "tmj-dysfunction"),
+            ("group_by_course", "false"),
+        ],
+    ).text
+    assert f'id="results-h">{both["total"]} sessions found' in page
+    assert re.search(r'<select id="conditions" name="conditions" multiple', page)
+    assert '<option value="sciatica" selected>' in page
+    assert '<option value="tmj-dysfunction" selected>' in page
