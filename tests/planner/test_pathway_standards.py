@@ -72,6 +72,18 @@ def kb() -> KnowledgeBase:
     return load_kb()
 
 
+HOSPICE_ORLANDO = _course(
+    "hospice",
+    "Comfort Touch in Hospice and Palliative Care",
+    12,
+    280,
+    "in-person",
+    city="Orlando",
+    state="FL",
+    start="2027-05-01",
+)
+
+
 def _planner(engine: Engine, kb: KnowledgeBase, tmp_path: Path, courses: list[Any]) -> Planner:
     catalog = Catalog(engine, kb)
     catalog.init()
@@ -123,16 +135,7 @@ def test_what_is_out_of_reach_is_said_and_the_rest_is_planned(
     within reach is the live online one; the hospice course is in Orlando, about 4,000 km
     away: the plan still has the foundations course, and the hospice requirement is listed
     as out of reach with that Orlando session, its distance and the limit it breaks."""
-    hospice = _course(
-        "hospice",
-        "Comfort Touch in Hospice and Palliative Care",
-        12,
-        280,
-        "in-person",
-        city="Orlando",
-        state="FL",
-        start="2027-05-01",
-    )
+    hospice = HOSPICE_ORLANDO
     planner = _planner(engine, kb, tmp_path, [*COURSES, hospice])
     options = PlanOptions(near="Seattle, WA", max_km=250, alternatives=0, use_profile=False)
     outcome = planner.plan(None, GoalSpec(pathways=("oncology-massage",)), options, TODAY)
@@ -153,16 +156,7 @@ def test_with_no_home_an_in_person_requirement_says_a_home_would_bring_it_in(
     of reach because no home was given, not because the therapist ruled in-person out, and
     there is no distance to call anything 'nearest': the line gives the course as an
     example and says what would bring it in."""
-    hospice = _course(
-        "hospice",
-        "Comfort Touch in Hospice and Palliative Care",
-        12,
-        280,
-        "in-person",
-        city="Orlando",
-        state="FL",
-        start="2027-05-01",
-    )
+    hospice = HOSPICE_ORLANDO
     planner = _planner(engine, kb, tmp_path, [*COURSES, hospice])
     options = PlanOptions(alternatives=0, use_profile=False)
     outcome = planner.plan(None, GoalSpec(pathways=("oncology-massage",)), options, TODAY)

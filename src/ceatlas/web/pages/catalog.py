@@ -99,40 +99,32 @@ def _directory_pages(path: str, text: str, page: int, pages: int) -> list[dict[s
     ]
 
 
-@router.get("/providers", response_class=HTMLResponse)
-def providers_page(
-    request: Request, db: Db, q: Annotated[str, Query(max_length=200)] = "", page: Page = 1
-) -> HTMLResponse:
-    """Every provider in the catalog, by name, with how many courses each has."""
-    listing = directories.providers(db, q, page)
+NameFilter = Annotated[str, Query(max_length=200, description="Part of the name.")]
+
+
+def _directory(request: Request, kind: str, listing: Any, text: str) -> HTMLResponse:
     return render(
         request,
-        "providers.html",
+        f"{kind}.html",
         {
             "listing": listing,
-            "q": q,
-            "pages": _directory_pages("/providers", q, listing.page, listing.pages),
+            "q": text,
+            "pages": _directory_pages(f"/{kind}", text, listing.page, listing.pages),
             "sample_notice": SAMPLE_NOTICE if any(r.is_sample for r in listing.rows) else None,
         },
     )
+
+
+@router.get("/providers", response_class=HTMLResponse)
+def providers_page(request: Request, db: Db, q: NameFilter = "", page: Page = 1) -> HTMLResponse:
+    """Every provider in the catalog, by name, with how many courses each has."""
+    return _directory(request, "providers", directories.providers(db, q, page), q)
 
 
 @router.get("/programs", response_class=HTMLResponse)
-def programs_page(
-    request: Request, db: Db, q: Annotated[str, Query(max_length=200)] = "", page: Page = 1
-) -> HTMLResponse:
+def programs_page(request: Request, db: Db, q: NameFilter = "", page: Page = 1) -> HTMLResponse:
     """Every program in the catalog, by name, with its school, hours and credential."""
-    listing = directories.programs(db, q, page)
-    return render(
-        request,
-        "programs.html",
-        {
-            "listing": listing,
-            "q": q,
-            "pages": _directory_pages("/programs", q, listing.page, listing.pages),
-            "sample_notice": SAMPLE_NOTICE if any(r.is_sample for r in listing.rows) else None,
-        },
-    )
+    return _directory(request, "programs", directories.programs(db, q, page), q)
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)
