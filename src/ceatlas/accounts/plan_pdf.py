@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ceatlas.accounts.profile import Plan, PlanItem, WithdrawnItem
+from ceatlas.accounts.profile import MODE_WORDS, Plan, PlanItem, WithdrawnItem
 from ceatlas.exports.pdf import Document
 
-_MODES = {
-    "in_person": "In person",
-    "hybrid": "Hybrid (online and in person)",
-    "live_online": "Live online",
-    "self_paced_online": "Self-paced online",
-}
+# the plan's own words for the ways of learning, capitalised for a line of their own
+_MODES = {mode: words.capitalize() for mode, words in MODE_WORDS.items()}
 
 
 def _money(value: Decimal | None, currency: str) -> str:

@@ -452,7 +452,7 @@ def _take_snapshot(session: Session, saved: SavedSession) -> None:
         setattr(saved, name, value)
 
 
-_MODE_WORDS = {
+MODE_WORDS = {
     "in_person": "in person",
     "hybrid": "hybrid (online and in person)",
     "live_online": "live online",
@@ -482,8 +482,8 @@ def changes_since_saved(saved: SavedSession, now: _Snapshot) -> tuple[str, ...]:
         was = _dates(saved.start_date, saved.end_date)
         out.append(f"dates now {_dates(now['start_date'], now['end_date'])} (was {was})")
     if saved.mode != now["mode"]:
-        was = _MODE_WORDS.get(saved.mode or "", saved.mode or "unknown")
-        out.append(f"now {_MODE_WORDS.get(str(now['mode']), now['mode'])} (was {was})")
+        was = MODE_WORDS.get(saved.mode or "", saved.mode or "unknown")
+        out.append(f"now {MODE_WORDS.get(str(now['mode']), now['mode'])} (was {was})")
     if (saved.place or None) != now["place"] and now["mode"] in ("in_person", "hybrid"):
         out.append(f"place now {now['place'] or 'not given'} (was {saved.place or 'not given'})")
     if (saved.price, saved.currency) != (now["price"], now["currency"]):

@@ -119,13 +119,17 @@ def search(
         try:
             result = run_search(built.engine, query, default_kb(), day)
             if result.total == 0 and query.q and not literal:
-                reading = _complaint(built, query)
-                if reading is not None:
-                    again = query.model_copy(
-                        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
-                    )
-                    found = run_search(built.engine, again, default_kb(), day)
-                    result, reading = (found, reading) if found.total else (result, None)
+                from ceatlas.recommend.matching import make_matcher
+                from ceatlas.recommend.query import search_as_complaint
+
+                matcher = make_matcher(
+                    built.kb, "auto", cache_dir=built.settings.data_dir / "cache"
+                )
+                found = search_as_complaint(
+                    matcher, query, lambda q: run_search(built.engine, q, default_kb(), day)
+                )
+                if found is not None:
+                    result, reading = found
         except SearchError as error:
             raise fail(str(error)) from None
     if as_json:
@@ -144,16 +148,6 @@ def search(
             f"{reading.sentence()} (--literal searches the words)", soft_wrap=True, markup=False
         )
     _print(result)
-
-
-def _complaint(built: Any, query: SearchQuery) -> Any:
-    """The condition the search words describe, read as the recommender reads complaints."""
-    from ceatlas.recommend.matching import make_matcher
-    from ceatlas.recommend.query import read_complaint
-
-    matcher = make_matcher(built.kb, "auto", cache_dir=built.settings.data_dir / "cache")
-    reading = read_complaint(matcher, query.q or "")
-    return None if reading is None or reading.condition_id in query.conditions else reading
 
 
 def _print(result: SearchResult) -> None:

@@ -9,9 +9,11 @@ again for the condition instead of the words, and says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ceatlas.recommend.matching import CONFIDENT, Matcher
+from ceatlas.search import SearchQuery, SearchResult
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,18 @@ def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
         return None
     best = found[0]
     return SearchReading(words, best.condition_id, best.name, best.confidence, best.via)
+
+
+def search_as_complaint(
+    matcher: Matcher, query: SearchQuery, run: Callable[[SearchQuery], SearchResult]
+) -> tuple[SearchResult, SearchReading] | None:
+    """``query``'s words read as a complaint, and ``run`` again for that condition instead
+    of the words: the result and the reading when it finds something, else ``None``."""
+    reading = read_complaint(matcher, query.q or "")
+    if reading is None or reading.condition_id in query.conditions:
+        return None
+    again = query.model_copy(
+        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+    )
+    found = run(again)
+    return (found, reading) if found.total else None

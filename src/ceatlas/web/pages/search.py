@@ -12,7 +12,7 @@ from ceatlas.accounts import Role
 from ceatlas.accounts.service import Account
 from ceatlas.compliance import CeRecords
 from ceatlas.recommend.matching import shared_matcher
-from ceatlas.recommend.query import SearchReading, read_complaint
+from ceatlas.recommend.query import SearchReading, search_as_complaint
 from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
 from ceatlas.web import queries
 from ceatlas.web.auth import OptionalAccount
@@ -140,14 +140,9 @@ def _as_complaint(
 ) -> tuple[SearchResult, SearchReading | None]:
     """Words that found nothing, read as a complaint ("can't lift my arm over my head"):
     the same search for the condition they describe, if the matcher is sure of it."""
-    reading = read_complaint(shared_matcher(ctx.kb, "auto", wait=False), query.q or "")
-    if reading is None or reading.condition_id in query.conditions:
-        return nothing, None
-    again = query.model_copy(
-        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
-    )
-    found = ctx.search.search(again, ctx.today())
-    return (found, reading) if found.total else (nothing, None)
+    matcher = shared_matcher(ctx.kb, "auto", wait=False)
+    found = search_as_complaint(matcher, query, lambda q: ctx.search.search(q, ctx.today()))
+    return found if found is not None else (nothing, None)
 
 
 def _counts(result: SearchResult | None, name: str) -> dict[str, int]:
