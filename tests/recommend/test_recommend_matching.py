@@ -39,6 +39,23 @@ def test_lexical_examples(lexical: LexicalMatcher, text: str, expected: str, via
     assert [m.confidence for m in found] == sorted((m.confidence for m in found), reverse=True)
 
 
+def test_a_known_word_is_never_corrected_into_another(lexical: LexicalMatcher) -> None:
+    """ "my back hurts" differs from the lay phrase "my neck hurts" by two letters, but
+    "back" is a word the KB knows (low back pain), so it is not a misspelling of "neck".
+    A real misspelling still finds its phrase: "my nekc hurts" is the neck."""
+    for text in ("my back hurts", "My back hurts!", "my bakc hurts"):
+        found = lexical.match(text)
+        assert found[0].condition_id == "low-back-pain", (text, found)
+        assert all(m.condition_id != "neck-pain" or m.confidence < CONFIDENT for m in found)
+    # "knee" and "back" are KB words: neither is read as a misspelt "neck"
+    for text in ("my knee hurts", "stiff back"):
+        assert all(
+            m.condition_id != "neck-pain" or m.confidence < CONFIDENT for m in lexical.match(text)
+        ), text
+    assert lexical.match("my nekc hurts")[0].condition_id == "neck-pain"
+    assert lexical.match("sciatic")[0].condition_id == "sciatica"
+
+
 def test_exact_terms_are_certain_and_vague_text_is_not(lexical: LexicalMatcher) -> None:
     assert lexical.match("lumbago")[0].confidence == 1.0
     vague = lexical.match("feeling weird lately")

@@ -56,6 +56,7 @@ def test_lists_as_repeats_or_commas_and_blank_params_ignored(client: TestClient)
 def test_every_query_field_is_accepted(client: TestClient) -> None:
     params: dict[str, Any] = {
         "q": "massage",
+        "literal": "false",
         "max_price": "1000",
         "currency": "USD",
         "date_from": "2020-01-01",
@@ -149,3 +150,22 @@ def test_hostile_text_is_searched_safely(client: TestClient, text: str) -> None:
     response = client.get("/api/v1/search", params={"q": text})
     assert response.status_code == 200, response.text
     assert "total" in response.json()
+
+
+def test_words_that_find_nothing_are_read_as_a_complaint(client: TestClient) -> None:
+    """The API answers lay words as the page does: 'swollen arm after breast cancer
+    surgery' names no course, and is how clients describe post-mastectomy lymphedema (the
+    cancer is the history, the swollen arm the complaint). The answer is the search for
+    that condition, and says so; literal=true keeps the words and finds nothing."""
+    words = "swollen arm after breast cancer surgery"
+    read = client.get("/api/v1/search", params={"q": words})
+    assert read.status_code == 200
+    reading = read.json()["read_as_complaint"]
+    assert reading["condition"] == "post-mastectomy-lymphedema"
+    assert reading["words"] == words
+    assert "as read from" in reading["sentence"]
+    by_condition = client.get("/api/v1/search", params={"conditions": reading["condition"]})
+    assert read.json()["total"] == by_condition.json()["total"] > 0
+    literal = client.get("/api/v1/search", params={"q": words, "literal": "true"}).json()
+    assert literal["total"] == 0
+    assert literal["read_as_complaint"] is None

@@ -101,6 +101,7 @@ def search(
         "page": page,
         "per_page": per_page,
         "group_by_course": group,
+        "literal": literal,
         "facets": as_json,
     }
     try:
@@ -114,38 +115,26 @@ def search(
         raise fail(f"--today: {error}") from None
     from ceatlas.kb import default_kb
 
-    reading = None
     with services() as built:
         try:
-            result = run_search(built.engine, query, default_kb(), day)
-            if result.total == 0 and query.q and not literal:
-                from ceatlas.recommend.matching import make_matcher
-                from ceatlas.recommend.query import search_as_complaint
+            from ceatlas.recommend.matching import make_matcher
+            from ceatlas.recommend.query import understood_search
 
-                matcher = make_matcher(
-                    built.kb, "auto", cache_dir=built.settings.data_dir / "cache"
-                )
-                found = search_as_complaint(
-                    matcher, query, lambda q: run_search(built.engine, q, default_kb(), day)
-                )
-                if found is not None:
-                    result, reading = found
+            # the matcher (and its model) loads only when the words find nothing
+            result = understood_search(
+                lambda: make_matcher(built.kb, "auto", cache_dir=built.settings.data_dir / "cache"),
+                query,
+                lambda q: run_search(built.engine, q, default_kb(), day),
+            )
         except SearchError as error:
             raise fail(str(error)) from None
     if as_json:
-        data = result.model_dump(mode="json")
-        if reading is not None:
-            data["read_as_complaint"] = {
-                "words": reading.text,
-                "condition": reading.condition_id,
-                "confidence": reading.confidence,
-                "via": reading.via,
-            }
-        print_json(data)
+        print_json(result.model_dump(mode="json"))
         return
+    reading = result.read_as_complaint
     if reading is not None:
         out.print(
-            f"{reading.sentence()} (--literal searches the words)", soft_wrap=True, markup=False
+            f"{reading.sentence} (--literal searches the words)", soft_wrap=True, markup=False
         )
     _print(result)
 

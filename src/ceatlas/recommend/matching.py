@@ -152,6 +152,7 @@ class LexicalMatcher:
         self.plain_words = sorted(
             {w for t in self.terms for w in words_of(t.text) if len(w) >= 4 and not w.isdigit()}
         )
+        self.body_words = body_words(kb)
 
     # --- the contract ---------------------------------------------------------------
 
@@ -220,9 +221,22 @@ class LexicalMatcher:
             candidate, self.phrases, scorer=fuzz.ratio, score_cutoff=78, limit=10
         )
         for hit_phrase, score, _ in hits:
+            if self._swaps_known_word(candidate, hit_phrase):
+                continue
             term = self.by_phrase[hit_phrase]
             confidence = 0.55 + 0.4 * (score - 78) / 22
             offer(term.condition_id, confidence, f"close to {term.kind} '{term.text}'")
+
+    def _swaps_known_word(self, candidate: str, hit_phrase: str) -> bool:
+        """True when a whole-phrase match would put another body part in place of the one
+        the complaint names: "my back hurts" is not a misspelling of "my neck hurts", nor
+        "my knee hurts". Other near phrasings still match ("lumbar strain" is close to
+        "lumbar pain"), as does a word that starts the other ("sciatic", "sciatica")."""
+        ours = set(candidate.split())
+        theirs = set(hit_phrase.split())
+        replaced = [w for w in ours - theirs if w in self.body_words]
+        others = theirs - ours
+        return any(not any(o.startswith(w) or w.startswith(o) for o in others) for w in replaced)
 
     def _overlap(self, query: list[str], note: str, offer: _Offer) -> None:
         if not query:
@@ -258,6 +272,40 @@ class LexicalMatcher:
             )
             for cid, (score, via) in ranked
         ]
+
+
+# Body parts the region list leaves out on purpose (they mislead in course copy: "back to
+# basics", "hands-on") but that name the place of a complaint.
+_BODY_PART_WORDS = (
+    "back",
+    "head",
+    "hand",
+    "hands",
+    "chest",
+    "knee",
+    "knees",
+    "leg",
+    "legs",
+    "hip",
+    "hips",
+    "foot",
+    "feet",
+    "heel",
+    "calf",
+    "thigh",
+)
+
+
+def body_words(kb: KnowledgeBase) -> frozenset[str]:
+    """Stemmed one-word names of body parts: the KB's body regions (names and synonyms)
+    and the bare words :data:`_BODY_PART_WORDS`."""
+    words = set(_BODY_PART_WORDS)
+    for region in kb.regions.values():
+        for text in (region.name, *region.synonyms):
+            found = words_of(text)
+            if len(found) == 1:
+                words.add(found[0])
+    return frozenset(stem(w) for w in words)
 
 
 def _history(padded: str, term_phrase: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ceatlas.recommend.matching import CONFIDENT, Matcher
-from ceatlas.search import SearchQuery, SearchResult
+from ceatlas.search import ComplaintReading, SearchQuery, SearchResult
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,17 @@ class SearchReading:
     def sentence(self) -> str:
         """``Showing courses for Frozen shoulder, as read from "can't lift my arm..."``."""
         return f"Showing courses for {self.condition_name}, as read from \u201c{self.text}\u201d"
+
+    def as_model(self) -> ComplaintReading:
+        """The reading as the search result carries it."""
+        return ComplaintReading(
+            words=self.text,
+            condition=self.condition_id,
+            condition_name=self.condition_name,
+            confidence=self.confidence,
+            via=self.via,
+            sentence=self.sentence(),
+        )
 
 
 def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
@@ -57,3 +68,23 @@ def search_as_complaint(
     )
     found = run(again)
     return (found, reading) if found.total else None
+
+
+def understood_search(
+    matcher: Callable[[], Matcher],
+    query: SearchQuery,
+    run: Callable[[SearchQuery], SearchResult],
+) -> SearchResult:
+    """The search every way in answers (page, API, CLI): ``query`` as written, and when its
+    words find nothing, the same search for the complaint they describe
+    (:func:`search_as_complaint`), with ``read_as_complaint`` saying so. A query with
+    ``literal`` keeps the words as written. ``matcher`` is called only when needed (a
+    one-shot CLI call does not load the model for words that find courses)."""
+    result = run(query)
+    if result.total or not query.q or query.literal:
+        return result
+    found = search_as_complaint(matcher(), query, run)
+    if found is None:
+        return result
+    again, reading = found
+    return again.model_copy(update={"read_as_complaint": reading.as_model()})

@@ -2,6 +2,7 @@
 
 from ceatlas.search.query import SearchQuery
 from ceatlas.search.results import (
+    ComplaintReading,
     CourseHit,
     Explanation,
     FacetCount,
@@ -12,6 +13,7 @@ from ceatlas.search.results import (
 from ceatlas.search.service import SearchError, SearchService, resolve_place, search
 
 __all__ = [
+    "ComplaintReading",
     "CourseHit",
     "Explanation",
     "FacetCount",

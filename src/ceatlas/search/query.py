@@ -80,6 +80,12 @@ class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     q: str | None = Field(None, description="Free text; any string is safe.")
+    literal: bool = Field(
+        False,
+        description="Search the words as written. By default, words that find nothing are "
+        "read as a client's complaint (\"can't lift my arm over my head\") and the search "
+        "runs for that condition instead, saying so in read_as_complaint.",
+    )
     # budget
     # Upper bounds keep values inside the database's 64-bit integers (cents, hundredths).
     max_price: Decimal | None = Field(

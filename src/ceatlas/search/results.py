@@ -106,6 +106,17 @@ class Interpretation(BaseModel):
     ignored_words: list[str] = []
 
 
+class ComplaintReading(BaseModel):
+    """Words read as a client's complaint, and the condition searched for instead."""
+
+    words: str
+    condition: str = Field(description="The KB condition id searched for.")
+    condition_name: str
+    confidence: float
+    via: str = Field(description="The KB term or phrase the words matched.")
+    sentence: str = Field(description="How to say it on a page.")
+
+
 class ResolvedPlace(BaseModel):
     label: str
     latitude: float
@@ -126,3 +137,4 @@ class SearchResult(BaseModel):
     interpretation: Interpretation = Interpretation()
     place: ResolvedPlace | None = None
     warnings: list[str] = []
+    read_as_complaint: ComplaintReading | None = None

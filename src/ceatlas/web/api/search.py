@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from ceatlas.recommend.matching import shared_matcher
+from ceatlas.recommend.query import understood_search
 from ceatlas.search import SearchError, SearchResult
 from ceatlas.web.context import Ctx
 from ceatlas.web.errors import ERROR_RESPONSES, WebError
@@ -29,11 +31,17 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 def search(request: Request, ctx: Ctx) -> Response:
     """Sessions (or courses with ``group_by_course``) matching every filter given, with
-    facet counts and an explanation of why each result matched. Lists may be repeated
+    facet counts and an explanation of why each result matched. Words that find nothing are
+    read as a client's complaint and searched as its condition (``read_as_complaint``
+    says so; ``literal=true`` keeps the words). Lists may be repeated
     parameters or comma-separated; blank parameters are ignored; unknown ones are a 422."""
     query = parse(request.query_params.multi_items(), strict=True)
     try:
-        result = ctx.search.search(query, ctx.today())
+        result = understood_search(
+            lambda: shared_matcher(ctx.kb, "auto", wait=False),
+            query,
+            lambda q: ctx.search.search(q, ctx.today()),
+        )
     except SearchError as error:
         field = "near" if query.near else None
         raise WebError(400, str(error), field) from None

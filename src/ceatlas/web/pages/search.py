@@ -12,7 +12,7 @@ from ceatlas.accounts import Role
 from ceatlas.accounts.service import Account
 from ceatlas.compliance import CeRecords
 from ceatlas.recommend.matching import shared_matcher
-from ceatlas.recommend.query import SearchReading, search_as_complaint
+from ceatlas.recommend.query import understood_search
 from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
 from ceatlas.web import queries
 from ceatlas.web.auth import OptionalAccount
@@ -62,18 +62,18 @@ def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) ->
             form[key] = [*(form[key] or []), value]
         else:
             form[key] = value
-    literal = request.query_params.get("literal") == "1"
     error: WebError | None = None
     query: SearchQuery | None = None
     result: SearchResult | None = None
-    reading: SearchReading | None = None
     try:
         # one card per course unless the URL asks for every session
         query = parse(params, strict=False, defaults={"per_page": 20, "group_by_course": True})
         try:
-            result = ctx.search.search(query, ctx.today())
-            if result.total == 0 and query.q and not literal:
-                result, reading = _as_complaint(ctx, query, result)
+            result = understood_search(
+                lambda: shared_matcher(ctx.kb, "auto", wait=False),
+                query,
+                lambda q: ctx.search.search(q, ctx.today()),
+            )
         except SearchError as exc:
             raise WebError(400, str(exc), "near" if query.near else None) from None
     except WebError as exc:
@@ -100,7 +100,8 @@ def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) ->
         "invalid": invalid,
         "field_error": field_error,
         "radius_options": RADIUS_OPTIONS,
-        "hidden": [(k, v) for k, v in params if k not in FORM_FIELDS and k != "page"],
+        # a new search from the form reads its words afresh (no "literal")
+        "hidden": [(k, v) for k, v in params if k not in FORM_FIELDS | {"page", "literal"}],
         "active_filters": sum(
             1
             for k in FORM_FIELDS - {"q", "sort", "unit", "group_by_course"}
@@ -112,10 +113,10 @@ def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) ->
         context |= _results(ctx, db, result, params)
     if licensed is not None and error is None:
         context["state_from_license"] = licensed[1]
-    if reading is not None:
+    if result is not None and result.read_as_complaint is not None:
         context["complaint"] = {
-            "sentence": reading.sentence(),
-            "literal_url": _query_url("/", params, literal="1"),
+            "sentence": result.read_as_complaint.sentence,
+            "literal_url": _query_url("/", params, literal="true"),
         }
     status = error.status if error is not None else 200
     return render(request, "search.html", context, status)
@@ -133,16 +134,6 @@ def _license_state(ctx: Ctx, account: Account | None) -> tuple[str, str] | None:
             assert jurisdiction is not None
             return jurisdiction.id, jurisdiction.name
     return None
-
-
-def _as_complaint(
-    ctx: Ctx, query: SearchQuery, nothing: SearchResult
-) -> tuple[SearchResult, SearchReading | None]:
-    """Words that found nothing, read as a complaint ("can't lift my arm over my head"):
-    the same search for the condition they describe, if the matcher is sure of it."""
-    matcher = shared_matcher(ctx.kb, "auto", wait=False)
-    found = search_as_complaint(matcher, query, lambda q: ctx.search.search(q, ctx.today()))
-    return found if found is not None else (nothing, None)
 
 
 def _counts(result: SearchResult | None, name: str) -> dict[str, int]:
