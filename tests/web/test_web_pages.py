@@ -416,3 +416,15 @@ def test_several_conditions_can_be_chosen_at_once(client: TestClient) -> None:
     assert re.search(r'<select id="conditions" name="conditions" multiple', page)
     assert '<option value="sciatica" selected>' in page
     assert '<option value="tmj-dysfunction" selected>' in page
+
+
+def test_the_page_names_the_blocking_filter_with_a_link(client: TestClient) -> None:
+    """On the sample catalog: the page shows the relaxations as links that run them."""
+    page = client.get(
+        "/", params={"q": "cupping", "near": "Tampa, FL", "radius": "10", "modes": "in_person",
+                     "max_price": "5"},
+    )  # fmt: skip
+    assert page.status_code == 200
+    assert "Try a wider radius" not in page.text
+    assert "These would find something" in page.text
+    assert "at any price" in page.text

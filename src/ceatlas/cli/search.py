@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from ceatlas.cli.common import fail, out, print_json, services
 from ceatlas.search import SearchError, SearchQuery, SearchResult
 from ceatlas.search import search as run_search
+from ceatlas.search.results import NothingFound
 
 
 def _opt(help_text: str, *names: str) -> Any:
@@ -145,6 +146,8 @@ def _print(result: SearchResult) -> None:
         out.print(f"note: {line}", soft_wrap=True)
     unit = "courses" if result.grouped else "sessions"
     out.print(f"{result.total} {unit} (page {result.page} of {max(result.pages, 1)})")
+    if result.nothing_found is not None:
+        _print_nothing(result.nothing_found, unit)
     hits = [h for c in result.courses for h in c.sessions[:1]] if result.grouped else result.results
     for hit in hits:
         s, c = hit.session, hit.course
@@ -159,3 +162,13 @@ def _print(result: SearchResult) -> None:
         )
         for reason in hit.explanation.expansions + hit.explanation.counts_for:
             out.print(f"    {reason}", soft_wrap=True, markup=False)
+
+
+def _print_nothing(found: NothingFound, unit: str) -> None:
+    """Why nothing matched, and the changes that find something."""
+    if found.unmatched_words:
+        words = ", ".join(f"\u201c{w}\u201d" for w in found.unmatched_words)
+        out.print(f"No course mentions {words}.", soft_wrap=True, markup=False)
+    for relaxation in found.relaxations[:5]:
+        one = unit.rstrip("s") if relaxation.total == 1 else unit
+        out.print(f"  {relaxation.total} {one} {relaxation.label}", soft_wrap=True, markup=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ceatlas.recommend.matching import CONFIDENT, Matcher
 from ceatlas.search import ComplaintReading, SearchQuery, SearchResult
+from ceatlas.search.relax import explain_nothing
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,19 @@ def understood_search(
     query: SearchQuery,
     run: Callable[[SearchQuery], SearchResult],
 ) -> SearchResult:
-    """The search every way in answers (page, API, CLI): ``query`` as written, and when its
+    """The search every way in answers (page, API, CLI): ``query`` as written; when its
     words find nothing, the same search for the complaint they describe
-    (:func:`search_as_complaint`), with ``read_as_complaint`` saying so. A query with
-    ``literal`` keeps the words as written. ``matcher`` is called only when needed (a
-    one-shot CLI call does not load the model for words that find courses)."""
+    (:func:`search_as_complaint`), with ``read_as_complaint`` saying so; and when still
+    nothing matches, ``nothing_found`` says why and which single change finds something
+    (:func:`ceatlas.search.relax.explain_nothing`). A query with ``literal`` keeps the words
+    as written. ``matcher`` is called only when needed (a one-shot CLI call does not load
+    the model for words that find courses)."""
     result = run(query)
-    if result.total or not query.q or query.literal:
+    if result.total:
         return result
-    found = search_as_complaint(matcher(), query, run)
-    if found is None:
-        return result
-    again, reading = found
-    return again.model_copy(update={"read_as_complaint": reading.as_model()})
+    if query.q and not query.literal:
+        found = search_as_complaint(matcher(), query, run)
+        if found is not None:
+            again, reading = found
+            return again.model_copy(update={"read_as_complaint": reading.as_model()})
+    return result.model_copy(update={"nothing_found": explain_nothing(query, run)})

@@ -117,6 +117,29 @@ class ComplaintReading(BaseModel):
     sentence: str = Field(description="How to say it on a page.")
 
 
+class Relaxation(BaseModel):
+    """One filter taken away or widened, and what the search finds then."""
+
+    label: str = Field(description="What changes, in the therapist's words.")
+    total: int = Field(description="Sessions, or courses when grouped, found with it.")
+    changes: dict[str, Any] = Field(
+        description="The query fields to set (null: take the filter away)."
+    )
+
+
+class NothingFound(BaseModel):
+    """Why nothing matched, and what would."""
+
+    unmatched_words: list[str] = Field(
+        default_factory=list, description="Words of the text that no course matches."
+    )
+    relaxations: list[Relaxation] = Field(
+        default_factory=list,
+        description="Each filter taken away or widened on its own, most results first "
+        "(only those that find something).",
+    )
+
+
 class ResolvedPlace(BaseModel):
     label: str
     latitude: float
@@ -138,3 +161,6 @@ class SearchResult(BaseModel):
     place: ResolvedPlace | None = None
     warnings: list[str] = []
     read_as_complaint: ComplaintReading | None = None
+    nothing_found: NothingFound | None = Field(
+        None, description="When nothing matched: why, and what would (see relax.py)."
+    )

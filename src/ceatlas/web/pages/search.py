@@ -266,7 +266,29 @@ def _results(
         "pages": _pages(result, params),
         "breakdown": _breakdown(result, params),
         "sample_notice": SAMPLE_NOTICE if samples else None,
+        "nothing": _nothing(result, params),
     }
+
+
+def _nothing(result: SearchResult, params: list[tuple[str, str]]) -> dict[str, Any] | None:
+    """Why nothing matched, and links to the searches that find something."""
+    found = result.nothing_found
+    if found is None:
+        return None
+    unit = "course" if result.grouped else "session"
+    options = []
+    for relaxation in found.relaxations[:5]:
+        changes: dict[str, Any] = {"page": None}
+        for key, value in relaxation.changes.items():
+            changes[key] = str(value).lower() if isinstance(value, bool) else value
+        total = relaxation.total
+        options.append(
+            {
+                "label": f"{total} {unit}{'' if total == 1 else 's'} {relaxation.label}",
+                "url": _query_url("/", params, **changes),
+            }
+        )
+    return {"words": found.unmatched_words, "options": options}
 
 
 def _pages(result: SearchResult, params: list[tuple[str, str]]) -> list[dict[str, Any]]:

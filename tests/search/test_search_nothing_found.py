@@ -1,0 +1,163 @@
+"""When nothing matches, the answer says why and which change finds something.
+
+The catalog is two courses written for the test, with the counts worked by hand:
+
+- "Cupping for Athletes": one in-person session in Tampa, FL at $300, one live online
+  session at $150.
+- "Hot Stone Basics": one in-person session in Miami, FL (about 205 mi from Tampa) at $80.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from ceatlas.catalog.service import Catalog
+from ceatlas.kb import KnowledgeBase, load_kb
+from ceatlas.recommend import LexicalMatcher
+from ceatlas.recommend.query import understood_search
+from ceatlas.search import SearchQuery, SearchResult, search
+
+TODAY = dt.date(2026, 11, 23)
+DAY = (TODAY + dt.timedelta(days=30)).isoformat()
+SCHOOL = {"@type": "Organization", "name": "Bay Bodywork School", "url": "https://bay.example"}
+
+
+def _session(key: str, price: str, place: dict[str, Any] | None) -> dict[str, Any]:
+    session: dict[str, Any] = {
+        "@id": f"https://bay.example/sessions/{key}",
+        "startDate": f"{DAY}T09:00:00-05:00",
+        "endDate": f"{DAY}T17:00:00-05:00",
+        "offers": {"@type": "Offer", "price": price, "priceCurrency": "USD"},
+    }
+    if place is None:
+        session["courseMode"] = "online"
+    else:
+        session["courseMode"] = "onsite"
+        session["location"] = {"@type": "Place", "address": place}
+    return session
+
+
+def _course(slug: str, title: str, description: str, *sessions: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": f"https://bay.example/courses/{slug}",
+        "name": title,
+        "description": description,
+        "provider": SCHOOL,
+        "timeRequired": "PT8H",
+        "hasCourseInstance": list(sessions),
+    }
+
+
+TAMPA = {"addressLocality": "Tampa", "addressRegion": "FL", "postalCode": "33602"}
+MIAMI = {"addressLocality": "Miami", "addressRegion": "FL", "postalCode": "33130"}
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+@pytest.fixture
+def engine_with_two_courses(engine: Engine, kb: KnowledgeBase) -> Engine:
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    report = catalog.import_documents(
+        [
+            _course(
+                "cupping",
+                "Cupping for Athletes",
+                "Silicone and glass cupping for sports recovery.",
+                _session("cupping-tampa", "300", TAMPA),
+                _session("cupping-online", "150", None),
+            ),
+            _course(
+                "stone",
+                "Hot Stone Basics",
+                "Heated basalt stones in a relaxation massage.",
+                _session("stone-miami", "80", MIAMI),
+            ),
+        ],
+        "two courses",
+        today=TODAY,
+    )
+    assert report.records_rejected == 0
+    return engine
+
+
+def _answer(engine: Engine, kb: KnowledgeBase, **params: Any) -> SearchResult:
+    query = SearchQuery.model_validate({"group_by_course": False, **params})
+    return understood_search(
+        lambda: LexicalMatcher(kb), query, lambda q: search(engine, q, kb, TODAY)
+    )
+
+
+def test_each_filter_that_blocks_is_named_with_its_count(
+    engine_with_two_courses: Engine, kb: KnowledgeBase
+) -> None:
+    """Cupping in person within 10 mi of Tampa up to $100: the Tampa session costs $300 and
+    the online one $150, so nothing. Taken away one at a time: any price finds the Tampa
+    session (1); live online too finds nothing ($150 > $100); anywhere finds nothing (both
+    cupping sessions cost more than $100); without the word, the Miami stone session is
+    205 mi away, so nothing. Only "at any price" is offered."""
+    result = _answer(
+        engine_with_two_courses, kb, q="cupping", near="Tampa, FL", radius=10,
+        modes="in_person", max_price=100,
+    )  # fmt: skip
+    assert result.total == 0
+    assert result.nothing_found is not None
+    assert result.nothing_found.unmatched_words == []
+    offered = {r.label: r.total for r in result.nothing_found.relaxations}
+    assert offered == {"at any price": 1}
+    again = _answer(
+        engine_with_two_courses, kb, q="cupping", near="Tampa, FL", radius=10,
+        modes="in_person", **result.nothing_found.relaxations[0].changes,
+    )  # fmt: skip
+    assert again.total == 1
+
+
+def test_two_changes_together_when_no_single_one_finds_anything(
+    engine_with_two_courses: Engine, kb: KnowledgeBase
+) -> None:
+    """Cupping in person within 10 mi of Miami up to $200: the Tampa session is 205 mi
+    away and costs $300, the online one is not in person. One change at a time: live
+    online too finds the online session ($150), so no pairs are tried; anywhere finds
+    nothing ($300 > $200).
+
+    Up to $100 instead: any price alone leaves Tampa 205 mi away, live online too or
+    anywhere alone leave the prices above $100, and wider radii (20, 40 mi) reach nothing;
+    only two changes together find a cupping session."""
+    result = _answer(
+        engine_with_two_courses, kb, q="cupping", near="Miami, FL", radius=10,
+        modes="in_person", max_price=200,
+    )  # fmt: skip
+    assert result.nothing_found is not None
+    offered = {r.label: r.total for r in result.nothing_found.relaxations}
+    assert offered["with live online too"] == 1
+    assert "anywhere" not in offered
+    tighter = _answer(
+        engine_with_two_courses, kb, q="cupping", near="Miami, FL", radius=10,
+        modes="in_person", max_price=100,
+    )  # fmt: skip
+    assert tighter.nothing_found is not None
+    pairs = {r.label: r.total for r in tighter.nothing_found.relaxations}
+    assert pairs["anywhere and at any price"] == 1
+    assert pairs["with live online too and at any price"] == 1
+    assert all(" and " in label for label in pairs if not label.startswith("without"))
+
+
+def test_words_no_course_mentions_are_named(
+    engine_with_two_courses: Engine, kb: KnowledgeBase
+) -> None:
+    result = _answer(engine_with_two_courses, kb, q="cupping qwzx")
+    assert result.total == 0
+    assert result.nothing_found is not None
+    assert result.nothing_found.unmatched_words == ["qwzx"]
+    found = _answer(engine_with_two_courses, kb, q="cupping")
+    assert found.total == 2
+    assert found.nothing_found is None
