@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -428,3 +429,37 @@ def test_the_page_names_the_blocking_filter_with_a_link(client: TestClient) -> N
     assert "Try a wider radius" not in page.text
     assert "These would find something" in page.text
     assert "at any price" in page.text
+
+
+def test_subjects_and_providers_take_several_values(client: TestClient) -> None:
+    """Subjects (CE categories) and providers are multiple-choice lists: courses about any
+    of the chosen ones (OR within a list), and every other filter still applies (AND). The
+    counts beside each choice are the API's facet counts, which leave their own list out,
+    so choosing one does not make the others' counts vanish."""
+    api = client.get("/api/v1/search", params={"group_by_course": "true", "per_page": "1"})
+    facets = api.json()["facets"]
+    categories = [f["value"] for f in facets["category"][:2]]
+    providers = [f["value"] for f in facets["provider"][:2]]
+    assert len(categories) == 2
+    assert len(providers) == 2
+
+    def total(**params: Any) -> int:
+        body = client.get("/api/v1/search", params={"group_by_course": "true", **params})
+        return int(body.json()["total"])
+
+    one, other = total(categories=categories[0]), total(categories=categories[1])
+    both = total(categories=",".join(categories))
+    assert max(one, other) <= both <= one + other
+    page = client.get("/", params=[("categories", c) for c in categories])
+    assert f"{both} course{'s' if both != 1 else ''} found" in page.text
+    for value in categories:
+        assert f'<option value="{value}" selected>' in page.text
+    by_two = total(providers=",".join(providers))
+    assert by_two == total(providers=providers[0]) + total(providers=providers[1])
+    page = client.get("/", params=[("providers", p) for p in providers])
+    assert f"{by_two} course" in page.text
+    for value in providers:
+        assert f'value="{value}" selected' in page.text
+    chosen = client.get("/api/v1/search", params={"categories": categories[0]}).json()
+    counts = {f["value"]: f["count"] for f in chosen["facets"]["category"]}
+    assert counts[categories[1]] > 0  # the other subject still shows what it would add

@@ -831,6 +831,7 @@ class SearchService:
         for name, column, without in (
             ("technique", "techniques", "techniques"),
             ("condition", "conditions", "conditions"),
+            ("category", "ce_categories", "categories"),
         ):
             pair_course, pair_value, names = snap.pairs[column]
             w = weights(without)
@@ -1052,6 +1053,7 @@ class SearchService:
         for name, column, without in (
             ("technique", C.c.covers_techniques, "techniques"),
             ("condition", C.c.covers_conditions, "conditions"),
+            ("category", C.c.covers_categories, "categories"),
         ):
             courses, _, matched = per_course(without)
             elements = self.backend.json_elements(column)
@@ -1252,7 +1254,7 @@ def _facet_list(
         if name == "mode":
             label = MODE_LABELS.get(value, value)
         elif kb is not None:
-            entry = kb.entries(f"{name}s").get(value)
+            entry = kb.entries(name).get(value)  # "category" -> the KB's categories
             label = entry.name if entry is not None else value
         out.append({"value": value, "label": label, "count": int(count)})
     out.sort(key=lambda f: (-f["count"], f["value"]))

@@ -44,8 +44,8 @@ SORTS = {
 # Filters the form shows; anything else in the URL is kept as a hidden field.
 FORM_FIELDS = {
     "q", "near", "radius", "unit", "modes", "include_self_paced", "date_from", "date_to",
-    "days", "max_price", "min_hours", "max_hours", "state", "techniques", "conditions", "sort",
-    "group_by_course",
+    "days", "max_price", "min_hours", "max_hours", "state", "techniques", "conditions",
+    "categories", "providers", "sort", "group_by_course",
 }  # fmt: skip
 
 
@@ -150,6 +150,8 @@ def _options(
     chosen_days = set(query.days if query else form["days"] or [])
     chosen_techniques = set(query.techniques if query else form["techniques"] or [])
     chosen_conditions = set(query.conditions if query else form["conditions"] or [])
+    chosen_categories = set(query.categories if query else form["categories"] or [])
+    chosen_providers = list(query.providers if query else form["providers"] or [])
     state = (query.state if query else form["state"]) or ""
 
     def kb_options(kind: str, chosen: set[str], facet: str) -> list[dict[str, Any]]:
@@ -187,11 +189,29 @@ def _options(
         ],
         "techniques": kb_options("techniques", chosen_techniques, "technique"),
         "conditions": kb_options("conditions", chosen_conditions, "condition"),
+        "categories": kb_options("categories", chosen_categories, "category"),
+        "providers": _provider_options(result, chosen_providers),
         "sorts": [
             {"value": value, "label": label, "selected": value == sort}
             for value, label in SORTS.items()
         ],
     }
+
+
+def _provider_options(result: SearchResult | None, chosen: list[str]) -> list[dict[str, Any]]:
+    """The providers of the results (counted as if no provider were chosen), by name, and
+    any chosen provider that has none."""
+    listed = {f.value: f for f in (result.facets.get("provider", []) if result else [])}
+    options = [
+        {"value": f.value, "label": f.label, "count": f.count, "selected": f.value in chosen}
+        for f in listed.values()
+    ]
+    options += [
+        {"value": key, "label": key, "count": 0, "selected": True}
+        for key in chosen
+        if key not in listed
+    ]
+    return sorted(options, key=lambda o: str(o["label"]).lower())
 
 
 def _when(hit: SessionHit) -> str:
