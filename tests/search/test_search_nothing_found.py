@@ -161,3 +161,43 @@ def test_words_no_course_mentions_are_named(
     found = _answer(engine_with_two_courses, kb, q="cupping")
     assert found.total == 2
     assert found.nothing_found is None
+
+
+def test_everyday_words_are_read_as_the_complaint_even_when_some_text_matches(
+    engine: Engine, kb: KnowledgeBase
+) -> None:
+    """'pain shooting down my leg' is the KB's lay phrase for sciatica in another order.
+    A shin-splints course that happens to hold every one of those words ("pain shooting
+    down the front of the leg") matches them as text; the sciatica course does not hold
+    them. Read as the complaint, the search returns the sciatica course and says so; with
+    ``literal`` it returns the shin-splints course only."""
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            _course(
+                "shins",
+                "Shin Splints in Runners",
+                "Medial tibial stress: pain shooting down the front of the leg after runs; "
+                "my clients call it shin pain.",
+                _session("shins-online", "90", None),
+            ),
+            _course(
+                "sciatica",
+                "Sciatica: Assessment and Treatment",
+                "Sciatic nerve irritation, piriformis release and neural mobilisation for "
+                "sciatica clients.",
+                _session("sciatica-online", "120", None),
+            ),
+        ],
+        "two courses",
+        today=TODAY,
+    )
+    words = "pain shooting down my leg"
+    read = _answer(engine, kb, q=words, group_by_course=True)
+    assert read.read_as_complaint is not None
+    assert read.read_as_complaint.condition == "sciatica"
+    assert [c.course.title for c in read.courses] == ["Sciatica: Assessment and Treatment"]
+    literal = _answer(engine, kb, q=words, literal=True, group_by_course=True)
+    assert [c.course.title for c in literal.courses] == ["Shin Splints in Runners"]
+    assert literal.read_as_complaint is None

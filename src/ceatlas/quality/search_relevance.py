@@ -10,8 +10,11 @@ The 200 records are published as an **untagged** catalog (title and description 
 at course level (``group_by_course``, ten per page) through the public entry points:
 
 - **previous**: :meth:`SearchService.search` with ``literal=True``, the words as written;
-- **current**: :func:`ceatlas.recommend.query.understood_search`, which reads words that
-  find nothing as a client's complaint and searches for that condition instead, once with
+- **fallback only (lexical)**: the search of the morning of 2026-12-03: words as written,
+  read as a complaint only when they find nothing (lexical matcher);
+- **current**: :func:`ceatlas.recommend.query.understood_search`, which reads everyday
+  words as a client's complaint (and words that find nothing) and searches for that
+  condition instead, once with
   the lexical complaint matcher and once with ``make_matcher(kb, "auto")`` (combined with
   sentence embeddings when the extra is installed).
 
@@ -39,7 +42,7 @@ from ceatlas.db import make_engine
 from ceatlas.kb import KnowledgeBase
 from ceatlas.quality.untagged import TODAY, course_key, documents
 from ceatlas.recommend.matching import Matcher, make_matcher
-from ceatlas.recommend.query import understood_search
+from ceatlas.recommend.query import search_as_complaint, understood_search
 from ceatlas.search import SearchQuery, SearchResult
 from ceatlas.search.service import SearchService
 
@@ -49,6 +52,7 @@ MIN_PER_KIND = 8
 K = 10
 PRECISION_AT = 5
 PREVIOUS = "previous"
+FALLBACK = "fallback only (lexical)"
 #: every day of this date's search has each session of the catalog upcoming (they start
 #: 10 to 69 days after it, as :func:`ceatlas.quality.untagged.documents` dates them)
 SEARCH_DAY = TODAY
@@ -238,6 +242,20 @@ def previous(service: SearchService, today: dt.date = SEARCH_DAY) -> Run:
     return lambda q: service.search(q.model_copy(update={"literal": True}), today)
 
 
+def fallback_only(service: SearchService, matcher: Matcher, today: dt.date = SEARCH_DAY) -> Run:
+    """The search of 2026-12-03 morning: the words as written, read as a complaint only
+    when they find nothing (:func:`ceatlas.recommend.query.search_as_complaint`)."""
+
+    def run(q: SearchQuery) -> SearchResult:
+        found = service.search(q.model_copy(update={"literal": True}), today)
+        if found.total or not q.q:
+            return found
+        again = search_as_complaint(matcher, q, lambda x: service.search(x, today))
+        return again[0] if again is not None else found
+
+    return run
+
+
 def current(service: SearchService, matcher: Matcher, today: dt.date = SEARCH_DAY) -> Run:
     """The current search: words that find nothing are read as a complaint."""
     return lambda q: understood_search(lambda: matcher, q, lambda x: service.search(x, today))
@@ -289,6 +307,10 @@ def evaluate(
         service = build_catalog(kb, records, Path(tmp) / "search-relevance.db")
         try:
             ways = {PREVIOUS: score_way(PREVIOUS, previous(service), queries)}
+            lexical = make_matcher(kb, "lexical")
+            ways[FALLBACK] = score_way(
+                FALLBACK, fallback_only(service, lexical), queries, lexical.name
+            )
             for name in matchers:
                 matcher = make_matcher(kb, name)
                 label = f"current ({'lexical' if matcher.name == 'lexical' else 'combined'})"

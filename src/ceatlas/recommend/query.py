@@ -71,24 +71,70 @@ def search_as_complaint(
     return (found, reading) if found.total else None
 
 
+# Kinds of KB term the search reads itself (with their synonyms and spelling fixes): a query
+# that is one of them is searched as written, never read as a complaint.
+_SEARCH_TERMS = ("techniques", "categories", "competencies", "pathways")
+
+
 def understood_search(
     matcher: Callable[[], Matcher],
     query: SearchQuery,
     run: Callable[[SearchQuery], SearchResult],
 ) -> SearchResult:
-    """The search every way in answers (page, API, CLI): ``query`` as written; when its
-    words find nothing, the same search for the complaint they describe
-    (:func:`search_as_complaint`), with ``read_as_complaint`` saying so; and when still
-    nothing matches, ``nothing_found`` says why and which single change finds something
-    (:func:`ceatlas.search.relax.explain_nothing`). A query with ``literal`` keeps the words
-    as written. ``matcher`` is called only when needed (a one-shot CLI call does not load
-    the model for words that find courses)."""
+    """The search every way in answers (page, API, CLI).
+
+    Words that describe a client's complaint ("can't lift my arm over my head", "pain
+    shooting down my leg") are read by the complaint matcher; when it is confident (as for
+    a caseload), the search runs for that condition instead of the words, and
+    ``read_as_complaint`` says so. Words that name a technique, subject, competency or
+    pathway are searched as written, as is any query with ``literal``. When the condition
+    finds nothing, the words are searched as written; and when still nothing matches,
+    ``nothing_found`` says why and which single change finds something
+    (:func:`ceatlas.search.relax.explain_nothing`).
+
+    ``matcher`` is called only for a query with words (a one-shot CLI call without words
+    does not load the model)."""
+    reading = None
+    if query.q and not query.literal:
+        found_matcher = matcher()
+        kb = getattr(found_matcher, "kb", None)
+        if kb is None or not any(kb.resolve(kind, query.q) for kind in _SEARCH_TERMS):
+            reading = read_complaint(found_matcher, query.q)
+    if reading is not None and _lay_words(reading):
+        # everyday words: the condition they describe beats the words themselves
+        found = _for_condition(query, reading, run)
+        if found is not None:
+            return found
     result = run(query)
     if result.total:
         return result
-    if query.q and not query.literal:
-        found = search_as_complaint(matcher(), query, run)
+    if reading is not None:
+        found = _for_condition(query, reading, run)
         if found is not None:
-            again, reading = found
-            return again.model_copy(update={"read_as_complaint": reading.as_model()})
+            return found
     return result.model_copy(update={"nothing_found": explain_nothing(query, run)})
+
+
+def _lay_words(reading: SearchReading) -> bool:
+    """True when the words matched one of the KB's everyday phrasings of the condition by
+    their own words (as written, misspelt or shared), not only by closeness in meaning:
+    on the relevance set, meaning alone read clinical terms as the wrong lay complaint
+    ("cervicogenic headache" as tension-type headache)."""
+    return "lay phrase" in reading.via and not reading.via.startswith("similar in meaning")
+
+
+def _for_condition(
+    query: SearchQuery, reading: SearchReading, run: Callable[[SearchQuery], SearchResult]
+) -> SearchResult | None:
+    """``query`` run for the condition of ``reading`` instead of its words (``None`` when
+    that finds nothing or the condition is already a filter)."""
+    if reading.condition_id in query.conditions:
+        return None
+    again = run(
+        query.model_copy(
+            update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+        )
+    )
+    if not again.total:
+        return None
+    return again.model_copy(update={"read_as_complaint": reading.as_model()})
