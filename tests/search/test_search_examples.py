@@ -90,6 +90,15 @@ def test_a_typo_is_corrected_to_the_word_that_makes_a_kb_term_with_its_neighbour
     assert corrected.total == exact.total > 0
 
 
+def test_correct_words_are_not_corrected(sample: Engine) -> None:
+    """'capsulitis' is the KB's own word (adhesive capsulitis, frozen shoulder), written
+    with its final s; it was "corrected" to 'capsuliti', the KB's stored form. 'gout' is
+    one edit from 'out', a word the search ignores; it was corrected into it."""
+    assert run(sample, q="adhesive capsulitis").interpretation.corrections == []
+    gout = run(sample, q="gout")
+    assert all("→ out" not in c for c in gout.interpretation.corrections)
+
+
 @pytest.mark.parametrize(
     "text",
     [

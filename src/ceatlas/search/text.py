@@ -242,7 +242,13 @@ class Analyzer:
         words: list[str] = []
         choices: list[str] | None = None
         for position, word in enumerate(raw):
-            if word in STOPWORDS or word.isdigit() or len(word) < 4 or word in self.kb_words:
+            if (
+                word in STOPWORDS
+                or word.isdigit()
+                or len(word) < 4
+                or word in self.kb_words
+                or normalize(word) in self.kb_words  # "capsulitis" is KB "capsuliti(s)"
+            ):
                 words.append(word)
                 continue
             before = words[-1] if words else ""
@@ -268,7 +274,8 @@ class Analyzer:
                 continue
             if choices is None:
                 choices = sorted(self.kb_words | set(vocabulary()))
-            options = closest(word, choices)
+            # never "corrected" into a word the search ignores ("gout" is not "out")
+            options = [o for o in closest(word, choices) if o not in STOPWORDS]
             fixed = pick(options) if options else None
             if fixed is not None and fixed != word:
                 corrections.append(Expansion(word, fixed, "spelling"))
