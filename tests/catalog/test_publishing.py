@@ -196,3 +196,48 @@ def test_reader_errors_name_our_field(pub: Publisher) -> None:
         pub.create_session(course_id, bad)
     assert caught.value.field == "end_date"
     assert "before the start date" in caught.value.message
+
+
+def _session_count(engine: Engine, course_id: int) -> int:
+    with Session(engine) as db:
+        return len(
+            db.scalars(select(CourseSession).where(CourseSession.course_id == course_id)).all()
+        )
+
+
+def test_past_start_dates_are_refused_but_a_started_session_can_be_corrected(
+    pub: Publisher, engine: Engine
+) -> None:
+    """Publishing for a day before today is refused, naming the date, nothing saved. Once a
+    session has started, its other fields can still be corrected; only moving its start to
+    another past day is refused (moving it to a future day is fine)."""
+    course_id = pub.create_course(CourseIn(title="Past and future"))
+    later = Publisher(engine, load_kb(), pub.provider_id, today=dt.date(2027, 1, 20))
+    with pytest.raises(PublishError) as caught:
+        later.create_session(course_id, WEEKEND)
+    assert (caught.value.field, caught.value.status) == ("start_date", 422)
+    assert caught.value.message == (
+        "start date 2027-01-16 is in the past; sessions are published for dates from 2027-01-20 on"
+    )
+    assert _session_count(engine, course_id) == 0
+    self_paced = later.create_session(course_id, SessionIn(mode="self_paced_online"))
+    session_id = pub.create_session(course_id, WEEKEND)  # published on Nov 23, 2026
+    later.update_session(session_id, WEEKEND.model_copy(update={"price": Decimal("300")}))
+    with Session(engine) as db:
+        assert db.get(CourseSession, session_id).price == Decimal("300")  # type: ignore[union-attr]
+    moved = WEEKEND.model_copy(update={"start_date": dt.date(2027, 1, 15)})
+    with pytest.raises(PublishError, match="start date 2027-01-15 is in the past"):
+        later.update_session(session_id, moved)
+    with pytest.raises(PublishError, match="start date 2027-01-10 is in the past"):
+        later.update_session(
+            self_paced,
+            WEEKEND.model_copy(
+                update={"start_date": dt.date(2027, 1, 10), "end_date": dt.date(2027, 1, 11)}
+            ),
+        )
+    forward = {"start_date": dt.date(2027, 2, 6), "end_date": dt.date(2027, 2, 7)}
+    later.update_session(session_id, WEEKEND.model_copy(update=forward))
+    with Session(engine) as db:
+        found = db.get(CourseSession, session_id)
+        assert found is not None
+        assert (found.start_date, found.price) == (dt.date(2027, 2, 6), Decimal("350"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -260,3 +261,108 @@ def test_upload_shows_the_import_report(
     )
     assert wrong.status_code == 422
     assert 'id="file-error"' in wrong.text
+
+
+def test_a_past_session_is_refused_by_the_form_and_the_api(
+    fresh_client: TestClient, engine: Engine, providers: tuple[int, int]
+) -> None:
+    """The form is shown again with what was typed and the error at the start date; the API
+    answers 422 naming the date; nothing is saved either way. "Today" is the app's clock."""
+    import datetime as dt
+
+    from ceatlas.catalog.models import CourseSession
+
+    ctx = fresh_client.app.state.ceatlas  # type: ignore[attr-defined]
+    ctx.today = lambda: dt.date(2026, 12, 3)
+    course_id = _course_of(engine, providers[0])
+    with Session(engine) as db:
+        before = len(db.scalars(select(CourseSession.id)).all())
+    log_in(fresh_client, "school0@example.org")
+    past = SESSION_FORM | {"start_date": "2020-03-01", "end_date": "2020-03-02"}
+    page = post_form(fresh_client, f"/provider/courses/{course_id}/sessions/new", past)
+    assert page.status_code == 422
+    assert 'id="start_date-error"' in page.text
+    assert (
+        "start date 2020-03-01 is in the past; sessions are published for dates from 2026-12-03 on"
+    ) in page.text
+    assert 'value="2020-03-01"' in page.text
+    assert 'value="Bayshore Studio"' in page.text
+    api = TestClient(fresh_client.app)
+    auth = {"Authorization": f"Bearer {_token(fresh_client)}"}
+    body = {"mode": "live_online", "start_date": "2020-03-01"}
+    refused = api.post(f"/api/v1/provider/courses/{course_id}/sessions", json=body, headers=auth)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["field"] == "start_date"
+    assert "start date 2020-03-01 is in the past" in error["message"]
+    made = api.post(
+        f"/api/v1/provider/courses/{course_id}/sessions",
+        json=body | {"start_date": "2026-12-03", "price": "90"},
+        headers=auth,
+    )
+    assert made.status_code == 201
+    session_id = made.json()["id"]
+    moved = api.put(f"/api/v1/provider/sessions/{session_id}", json=body, headers=auth)
+    assert (moved.status_code, moved.json()["error"]["field"]) == (422, "start_date")
+    # A week later the session has started: its price can still be corrected.
+    ctx.today = lambda: dt.date(2026, 12, 10)
+    fixed = api.put(
+        f"/api/v1/provider/sessions/{session_id}",
+        json=body | {"start_date": "2026-12-03", "price": "80"},
+        headers=auth,
+    )
+    assert fixed.status_code == 200
+    edit = f"/provider/sessions/{session_id}/edit"
+    again = post_form(fresh_client, edit, past | {"mode": "live_online", "postal_code": ""})
+    assert again.status_code == 422
+    assert 'id="start_date-error"' in again.text
+    with Session(engine) as db:
+        assert len(db.scalars(select(CourseSession.id)).all()) == before + 1
+        found = db.get(CourseSession, session_id)
+        assert found is not None
+        assert (str(found.start_date), found.price) == ("2026-12-03", Decimal(80))
+
+
+def test_upload_and_sync_count_past_sessions_kept_as_history(
+    fresh_client: TestClient, providers: tuple[int, int]
+) -> None:
+    log_in(fresh_client, "school0@example.org")
+    feed = {
+        "@type": "Course",
+        "@id": "https://school0.example.org/courses/history",
+        "name": "Course with history",
+        "hasCourseInstance": [
+            {
+                "@id": "https://school0.example.org/s/h1",
+                "courseMode": "online",
+                "startDate": "2020-03-01T09:00",
+            },
+            {
+                "@id": "https://school0.example.org/s/h2",
+                "courseMode": "online",
+                "startDate": "2021-03-01T09:00",
+            },
+            {
+                "@id": "https://school0.example.org/s/h3",
+                "courseMode": "online",
+                "startDate": "2099-03-01T09:00",
+            },
+        ],
+    }
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', fresh_client.get("/provider/upload").text
+    )
+    assert token
+    answer = fresh_client.post(
+        "/provider/upload",
+        data={"csrf_token": token.group(1)},
+        files={"file": ("feed.jsonld", json.dumps(feed).encode(), "application/ld+json")},
+    )
+    assert answer.status_code == 200
+    assert "Sessions</dt><dd>3 new" in answer.text
+    assert "2 sessions are in the past and kept as history (search leaves them out)." in answer.text
+    api = TestClient(fresh_client.app)
+    auth = {"Authorization": f"Bearer {_token(fresh_client)}"}
+    synced = api.post("/api/v1/provider/import", json=feed, headers=auth).json()
+    assert synced["past_sessions"] == 2
+    assert synced["past_note"].startswith("2 sessions are in the past")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,16 @@ class ImportReport:
     # Sessions with an address but no coordinates, placed at their ZIP code's or city's centre.
     located: list[str] = field(default_factory=list)
     totals: WriteTotals = field(default_factory=WriteTotals)
+    # Sessions written that start before the import's day: kept as history, never searched.
+    past_sessions: int = 0
+
+    def past_note(self) -> str | None:
+        """The past sessions in words, or None when there are none."""
+        n = self.past_sessions
+        if not n:
+            return None
+        are = "session is" if n == 1 else "sessions are"
+        return f"{n} {are} in the past and kept as history (search leaves them out)"
 
     @property
     def ok(self) -> bool:
@@ -69,6 +80,7 @@ class ImportReport:
             "problems": [vars(p) for p in self.problems],
             "merged": self.merged,
             "located": self.located,
+            "past_sessions": self.past_sessions,
         }
 
 
@@ -92,8 +104,12 @@ class Importer:
         strict: bool = False,
         prune: bool = False,
         progress: Callable[[int], None] | None = None,
+        today: dt.date | None = None,
     ) -> None:
+        """``today``: sessions starting before it are written as history and counted in
+        the report's ``past_sessions`` (default: the system date)."""
         self.engine = engine
+        self.today = today or dt.date.today()
         self.terms = TermMapper(resolver)
         self.strict = strict
         self.prune = prune
@@ -102,6 +118,7 @@ class Importer:
         self.report = ImportReport(totals=self.writer.totals)
         self._courses_written: set[str] = set()  # course keys this import has written
         self._pending: dict[str, CourseRecord] = {}  # courses of the batch not yet written
+        self._past_keys: set[str] = set()  # sessions written that start before today
 
     def run(self, paths: Iterable[Path]) -> ImportReport:
         for path in expand_paths(paths):
@@ -211,7 +228,17 @@ class Importer:
         for where, record in batch:
             if id(where) not in failed:
                 self._courses_written.update(c.key for c in repeats.courses_in(record))
+                self._note_past(record)
         self.report.records_imported += len(batch) - len(rejected)
+
+    def _note_past(self, record: Record) -> None:
+        """Count the record's sessions starting before ``today`` (each session key once)."""
+        for course in repeats.courses_in(record):
+            for session in course.sessions:
+                start = session.values.get("start_date")
+                if isinstance(start, dt.date) and start < self.today:
+                    self._past_keys.add(session.key)
+        self.report.past_sessions = len(self._past_keys)
 
 
 def _session_count(record: Record) -> int:

@@ -390,8 +390,17 @@ def program_jsonld(
 class Publisher:
     """Writes the listings of one catalog provider, and only those."""
 
-    def __init__(self, engine: Engine, resolver: Resolver | None, provider_id: int) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        resolver: Resolver | None,
+        provider_id: int,
+        today: dt.date | None = None,
+    ) -> None:
+        """``today`` is the day sessions are checked against (the app's clock; default: the
+        system date)."""
         self.engine = engine
+        self.today = today or dt.date.today()
         self.resolver = resolver
         self.terms = TermMapper(resolver)
         self.provider_id = provider_id
@@ -574,9 +583,22 @@ class Publisher:
         assert isinstance(record, CourseRecord)
         return record.sessions[0]
 
+    def _check_start(self, start: dt.date | None, stored: dt.date | None = None) -> None:
+        """A session is published for today or later: a start date before ``today`` is
+        refused, unless it is the start date the session already has (see update_session)."""
+        if start is not None and start < self.today and start != stored:
+            raise PublishError(
+                f"start date {start.isoformat()} is in the past; sessions are published for "
+                f"dates from {self.today.isoformat()} on",
+                "start_date",
+            )
+
     def create_session(self, course_id: int, data: SessionIn) -> int:
+        """Add a session to one of this provider's courses; a start date before today is
+        refused (422 naming the date), nothing is saved."""
         with Session(self.engine) as db:
             course = self.own_course(db, course_id)
+            self._check_start(data.start_date)
             session = self._session_record(db, course, data)
             session.key = f"{course.key}#s-{secrets.token_hex(6)}"
             record = self._course_record(db, course, [session])
@@ -584,8 +606,13 @@ class Publisher:
         return self._id_of(CourseSession, session.key)
 
     def update_session(self, session_id: int, data: SessionIn) -> None:
+        """Change a session. Moving it to a start date before today is refused (422 naming
+        the date), nothing is saved. A session that already started keeps its start date and
+        can still be corrected (price, place, end date, seats...): only a change of its start
+        date to another past day is refused."""
         with Session(self.engine) as db:
             existing = self.own_session(db, session_id)
+            self._check_start(data.start_date, existing.start_date)
             course = self.own_course(db, existing.course_id)
             session = self._session_record(db, course, data)
             session.key = existing.key
@@ -682,7 +709,7 @@ class _ScopedImporter(Importer):
     """The catalog importer, with every record scoped to one provider before it is written."""
 
     def __init__(self, publisher: Publisher) -> None:
-        super().__init__(publisher.engine, publisher.resolver)
+        super().__init__(publisher.engine, publisher.resolver, today=publisher.today)
         self.publisher = publisher
 
     def _flush(self, batch: list[tuple[Where, Record]]) -> None:

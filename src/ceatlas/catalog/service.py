@@ -53,16 +53,23 @@ class Catalog:
         strict: bool = False,
         prune: bool = False,
         progress: Callable[[int], None] | None = None,
+        today: dt.date | None = None,
     ) -> ImportReport:
+        """Import catalog files. Sessions starting before ``today`` (default: the system
+        date) are kept as history and counted in the report's ``past_sessions``."""
         importer = Importer(
-            self.engine, self.resolver, strict=strict, prune=prune, progress=progress
+            self.engine, self.resolver, strict=strict, prune=prune, progress=progress, today=today
         )
         report = importer.run(paths)
         self.read_courses()
         return report
 
-    def import_documents(self, documents: Iterable[Any], label: str) -> ImportReport:
-        report = Importer(self.engine, self.resolver).import_documents(documents, label)
+    def import_documents(
+        self, documents: Iterable[Any], label: str, today: dt.date | None = None
+    ) -> ImportReport:
+        report = Importer(self.engine, self.resolver, today=today).import_documents(
+            documents, label
+        )
         self.read_courses()
         return report
 
@@ -76,7 +83,7 @@ class Catalog:
         """Load (or refresh) the sample catalog, its dates placed relative to ``today``."""
         from ceatlas.catalog.sample import build_sample
 
-        return self.import_documents(build_sample(today), "sample catalog")
+        return self.import_documents(build_sample(today), "sample catalog", today)
 
     def export(self, out: TextIO, fmt: str) -> int:
         writers = {

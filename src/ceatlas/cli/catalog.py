@@ -40,6 +40,8 @@ def init(
     out.print(f"Database ready: {app.settings.resolved_database_url}")
     if report is not None:
         out.print(f"Sample catalog loaded: {_summary(report)}")
+        if report.past_note():
+            out.print(report.past_note(), markup=False, soft_wrap=True)
     _print_stats(stats.as_dict())
 
 
@@ -140,6 +142,9 @@ def _print_report(report: ImportReport) -> None:
         out.print(f"merged: {note}", markup=False, soft_wrap=True)
     if len(report.merged) > SHOWN_PROBLEMS:
         out.print(f"... and {len(report.merged) - SHOWN_PROBLEMS} more merged (use --json)")
+    past = report.past_note()
+    if past:
+        out.print(past, markup=False, soft_wrap=True)
     for note in report.located[:SHOWN_PROBLEMS]:
         out.print(f"located: {note}", markup=False, soft_wrap=True)
     if len(report.located) > SHOWN_PROBLEMS:

@@ -12,12 +12,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ceatlas.catalog import directory
 from ceatlas.catalog import models as m
+from ceatlas.catalog.directory import required_ce_hours
 from ceatlas.catalog.schemaorg_write import course_jsonld
 from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import Caution
 from ceatlas.web import schemas as s
-from ceatlas.web.labels import approval_label, mode_label
+from ceatlas.web.labels import approval_label, mode_label, number
 
 KB_KIND_OF_FIELD = {
     "techniques": "techniques",
@@ -251,7 +253,7 @@ def program_detail(db: Session, program_id: int, today: dt.date | None = None) -
     courses = {c.key: c for c in db.scalars(select(m.Course).where(m.Course.key.in_(keys)))}
     prices = _cheapest_prices(db, [c.id for c in courses.values()], today or dt.date.today())
     groups: list[s.ProgramGroup] = []
-    course_hours = Decimal(0)
+    course_hours = required_ce_hours(program.structure, {k: c.ce_hours for k, c in courses.items()})
     price_from = Decimal(0)
     priced_any = False
     unpriced = 0
@@ -259,8 +261,6 @@ def program_detail(db: Session, program_id: int, today: dt.date | None = None) -
         members = [str(k) for k in group.get("courses", [])]
         choose = group.get("choose")
         choose = int(choose) if choose is not None else None
-        found_hours = sorted(courses[k].ce_hours or Decimal(0) for k in members if k in courses)
-        course_hours += sum(found_hours[:choose] if choose is not None else found_hours, Decimal(0))
         found = [courses[k] for k in members if k in courses]
         priced = sorted(prices[c.id] for c in found if c.id in prices)
         needed = len(found) if choose is None else min(choose, len(found))
@@ -417,3 +417,104 @@ def course_reading(
             ReadTerm(kind, entry.name, f"/kb/{kind}/{term}", centrality, evidence, provenance)
         )
     return [(_KIND_WORDS[k], grouped[k]) for k in _KIND_WORDS if k in grouped]
+
+
+def hours_note(total: Decimal | None, course_hours: Decimal, missing_courses: int) -> str | None:
+    """Why a program's stated total and its courses' CE hours differ (the program page's
+    words), or None when they agree or no total is stated."""
+    if total is None or total == course_hours:
+        return None
+    missing = f" ({missing_courses} of them not in our catalog)" if missing_courses else ""
+    return (
+        f"The {number(total)} hours the school publishes and the {number(course_hours)} CE "
+        f"hours of its courses{missing} differ: a program's total can include clinic "
+        "practice, exams or parts not offered as separate courses. Ask the school what its "
+        "total covers."
+    )
+
+
+def provider_list(
+    db: Session, kb: KnowledgeBase, text: str, page: int, today: dt.date
+) -> s.ProviderList:
+    """One page of the provider directory, in the API's words (the page shows the same)."""
+    listing = directory.providers(db, text, page, today)
+    rows = [
+        s.ProviderListRow(
+            id=r.id,
+            name=r.name,
+            url=f"/providers/{r.id}",
+            place=r.place or None,
+            city=r.city,
+            region=r.region,
+            courses=r.courses,
+            upcoming_sessions=r.upcoming_sessions,
+            modes=r.modes,
+            mode_labels=[mode_label(mode) for mode in r.modes],
+            approvals=[
+                s.DirectoryApproval(
+                    authority=a.authority,
+                    authority_name=a.authority_name,
+                    number=a.number,
+                    valid_until=a.valid_until,
+                    label=approval_label(a.authority, a.authority_name, a.number, kb, "provider"),
+                    current=a.current,
+                )
+                for a in r.approvals
+            ],
+            is_sample=r.is_sample,
+        )
+        for r in listing.rows
+    ]
+    return s.ProviderList(
+        rows=rows,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
+        per_page=listing.per_page,
+    )
+
+
+def program_list(db: Session, text: str, page: int, today: dt.date) -> s.ProgramList:
+    """One page of the program directory, in the API's words (the page shows the same)."""
+    listing = directory.programs(db, text, page, today)
+    rows = [
+        s.ProgramListRow(
+            id=r.id,
+            name=r.name,
+            url=f"/programs/{r.id}",
+            provider=(
+                s.ProviderSummary(
+                    id=r.provider_id,
+                    key=r.provider_key or "",
+                    name=r.provider,
+                    is_sample=r.is_sample,
+                    url=f"/providers/{r.provider_id}",
+                )
+                if r.provider is not None and r.provider_id is not None
+                else None
+            ),
+            total_hours=r.total_hours,
+            course_hours=r.course_hours,
+            hours_note=hours_note(r.total_hours, r.course_hours, r.missing_courses),
+            credential_awarded=r.credential,
+            courses=r.courses,
+            required_courses=r.required_courses,
+            elective_courses=r.elective_courses,
+            electives_to_choose=r.electives_to_choose,
+            missing_courses=r.missing_courses,
+            lowest_price=r.lowest_price,
+            highest_price=r.highest_price,
+            unpriced_courses=r.unpriced_courses,
+            next_start=r.next_start,
+            starts_any_time=r.starts_any_time,
+            is_sample=r.is_sample,
+        )
+        for r in listing.rows
+    ]
+    return s.ProgramList(
+        rows=rows,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
+        per_page=listing.per_page,
+    )

@@ -216,6 +216,88 @@ class Program(BaseModel):
     )
 
 
+class DirectoryApproval(Approval):
+    current: bool = Field(description="False once valid_until has passed.")
+
+
+class ProviderListRow(BaseModel):
+    """A provider in the directory, with the facts people choose by."""
+
+    id: int
+    name: str
+    url: str = Field(description="This provider's page on this site.")
+    place: str | None = Field(None, description="City and state, as the provider gives them.")
+    city: str | None = None
+    region: str | None = None
+    courses: int = Field(description="Courses in the catalog.")
+    upcoming_sessions: int = Field(
+        description="Sessions starting today or later, and undated self-paced ones."
+    )
+    modes: list[str] = Field(
+        description="Modes of the upcoming sessions: in_person, live_online, "
+        "self_paced_online or hybrid."
+    )
+    mode_labels: list[str] = Field(description="The same modes in words, e.g. 'Live online'.")
+    approvals: list[DirectoryApproval] = Field(
+        description="The provider's approvals as stored (none when none are published)."
+    )
+    is_sample: bool
+
+
+class ProviderList(BaseModel):
+    rows: list[ProviderListRow]
+    total: int = Field(description="Providers matching q, on every page.")
+    page: int = Field(description="This page (the last one when a later page was asked for).")
+    pages: int
+    per_page: int
+
+
+class ProgramListRow(BaseModel):
+    """A program in the directory, with the facts people choose by."""
+
+    id: int
+    name: str
+    url: str = Field(description="This program's page on this site.")
+    provider: ProviderSummary | None = None
+    total_hours: Decimal | None = Field(None, description="Hours the school states.")
+    course_hours: Decimal = Field(
+        description="CE hours of the required courses (for 'choose N', the N shortest)."
+    )
+    hours_note: str | None = Field(
+        None, description="Why total_hours and course_hours differ, when they do."
+    )
+    credential_awarded: str | None = None
+    courses: int = Field(description="Distinct courses the program names.")
+    required_courses: int = Field(description="Courses of groups where all are required.")
+    elective_courses: int = Field(description="Courses of 'choose N of these' groups.")
+    electives_to_choose: int = Field(description="How many of the elective courses to take.")
+    missing_courses: int = Field(description="Course keys of the program not in the catalog.")
+    lowest_price: Decimal | None = Field(
+        None, description="Lowest price of an upcoming session of its courses, in USD."
+    )
+    highest_price: Decimal | None = Field(
+        None, description="Highest price of an upcoming session of its courses, in USD."
+    )
+    unpriced_courses: int = Field(
+        description="Its courses in the catalog with no upcoming session priced in USD."
+    )
+    next_start: dt.date | None = Field(
+        None, description="Earliest start date of an upcoming session of its courses."
+    )
+    starts_any_time: bool = Field(
+        description="A course of the program has a self-paced session to start any time."
+    )
+    is_sample: bool
+
+
+class ProgramList(BaseModel):
+    rows: list[ProgramListRow]
+    total: int = Field(description="Programs matching q, on every page.")
+    page: int = Field(description="This page (the last one when a later page was asked for).")
+    pages: int
+    per_page: int
+
+
 class KBEntrySummary(BaseModel):
     id: str
     name: str

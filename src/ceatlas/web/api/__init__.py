@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from ceatlas.web.api import catalog, ce, kb, me, planner, provider, recommend, search
+from ceatlas.web.api import (
+    catalog,
+    ce,
+    directory,
+    kb,
+    me,
+    planner,
+    provider,
+    recommend,
+    search,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(search.router)
+router.include_router(directory.router)
 router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(me.router)

@@ -67,11 +67,15 @@ class ImportSummary(BaseModel):
     programs: dict[str, int]
     problems: list[dict[str, str]]
     merged: list[str] = []  # records that repeated a course of this request, merged into it
+    past_sessions: int = Field(
+        0, description="Sessions starting before today: kept as history, left out of search."
+    )
+    past_note: str | None = Field(None, description="The same in words, when there are any.")
 
 
 def _publisher(ctx: WebContext, account: ProviderAccount) -> Publisher:
     assert account.provider_id is not None
-    return Publisher(ctx.engine, ctx.kb, account.provider_id)
+    return Publisher(ctx.engine, ctx.kb, account.provider_id, ctx.today())
 
 
 @router.get("/listings", response_model=Listings, summary="My courses and programs")
@@ -123,6 +127,7 @@ def delete_course(ctx: Ctx, account: ProviderAccount, _csrf: Csrf, course_id: Co
 def create_session(
     ctx: Ctx, account: ProviderAccount, _csrf: Csrf, course_id: CourseId, body: SessionIn
 ) -> Written:
+    """A start date before today is a 422 naming the date (``field`` is start_date)."""
     session_id = _publisher(ctx, account).create_session(course_id, body)
     return Written(id=session_id, url=f"/courses/{course_id}#session-{session_id}")
 
@@ -131,6 +136,8 @@ def create_session(
 def update_session(
     ctx: Ctx, account: ProviderAccount, _csrf: Csrf, session_id: SessionId, body: SessionIn
 ) -> Written:
+    """Moving a session to a start date before today is a 422 naming the date; a session
+    that already started can be corrected as long as its start date stays the same."""
     _publisher(ctx, account).update_session(session_id, body)
     return Written(id=session_id, url=f"/sessions/{session_id}")
 
@@ -178,7 +185,8 @@ def import_jsonld(
     """Upsert courses, sessions and programs by their ids, as this provider's listings.
 
     Records that are invalid, or whose id belongs to another provider, are listed in
-    ``problems``; the others are written.
+    ``problems``; the others are written. Sessions starting before today are written as
+    history and counted in ``past_sessions`` (search leaves them out).
     """
     report = _publisher(ctx, account).import_documents([document], "request")
     t = report.totals
@@ -191,4 +199,6 @@ def import_jsonld(
         programs=vars(t.programs),
         problems=[vars(p) for p in report.problems],
         merged=report.merged,
+        past_sessions=report.past_sessions,
+        past_note=report.past_note(),
     )

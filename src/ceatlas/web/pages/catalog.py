@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ceatlas.accounts import Role
 from ceatlas.catalog import models as m
 from ceatlas.compliance import CeRecords
-from ceatlas.web import directories, queries
+from ceatlas.web import queries
 from ceatlas.web.auth import OptionalAccount
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
@@ -116,15 +116,23 @@ def _directory(request: Request, kind: str, listing: Any, text: str) -> HTMLResp
 
 
 @router.get("/providers", response_class=HTMLResponse)
-def providers_page(request: Request, db: Db, q: NameFilter = "", page: Page = 1) -> HTMLResponse:
-    """Every provider in the catalog, by name, with how many courses each has."""
-    return _directory(request, "providers", directories.providers(db, q, page), q)
+def providers_page(
+    request: Request, ctx: Ctx, db: Db, q: NameFilter = "", page: Page = 1
+) -> HTMLResponse:
+    """Every provider in the catalog, by name, with its place, courses, upcoming sessions,
+    ways of teaching and approvals (what ``GET /api/v1/providers`` gives)."""
+    listing = queries.provider_list(db, ctx.kb, q, page, ctx.today())
+    return _directory(request, "providers", listing, q)
 
 
 @router.get("/programs", response_class=HTMLResponse)
-def programs_page(request: Request, db: Db, q: NameFilter = "", page: Page = 1) -> HTMLResponse:
-    """Every program in the catalog, by name, with its school, hours and credential."""
-    return _directory(request, "programs", directories.programs(db, q, page), q)
+def programs_page(
+    request: Request, ctx: Ctx, db: Db, q: NameFilter = "", page: Page = 1
+) -> HTMLResponse:
+    """Every program in the catalog, by name, with its school, structure, hours, course
+    fees and next start (what ``GET /api/v1/programs`` gives)."""
+    listing = queries.program_list(db, q, page, ctx.today())
+    return _directory(request, "programs", listing, q)
 
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)

@@ -53,7 +53,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _publisher(ctx: WebContext, provider_id: int | None) -> Publisher:
     assert provider_id is not None
-    return Publisher(ctx.engine, ctx.kb, provider_id)
+    return Publisher(ctx.engine, ctx.kb, provider_id, ctx.today())
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
