@@ -237,3 +237,71 @@ def test_the_search_page_opens_on_what_counts_for_my_license(
     every = fresh_client.get("/", params={"state": ""}).text
     assert "Showing courses that count for your" not in every
     assert '<option value="FL" selected>' not in every
+
+
+def test_result_cards_say_what_counts_for_each_license(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """Signed in with Florida and New York licenses, each result card says per license
+    whether the session counts and toward which requirement of the current cycle.
+
+    Worked by hand from the rules as the knowledge base records them (Fla. Admin. Code R.
+    64B7-28.009: 24 h each two years, of them 2 h prevention of medical errors and 2 h
+    professional ethics, from approved providers; NY Education Law 7807: 36 h from
+    NYSED-approved sponsors):
+    - "Prevention of Medical Errors (Florida)" is mainly about medical errors and is
+      Florida-approved: counts in Florida toward the total and the medical-errors hours.
+    - "Ethics for Florida Massage Therapists": counts in Florida toward the total and the
+      ethics hours; after a 2-hour approved ethics course in this cycle (recorded below),
+      the ethics hours are met and the card says so.
+    - "Ethics for New York Massage Therapists" is written for New York's rules: it does not
+      count in Florida.
+    A visitor sees no such lines."""
+    anonymous = fresh_client.get("/", params={"q": "ethics"}).text
+    assert 'class="card-licenses"' not in anonymous
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    log_in(fresh_client, "ana@example.org")
+    headers = _headers(fresh_client)
+    for state in ("FL", "NY"):
+        made = fresh_client.post(
+            "/api/v1/me/ce/licenses",
+            json={"jurisdiction": state, "cycle_end": "2027-08-31"},
+            headers=headers,
+        )
+        assert made.status_code == 201, made.text
+
+    def card(page: str, title: str) -> str:
+        found = re.search(
+            rf">{re.escape(title)}</a></h3>.*?<ul class=\"card-licenses\"[^>]*>(.*?)</ul>",
+            page,
+            re.S,
+        )
+        assert found is not None, title
+        return re.sub(r"<[^>]+>", "|", found.group(1))
+
+    errors = fresh_client.get("/", params={"q": "medical errors", "state": ""}).text
+    lines = card(errors, "Prevention of Medical Errors (Florida)")
+    assert "Florida: counts toward total CE hours; prevention of medical errors" in lines
+    ethics = fresh_client.get("/", params={"q": "ethics", "state": ""}).text
+    florida = card(ethics, "Ethics for Florida Massage Therapists")
+    assert "Florida: counts toward total CE hours; ethics|" in florida
+    assert "Florida: does not count (written for another state)" in card(
+        ethics, "Ethics for New York Massage Therapists"
+    )
+    done = fresh_client.post(
+        "/api/v1/me/ce/entries",
+        json={
+            "title": "Ethics",
+            "completed_on": "2026-06-01",
+            "hours": "2",
+            "format": "in_person",
+            "approvals": ["NCBTMB"],
+            "categories": ["ethics"],
+        },
+        headers=headers,
+    )
+    assert done.status_code == 201, done.text
+    again = fresh_client.get("/", params={"q": "ethics", "state": ""}).text
+    assert "Florida: counts toward total CE hours; ethics (met)" in card(
+        again, "Ethics for Florida Massage Therapists"
+    )

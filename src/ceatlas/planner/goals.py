@@ -301,7 +301,7 @@ def _meeting_standard(standard: PathwayStandard, candidates: list[Candidate]) ->
         for c in candidates
         if about in c.covers
         and c.hours >= minimum
-        and (not standard.delivery or _format(c) in standard.delivery)
+        and (not standard.delivery or format_of(c) in standard.delivery)
     ]
 
 
@@ -359,15 +359,15 @@ def _pathway_hours(
 #: what shows a course serves a mandated topic, where it is not "mainly about the topic":
 #: hands-on hours are classroom hours of a course on massage technique (the rule also asks
 #: for in-person delivery, checked by its formats)
-_TOPIC_EVIDENCE = {"hands-on": ("primary:category:technique", "category:hands-on")}
+TOPIC_EVIDENCE = {"hands-on": ("primary:category:technique", "category:hands-on")}
 
 
-def _format(c: Candidate) -> str:
+def format_of(c: Candidate) -> str:
     """The session's mode as the rule texts' delivery formats (hybrid: attended in person)."""
     return FORMAT_OF_MODE.get(c.mode, c.mode)
 
 
-def _approved(c: Candidate, rules: Jurisdiction) -> bool:
+def approved_by(c: Candidate, rules: Jurisdiction) -> bool:
     accepted = rules.accepted_approvers
     if not isinstance(accepted, list):
         return False
@@ -382,7 +382,7 @@ STATE_SPECIFIC = frozenset(
 )
 
 
-def _other_states(c: Candidate, rules: Jurisdiction, states: dict[str, str]) -> bool:
+def other_states_course(c: Candidate, rules: Jurisdiction, states: dict[str, str]) -> bool:
     """True for a course mainly about a state-specific subject whose title names another
     state ("Ethics for New York Massage Therapists" does not count in Florida)."""
     if not any(f"primary:category:{t}" in c.covers for t in STATE_SPECIFIC):
@@ -421,7 +421,7 @@ def _license(
     def counts_here(c: Candidate) -> bool:
         found = counts.get(c.course)
         if found is None:
-            found = counts[c.course] = _approved(c, rules) and not _other_states(c, rules, states)
+            found = counts[c.course] = approved_by(c, rules) and not other_states_course(c, rules, states)
         return found
 
     approved = [c for c in candidates if counts_here(c)]
@@ -430,9 +430,9 @@ def _license(
         goals.notes.append(
             f"{goal}: the online limit is unknown, so online sessions are not counted towards it"
         )
-        approved = [c for c in approved if _format(c) not in cap_formats]
+        approved = [c for c in approved if format_of(c) not in cap_formats]
     capped = (
-        frozenset(c.id for c in approved if _format(c) in cap_formats)
+        frozenset(c.id for c in approved if format_of(c) in cap_formats)
         if status.online_cap is not None
         else frozenset()
     )
@@ -450,7 +450,7 @@ def _license(
             wanted = req.evidence or ((req.topic,) if req.topic else ())
             if not wanted:
                 continue
-            pool = [c for c in approved if not req.formats or _format(c) in req.formats]
+            pool = [c for c in approved if not req.formats or format_of(c) in req.formats]
             if req.evidence:
                 pool = candidates  # a CPR or BLS card comes from any recognised trainer
             goals.requirements.append(
@@ -483,11 +483,11 @@ def _amounts(
     goals: Goals,
     standards: bool = True,
 ) -> dict[str, int]:
-    pool = [c for c in approved if not req.formats or _format(c) in req.formats]
+    pool = [c for c in approved if not req.formats or format_of(c) in req.formats]
     if req.topic:
         # a mandated topic's hours come only from courses mainly about it (a 24-hour bundle
         # that lists ethics among many topics is not 24 hours of ethics)
-        evidence = _TOPIC_EVIDENCE.get(req.topic, (f"primary:category:{req.topic}",))
+        evidence = TOPIC_EVIDENCE.get(req.topic, (f"primary:category:{req.topic}",))
         if not standards:
             evidence = (f"category:{req.topic}",)  # the previous behaviour
         pool = [c for c in pool if c.covers & set(evidence)]

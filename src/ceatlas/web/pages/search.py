@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ceatlas.accounts import Role
 from ceatlas.accounts.service import Account
 from ceatlas.compliance import CeRecords
+from ceatlas.planner.fit import counts_for_licenses
 from ceatlas.recommend.matching import shared_matcher
 from ceatlas.recommend.query import understood_search
 from ceatlas.search import SearchError, SearchQuery, SearchResult, SessionHit
@@ -111,6 +112,7 @@ def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) ->
     context |= _options(ctx, query, result, form)
     if result is not None:
         context |= _results(ctx, db, result, params)
+        _add_license_counts(ctx, account, context["cards"])
     if licensed is not None and error is None:
         context["state_from_license"] = licensed[1]
     if result is not None and result.read_as_complaint is not None:
@@ -120,6 +122,22 @@ def search_page(request: Request, ctx: Ctx, db: Db, account: OptionalAccount) ->
         }
     status = error.status if error is not None else 200
     return render(request, "search.html", context, status)
+
+
+def _add_license_counts(ctx: Ctx, account: Account | None, cards: list[dict[str, Any]]) -> None:
+    """A signed-in therapist's cards say, per license, whether the session counts and
+    toward which requirement of the current cycle (:mod:`ceatlas.planner.fit`)."""
+    if account is None or account.role != Role.THERAPIST or not cards:
+        return
+    today = ctx.today()
+    statuses = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).status(account.id, today)
+    found = counts_for_licenses(
+        ctx.engine, ctx.kb, statuses, [c["session_key"] for c in cards], today
+    )
+    for card in cards:
+        card["licenses"] = [
+            {"text": lc.sentence, "counts": lc.counts} for lc in found.get(card["session_key"], [])
+        ]
 
 
 def _license_state(ctx: Ctx, account: Account | None) -> tuple[str, str] | None:
@@ -260,6 +278,8 @@ def _results(
         cards.append(
             {
                 "session_id": hit.session.id,
+                "session_key": hit.session.key,
+                "licenses": [],
                 "title": hit.course.title,
                 "course_url": f"/courses/{hit.course.id}",
                 "session_url": f"/courses/{hit.course.id}#session-{hit.session.id}",
