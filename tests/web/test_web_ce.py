@@ -305,3 +305,34 @@ def test_result_cards_say_what_counts_for_each_license(
     assert "Florida: counts toward total CE hours; ethics (met)" in card(
         again, "Ethics for Florida Massage Therapists"
     )
+
+
+def test_course_page_says_what_each_way_of_taking_it_counts_toward(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """ "Clinical Massage for Sciatica" is given in person and live online. Florida's 12
+    classroom hours must be taught in person with hands-on instruction (R. 64B7-28.009), so
+    the in-person sessions count toward them and the live online ones do not; both count
+    toward the total."""
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    log_in(fresh_client, "ana@example.org")
+    made = fresh_client.post(
+        "/api/v1/me/ce/licenses",
+        json={"jurisdiction": "FL", "cycle_end": "2027-08-31"},
+        headers=_headers(fresh_client),
+    )
+    assert made.status_code == 201, made.text
+    found = fresh_client.get(
+        "/api/v1/search", params={"q": "Clinical Massage for Sciatica", "group_by_course": "true"}
+    ).json()
+    course_id = next(
+        c["course"]["id"]
+        for c in found["courses"]
+        if c["course"]["title"] == "Clinical Massage for Sciatica"
+    )
+    page = fresh_client.get(f"/courses/{course_id}").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert (
+        "In person sessions: Florida: counts toward total CE hours; hands-on technique (in person)"
+    ) in text
+    assert "Live online sessions: Florida: counts toward total CE hours " in text

@@ -421,7 +421,8 @@ def _license(
     def counts_here(c: Candidate) -> bool:
         found = counts.get(c.course)
         if found is None:
-            found = counts[c.course] = approved_by(c, rules) and not other_states_course(c, rules, states)
+            found = approved_by(c, rules) and not other_states_course(c, rules, states)
+            counts[c.course] = found
         return found
 
     approved = [c for c in candidates if counts_here(c)]

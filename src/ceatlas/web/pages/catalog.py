@@ -11,11 +11,13 @@ from sqlalchemy import select
 from ceatlas.accounts import Role
 from ceatlas.catalog import models as m
 from ceatlas.compliance import CeRecords
+from ceatlas.planner.fit import counts_for_licenses
 from ceatlas.web import queries
 from ceatlas.web.auth import OptionalAccount
 from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
 from ceatlas.web.ics import session_calendar
+from ceatlas.web.labels import mode_label
 from ceatlas.web.license_fit import license_fits
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
 from ceatlas.web.schemas import MAX_ID
@@ -35,11 +37,13 @@ def course_page(
         raise not_found("course")
     detail = queries.course_detail(course, ctx.kb)
     fits = []
+    toward: list[tuple[str, list[str]]] = []
     if account is not None and account.role == Role.THERAPIST:
         licenses = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).licenses(account.id)
         fits = license_fits(
             licenses, detail.approvals, detail.provider_approvals, ctx.kb, ctx.today()
         )
+        toward = _toward_by_mode(ctx, db, account.id, course_id)
     programs = [
         p
         for p in db.scalars(select(m.Program).order_by(m.Program.name))
@@ -55,9 +59,31 @@ def course_page(
             "jsonld": queries.course_jsonld_text(course),
             "programs": programs,
             "license_fits": fits,
+            "license_toward": toward,
             "sample_notice": SAMPLE_NOTICE if detail.is_sample else None,
         },
     )
+
+
+def _toward_by_mode(ctx: Ctx, db: Db, user_id: int, course_id: int) -> list[tuple[str, list[str]]]:
+    """For each way this course's upcoming sessions are given: what they count toward, per
+    license (in person may count toward hands-on hours that online does not)."""
+    today = ctx.today()
+    sessions = db.execute(
+        select(m.CourseSession.key, m.CourseSession.mode).where(
+            m.CourseSession.course_id == course_id
+        )
+    ).all()
+    if not sessions:
+        return []
+    statuses = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).status(user_id, today)
+    found = counts_for_licenses(ctx.engine, ctx.kb, statuses, [k for k, _ in sessions], today)
+    by_mode: dict[str, list[str]] = {}
+    for key, mode in sessions:
+        lines = [lc.sentence for lc in found.get(key, [])]
+        if lines:
+            by_mode.setdefault(mode_label(mode), lines)
+    return sorted(by_mode.items())
 
 
 @router.get("/sessions/{session_id}.ics")
