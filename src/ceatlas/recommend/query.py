@@ -94,12 +94,7 @@ def understood_search(
 
     ``matcher`` is called only for a query with words (a one-shot CLI call without words
     does not load the model)."""
-    reading = None
-    if query.q and not query.literal:
-        found_matcher = matcher()
-        kb = getattr(found_matcher, "kb", None)
-        if kb is None or not any(kb.resolve(kind, query.q) for kind in _SEARCH_TERMS):
-            reading = read_complaint(found_matcher, query.q)
+    reading = read_query(matcher, query)
     if reading is not None and _lay_words(reading):
         # everyday words: the condition they describe beats the words themselves
         found = _for_condition(query, reading, run)
@@ -113,6 +108,20 @@ def understood_search(
         if found is not None:
             return found
     return result.model_copy(update={"nothing_found": explain_nothing(query, run)})
+
+
+def read_query(matcher: Callable[[], Matcher], query: SearchQuery) -> SearchReading | None:
+    """The complaint ``query``'s words describe, when the matcher is confident; ``None``
+    for a query without words, with ``literal``, or whose words name a technique, subject,
+    competency or pathway (the search reads those itself). This is all the reading adds to
+    a search before it runs; it does not touch the catalog."""
+    if not query.q or query.literal:
+        return None
+    found = matcher()
+    kb = getattr(found, "kb", None)
+    if kb is not None and any(kb.resolve(kind, query.q) for kind in _SEARCH_TERMS):
+        return None
+    return read_complaint(found, query.q)
 
 
 def _lay_words(reading: SearchReading) -> bool:
