@@ -105,3 +105,31 @@ def test_match_many_is_match(combined: Matcher, embedding: Matcher) -> None:
     for matcher in (combined, embedding):
         assert matcher.match_many(texts) == [matcher.match(t) for t in texts]
     assert combined.match_many([]) == []
+
+
+def test_combined_ties_go_to_what_the_words_support(combined: Matcher) -> None:
+    """'sciatic' is the adjective of sciatica; in meaning it is as close to piriformis
+    syndrome's synonym 'false sciatica' (both capped at 1.0). The words themselves are one
+    letter from the name Sciatica, so sciatica comes first and the explanation says so."""
+    best = combined.match("sciatic")[0]
+    assert best.condition_id == "sciatica"
+    assert "Sciatica" in best.via
+
+
+def test_words_that_fit_several_conditions_are_searched_as_all_of_them(
+    combined: Matcher,
+) -> None:
+    """'my knee hurts' names a place and a pain, no condition: knee pain may be
+    osteoarthritis, a stiff knee after injury or rehabilitation after a replacement. Read
+    by meaning alone, the three are about as close, so no single one is chosen: the search
+    runs for each of them and the sentence names them all."""
+    from ceatlas.recommend.query import read_complaint
+
+    reading = read_complaint(combined, "my knee hurts")
+    assert reading is not None
+    assert len(reading.condition_ids) > 1
+    assert "osteoarthritis" in reading.condition_ids
+    assert " or " in reading.sentence()
+    one = read_complaint(combined, "can't lift my arm over my head")
+    assert one is not None
+    assert one.condition_ids == ["frozen-shoulder"]

@@ -261,8 +261,17 @@ class LexicalMatcher:
                 f"'{term.text}'{note}",
             )
 
-    def _best(self, found: dict[str, tuple[float, str]], limit: int) -> list[ConditionMatch]:
-        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+    def _best(
+        self,
+        found: dict[str, tuple[float, str]],
+        limit: int,
+        tie: dict[str, float] | None = None,
+    ) -> list[ConditionMatch]:
+        """The ``limit`` best conditions: highest score first, then highest ``tie``."""
+        second = tie or {}
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], -second.get(kv[0], 0.0), kv[0]))[
+            :limit
+        ]
         return [
             ConditionMatch(
                 condition_id=cid,
@@ -358,8 +367,12 @@ class CombinedMatcher:
                 b, via_b = sem.get(cid, (0.0, ""))
                 high, low = max(a, b), min(a, b)
                 score = min(1.0, high + self.AGREE * low * (1 - high))
-                merged[cid] = (score, via_a if a >= b else via_b)
-            out.append(self.lexical._best(merged, limit))
+                # the words' own evidence explains a match better than closeness in meaning
+                merged[cid] = (score, via_a if a >= b or a >= CONFIDENT else via_b)
+            # equal scores (both 1.0 once capped): the one the words themselves support
+            # more comes first ("sciatic" is sciatica, not piriformis syndrome)
+            tie = {cid: lex.get(cid, (0.0, ""))[0] for cid in merged}
+            out.append(self.lexical._best(merged, limit, tie))
         return out
 
 

@@ -1,10 +1,12 @@
-"""Search words read as a complaint, for when the words themselves find nothing.
+"""Search words read as a client's complaint.
 
 "can't lift my arm over my head" names no course, but it is how clients describe a frozen
-shoulder. The search page and ``ceatlas search`` ask :func:`read_complaint` when a text
-query finds no session: the complaint matcher (the one recommendations use) reads the words,
-and if it is as sure as it must be to count a complaint in a caseload, the search is run
-again for the condition instead of the words, and says so.
+shoulder. Every way into search (page, API, CLI) answers through :func:`understood_search`:
+the complaint matcher (the one recommendations use) reads the words; everyday words it
+recognises as a KB lay phrasing are searched as their condition, as are words that find
+nothing when the matcher is as sure as it must be to count a complaint in a caseload; the
+answer says how it read them. When nothing matches at all, the answer says why
+(:mod:`ceatlas.search.relax`).
 """
 
 from __future__ import annotations
@@ -16,20 +18,39 @@ from ceatlas.recommend.matching import CONFIDENT, Matcher
 from ceatlas.search import ComplaintReading, SearchQuery, SearchResult
 from ceatlas.search.relax import explain_nothing
 
+# When the best reading rests only on closeness in meaning, conditions this close to it are
+# as likely ("my knee hurts": knee replacement rehabilitation 0.86, limited range of motion
+# 0.80, osteoarthritis 0.78), and the search runs for all of them.
+CLOSE = 0.1
+
 
 @dataclass(frozen=True)
 class SearchReading:
-    """What the words were read as, and how sure the reading is."""
+    """What the words were read as, and how sure the reading is. ``others`` are further
+    conditions (id, name) read about as surely, searched too."""
 
     text: str
     condition_id: str
     condition_name: str
     confidence: float
     via: str
+    others: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def condition_ids(self) -> list[str]:
+        return [self.condition_id, *(cid for cid, _ in self.others)]
+
+    @property
+    def names(self) -> str:
+        """ "Frozen shoulder", or "A, B or C" when the words could be several."""
+        names = [self.condition_name, *(name for _, name in self.others)]
+        if len(names) == 1:
+            return names[0]
+        return f"{', '.join(names[:-1])} or {names[-1]}"
 
     def sentence(self) -> str:
         """``Showing courses for Frozen shoulder, as read from "can't lift my arm..."``."""
-        return f"Showing courses for {self.condition_name}, as read from \u201c{self.text}\u201d"
+        return f"Showing courses for {self.names}, as read from \u201c{self.text}\u201d"
 
     def as_model(self) -> ComplaintReading:
         """The reading as the search result carries it."""
@@ -37,6 +58,7 @@ class SearchReading:
             words=self.text,
             condition=self.condition_id,
             condition_name=self.condition_name,
+            conditions=self.condition_ids,
             confidence=self.confidence,
             via=self.via,
             sentence=self.sentence(),
@@ -45,15 +67,23 @@ class SearchReading:
 
 def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
     """The condition ``text`` describes, when the matcher is confident (0.6, as for a
-    caseload); ``None`` otherwise."""
+    caseload); ``None`` otherwise. When the best reading rests on closeness in meaning
+    alone, the conditions within :data:`CLOSE` of it come too."""
     words = text.strip()
     if not words:
         return None
-    found = matcher.match(words, limit=1)
+    found = matcher.match(words, limit=3)
     if not found or found[0].confidence < CONFIDENT:
         return None
     best = found[0]
-    return SearchReading(words, best.condition_id, best.name, best.confidence, best.via)
+    others: tuple[tuple[str, str], ...] = ()
+    if best.via.startswith("similar in meaning"):
+        others = tuple(
+            (m.condition_id, m.name)
+            for m in found[1:]
+            if m.confidence >= max(CONFIDENT, best.confidence - CLOSE)
+        )
+    return SearchReading(words, best.condition_id, best.name, best.confidence, best.via, others)
 
 
 def search_as_complaint(
@@ -62,10 +92,10 @@ def search_as_complaint(
     """``query``'s words read as a complaint, and ``run`` again for that condition instead
     of the words: the result and the reading when it finds something, else ``None``."""
     reading = read_complaint(matcher, query.q or "")
-    if reading is None or reading.condition_id in query.conditions:
+    if reading is None or set(reading.condition_ids) <= set(query.conditions):
         return None
     again = query.model_copy(
-        update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+        update={"q": None, "conditions": [*query.conditions, *reading.condition_ids]}
     )
     found = run(again)
     return (found, reading) if found.total else None
@@ -137,11 +167,11 @@ def _for_condition(
 ) -> SearchResult | None:
     """``query`` run for the condition of ``reading`` instead of its words (``None`` when
     that finds nothing or the condition is already a filter)."""
-    if reading.condition_id in query.conditions:
+    if set(reading.condition_ids) <= set(query.conditions):
         return None
     again = run(
         query.model_copy(
-            update={"q": None, "conditions": [*query.conditions, reading.condition_id]}
+            update={"q": None, "conditions": [*query.conditions, *reading.condition_ids]}
         )
     )
     if not again.total:

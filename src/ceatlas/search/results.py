@@ -110,8 +110,13 @@ class ComplaintReading(BaseModel):
     """Words read as a client's complaint, and the condition searched for instead."""
 
     words: str
-    condition: str = Field(description="The KB condition id searched for.")
+    condition: str = Field(description="The KB condition id searched for (the likeliest).")
     condition_name: str
+    conditions: list[str] = Field(
+        default_factory=list,
+        description="Every condition searched for: the words can describe several equally "
+        "well (courses about any of them are shown).",
+    )
     confidence: float
     via: str = Field(description="The KB term or phrase the words matched.")
     sentence: str = Field(description="How to say it on a page.")
