@@ -85,6 +85,8 @@ def test_therapist_finds_a_weekend_sciatica_course(
             assert part in url, part
         assert "days=saturday" in url
         assert "days=sunday" in url
+        for blank in ("date_from=", "min_hours=", "state=", "near=&"):
+            assert blank not in url, f"the address carries an unset filter: {url}"
         first = cards.first
         expect(first).to_contain_text("In person")
         expect(first).to_contain_text("Why it matched")
@@ -114,5 +116,38 @@ def test_therapist_finds_a_weekend_sciatica_course(
         assert response.headers["content-type"].startswith("text/calendar")
         assert response.text().startswith("BEGIN:VCALENDAR")
         assert errors == [], errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_nothing_found_and_directories_read_well(
+    browser: Browser, live_server: str, device: str
+) -> None:
+    """A search that finds nothing says what would find something, as links that work;
+    the provider and program directories fit the screen."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(
+            live_server
+            + "/?q=cupping&near=33602&radius=10&modes=in_person&max_price=5&group_by_course=true"
+        )
+        expect(page.get_by_text("These would find something:")).to_be_visible()
+        assert_no_sideways_scroll(page)
+        page.screenshot(path=str(ARTIFACTS / f"nothing-{device}.png"), full_page=True)
+        option = page.locator(".nothing li a").first
+        label = option.inner_text()
+        wanted = int(label.split()[0])
+        option.click()
+        heading = page.get_by_role("heading", level=2, name="found")
+        expect(heading).to_contain_text(f"{wanted} course")
+        for path in ("/providers", "/programs"):
+            page.goto(live_server + path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert_no_sideways_scroll(page)
+            page.screenshot(path=str(ARTIFACTS / f"{path[1:]}-{device}.png"), full_page=True)
     finally:
         context.close()
