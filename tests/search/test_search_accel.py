@@ -36,6 +36,7 @@ extras_st = st.fixed_dictionaries(
         "pathway": st.sampled_from(["manual-lymph-drainage", "relaxation-spa", "no-such-path"]),
         "state": st.sampled_from(["FL", "TX", "CA", "ZZ"]),
         "facets": st.booleans(),
+        "any_words": st.booleans(),
     },
 )
 

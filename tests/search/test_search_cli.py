@@ -53,7 +53,7 @@ def test_cli_reads_words_that_find_nothing_as_a_complaint(cli_env: Path, catalog
     """'pain shooting down my leg' names no course (no course text holds all those words),
     but it is how clients describe sciatica (the KB's lay phrase 'shooting pain down my
     leg', in another order), so the search runs for that condition and says so; --literal
-    keeps the words (nothing)."""
+    keeps the words, and shows courses holding some of them, saying so."""
     catalog.load_sample(dt.date(2026, 11, 23))
     today = ["--today", "2026-11-23", "--json"]
     words = "pain shooting down my leg"
@@ -65,7 +65,8 @@ def test_cli_reads_words_that_find_nothing_as_a_complaint(cli_env: Path, catalog
     by_condition = runner.invoke(app, ["search", "--condition", "sciatica", *today])
     assert data["total"] == json.loads(by_condition.stdout)["total"] > 0
     literal = json.loads(runner.invoke(app, ["search", words, "--literal", *today]).stdout)
-    assert literal["total"] == 0
+    # as written, no course holds every word: those holding some come, flagged so
+    assert literal["some_words_only"] is True
     assert literal["read_as_complaint"] is None
     text = runner.invoke(app, ["search", words, "--today", "2026-11-23"])
     assert text.stdout.startswith("Showing courses for Sciatica, as read from")

@@ -155,9 +155,15 @@ def test_words_no_course_mentions_are_named(
     engine_with_two_courses: Engine, kb: KnowledgeBase
 ) -> None:
     result = _answer(engine_with_two_courses, kb, q="cupping qwzx")
-    assert result.total == 0
     assert result.nothing_found is not None
     assert result.nothing_found.unmatched_words == ["qwzx"]
+    # no course holds both words; the two cupping sessions hold one of them
+    assert result.some_words_only
+    assert result.total == 2
+    nothing = _answer(engine_with_two_courses, kb, q="blorf qwzx")
+    assert nothing.total == 0
+    assert nothing.nothing_found is not None
+    assert nothing.nothing_found.unmatched_words == ["blorf", "qwzx"]
     found = _answer(engine_with_two_courses, kb, q="cupping")
     assert found.total == 2
     assert found.nothing_found is None
@@ -201,3 +207,24 @@ def test_everyday_words_are_read_as_the_complaint_even_when_some_text_matches(
     literal = _answer(engine, kb, q=words, literal=True, group_by_course=True)
     assert [c.course.title for c in literal.courses] == ["Shin Splints in Runners"]
     assert literal.read_as_complaint is None
+
+
+def test_when_no_course_holds_every_word_those_holding_some_come_instead(
+    engine_with_two_courses: Engine, kb: KnowledgeBase
+) -> None:
+    """'cupping basalt': the cupping course does not mention basalt and the hot stone
+    course does not mention cupping, and no filter is set, so nothing holds both words.
+    Each course holds one of them, so both are shown, flagged as partial matches; a query
+    whose words are all in one course is never flagged. With a filter to blame (a price
+    limit below every session), the answer stays empty and names the filter instead."""
+    some = _answer(engine_with_two_courses, kb, q="cupping basalt", group_by_course=True)
+    assert some.some_words_only
+    assert {c.course.title for c in some.courses} == {"Cupping for Athletes", "Hot Stone Basics"}
+    whole = _answer(engine_with_two_courses, kb, q="cupping athletes", group_by_course=True)
+    assert not whole.some_words_only
+    assert [c.course.title for c in whole.courses] == ["Cupping for Athletes"]
+    blocked = _answer(engine_with_two_courses, kb, q="cupping athletes", max_price=10)
+    assert blocked.total == 0
+    assert not blocked.some_words_only
+    assert blocked.nothing_found is not None
+    assert blocked.nothing_found.relaxations[0].label == "at any price"

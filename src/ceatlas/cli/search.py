@@ -132,6 +132,13 @@ def search(
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
+    if result.some_words_only:
+        out.print(
+            f"No course mentions all of \u201c{q}\u201d; showing courses that mention some of "
+            "it, the closest first.",
+            soft_wrap=True,
+            markup=False,
+        )
     reading = result.read_as_complaint
     if reading is not None:
         out.print(

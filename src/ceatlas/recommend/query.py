@@ -37,6 +37,11 @@ class SearchReading:
     others: tuple[tuple[str, str], ...] = ()
 
     @property
+    def by_meaning(self) -> bool:
+        """The words were read by closeness in meaning alone (the embedding model)."""
+        return self.via.startswith("similar in meaning")
+
+    @property
     def condition_ids(self) -> list[str]:
         return [self.condition_id, *(cid for cid, _ in self.others)]
 
@@ -77,7 +82,7 @@ def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
         return None
     best = found[0]
     others: tuple[tuple[str, str], ...] = ()
-    if best.via.startswith("similar in meaning"):
+    if best.via.startswith("similar in meaning"):  # SearchReading.by_meaning
         others = tuple(
             (m.condition_id, m.name)
             for m in found[1:]
@@ -118,9 +123,10 @@ def understood_search(
     a caseload), the search runs for that condition instead of the words, and
     ``read_as_complaint`` says so. Words that name a technique, subject, competency or
     pathway are searched as written, as is any query with ``literal``. When the condition
-    finds nothing, the words are searched as written; and when still nothing matches,
-    ``nothing_found`` says why and which single change finds something
-    (:func:`ceatlas.search.relax.explain_nothing`).
+    finds nothing, the words are searched as written; when no course holds all the words
+    and no filter is to blame, the courses holding some of them are shown, the closest
+    first (``some_words_only``); and when still nothing matches, ``nothing_found`` says why
+    and which change finds something (:func:`ceatlas.search.relax.explain_nothing`).
 
     ``matcher`` is called only for a query with words (a one-shot CLI call without words
     does not load the model)."""
@@ -133,11 +139,24 @@ def understood_search(
     result = run(query)
     if result.total:
         return result
-    if reading is not None:
+    if reading is not None and not reading.by_meaning:
         found = _for_condition(query, reading, run)
         if found is not None:
             return found
-    return result.model_copy(update={"nothing_found": explain_nothing(query, run)})
+    nothing = explain_nothing(query, run)
+    keeping_words = [r for r in nothing.relaxations if "q" not in r.changes]
+    if len(result.interpretation.concepts) > 1 and not query.any_words and not keeping_words:
+        # no filter is to blame: the words are never all together; the courses holding
+        # some of them rank below full matches would have, instead of nothing at all (on
+        # the relevance set this beat a reading by closeness in meaning alone)
+        some = run(query.model_copy(update={"any_words": True}))
+        if some.total:
+            return some.model_copy(update={"some_words_only": True, "nothing_found": nothing})
+    if reading is not None and reading.by_meaning:
+        found = _for_condition(query, reading, run)
+        if found is not None:
+            return found
+    return result.model_copy(update={"nothing_found": nothing})
 
 
 def read_query(matcher: Callable[[], Matcher], query: SearchQuery) -> SearchReading | None:
@@ -159,7 +178,7 @@ def _lay_words(reading: SearchReading) -> bool:
     their own words (as written, misspelt or shared), not only by closeness in meaning:
     on the relevance set, meaning alone read clinical terms as the wrong lay complaint
     ("cervicogenic headache" as tension-type headache)."""
-    return "lay phrase" in reading.via and not reading.via.startswith("similar in meaning")
+    return "lay phrase" in reading.via and not reading.by_meaning
 
 
 def _for_condition(

@@ -21,7 +21,8 @@ class Backend(Protocol):
     name: str
 
     def text_matches(self, text: TextQuery) -> Subquery:
-        """Courses matching every concept: columns ``course_id`` and ``rank`` (higher better)."""
+        """Courses matching every concept (any, with ``any_concept``): columns ``course_id``
+        and ``rank`` (higher better)."""
 
     def word_known(self, conn: Connection, word: str) -> bool:
         """Whether any course's indexed text contains ``word`` (after stemming)."""
@@ -56,7 +57,7 @@ class SQLiteBackend:
             "(" + " OR ".join(f'"{phrase}"' for phrase in concept.phrases) + ")"
             for concept in text.concepts
         ]
-        return " AND ".join(groups)
+        return (" OR " if text.any_concept else " AND ").join(groups)
 
     def text_matches(self, text: TextQuery) -> Subquery:
         statement = sa.text(
@@ -124,7 +125,8 @@ class PostgresBackend:
                 either = part if either is None else either.op("||")(part)
             if either is None:
                 continue
-            query = either if query is None else query.op("&&")(either)
+            joined = "||" if text.any_concept else "&&"
+            query = either if query is None else query.op(joined)(either)
         assert query is not None
         return query
 

@@ -86,6 +86,11 @@ class SearchQuery(BaseModel):
         "read as a client's complaint (\"can't lift my arm over my head\") and the search "
         "runs for that condition instead, saying so in read_as_complaint.",
     )
+    any_words: bool = Field(
+        False,
+        description="Courses holding any part of the text match, those holding more (and "
+        "rarer) parts first; by default a course must hold every part.",
+    )
     # budget
     # Upper bounds keep values inside the database's 64-bit integers (cents, hundredths).
     max_price: Decimal | None = Field(

@@ -166,6 +166,13 @@ class SearchResult(BaseModel):
     place: ResolvedPlace | None = None
     warnings: list[str] = []
     read_as_complaint: ComplaintReading | None = None
+    some_words_only: bool = Field(
+        False,
+        description="No course holds every part of the text (with these filters), so these "
+        "hold some of it, the closest first.",
+    )
     nothing_found: NothingFound | None = Field(
-        None, description="When nothing matched: why, and what would (see relax.py)."
+        None,
+        description="When nothing matched every word and filter: why, and what would (see "
+        "relax.py); also given with some_words_only.",
     )

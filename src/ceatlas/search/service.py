@@ -240,6 +240,7 @@ class SearchService:
                 lambda word: self.backend.word_known(conn, word),
                 lambda: _VOCABULARY.get(conn),
             )
+            text.any_concept = query.any_words
             plan.text = text
             if text.concepts:
                 plan.text_match = self.backend.text_matches(text)
@@ -1281,8 +1282,10 @@ def _stem(word: str) -> str:
 
 
 def _text_key(text: TextQuery) -> tuple[tuple[str, ...], ...]:
-    """What a text query's matches depend on: its concepts' phrases (see backends)."""
-    return tuple(tuple(concept.phrases) for concept in text.concepts)
+    """What a text query's matches depend on: its concepts' phrases and whether any one
+    concept is enough (see backends)."""
+    key = tuple(tuple(concept.phrases) for concept in text.concepts)
+    return (("any",), *key) if text.any_concept else key
 
 
 def _expansions_used(text: TextQuery | None) -> Callable[[list[str]], list[str]]:

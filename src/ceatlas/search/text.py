@@ -199,6 +199,7 @@ class TextQuery:
     concepts: list[Concept]
     corrections: list[Expansion]
     ignored: list[str]
+    any_concept: bool = False  # a course matching any concept matches (ranked), not every
 
     @property
     def expansions(self) -> list[Expansion]:
