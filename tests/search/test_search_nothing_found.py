@@ -228,3 +228,38 @@ def test_when_no_course_holds_every_word_those_holding_some_come_instead(
     assert not blocked.some_words_only
     assert blocked.nothing_found is not None
     assert blocked.nothing_found.relaxations[0].label == "at any price"
+
+
+def test_courses_mainly_about_what_the_words_name_come_first(
+    engine: Engine, kb: KnowledgeBase
+) -> None:
+    """Two courses hold the word 'sciatica'. The relaxation course names it three times in
+    passing (clients who enjoy the routine; by the course reader's rule, a mention, not its
+    subject), so word counts alone rank it first. The nerve course is about sciatica (its
+    description says so, once). A course mainly about what the words name comes first."""
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            _course(
+                "relax",
+                "Relaxation Massage for a Busy Practice",
+                "A calm, flowing full-body routine. Clients with sciatica, migraines and "
+                "anxiety all enjoy it; sciatica clients often book again; sciatica is common.",
+                _session("relax-online", "90", None),
+            ),
+            _course(
+                "nerve",
+                "Nerve Entrapment in the Hip",
+                "Assessment and treatment of sciatica with piriformis release.",
+                _session("nerve-online", "120", None),
+            ),
+        ],
+        "two courses",
+        today=TODAY,
+    )
+    found = _answer(engine, kb, q="sciatica", group_by_course=True, literal=True)
+    assert [c.course.title for c in found.courses] == [
+        "Nerve Entrapment in the Hip",
+        "Relaxation Massage for a Busy Practice",
+    ]

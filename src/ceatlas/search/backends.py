@@ -66,9 +66,10 @@ class SQLiteBackend:
             # LIMIT -1 keeps SQLite from flattening the subquery: bm25() only works here.
             "LIMIT -1"
         ).bindparams(fts=self.match_expression(text))
-        return statement.columns(
+        matched = statement.columns(
             sa.column("course_id", Integer), sa.column("rank", sa.Float)
-        ).subquery("text_match")
+        ).subquery("text_rank")
+        return _main_subject_first(self, text, matched.c.course_id, matched.c.rank, matched)
 
     def word_known(self, conn: Connection, word: str) -> bool:
         found = conn.execute(
@@ -132,14 +133,15 @@ class PostgresBackend:
 
     def text_matches(self, text: TextQuery) -> Subquery:
         query = self.tsquery(text)
-        return (
+        matched = (
             sa.select(
                 _DOCUMENT.c.course_id.label("course_id"),
                 sa.func.ts_rank(_DOCUMENT.c.document, query).label("rank"),
             )
             .where(_DOCUMENT.c.document.op("@@")(query))
-            .subquery("text_match")
+            .subquery("text_rank")
         )
+        return _main_subject_first(self, text, matched.c.course_id, matched.c.rank, matched)
 
     def word_known(self, conn: Connection, word: str) -> bool:
         found = conn.execute(
@@ -182,6 +184,30 @@ class PostgresBackend:
 
     def month(self, column: Any) -> ColumnElement[str]:
         return sa.func.to_char(column, "YYYY-MM")
+
+
+# Added to the text rank of a course whose main subject (what the course reader found it
+# is centrally about) is one the text names: such courses rank above those that only
+# mention it, whatever the word counts say. Text ranks are far below this on both engines.
+MAIN_SUBJECT_BONUS = 1000.0
+_COURSE = sa.table("course", sa.column("id", Integer), sa.column("primary_terms"))
+
+
+def _main_subject_first(
+    backend: Backend, text: TextQuery, course_id: Any, rank: Any, matched: Subquery
+) -> Subquery:
+    """``matched`` (course id, rank) with :data:`MAIN_SUBJECT_BONUS` added for each course
+    whose ``primary_terms`` hold a KB term the text names (as ``kind:id``)."""
+    subjects = sorted({f"{c.entity[0]}:{c.entity[1]}" for c in text.concepts if c.entity})
+    if not subjects:
+        return sa.select(course_id.label("course_id"), rank.label("rank")).subquery("text_match")
+    central = backend.json_contains_any(_COURSE.c.primary_terms, subjects)
+    bonus = sa.case((central, MAIN_SUBJECT_BONUS), else_=0.0)
+    return (
+        sa.select(course_id.label("course_id"), (rank + bonus).label("rank"))
+        .select_from(matched.join(_COURSE, _COURSE.c.id == course_id))
+        .subquery("text_match")
+    )
 
 
 def backend_for(engine: Engine | Connection) -> Backend:
