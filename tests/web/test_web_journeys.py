@@ -104,9 +104,19 @@ def test_therapist_signs_up_finds_a_weekend_sciatica_course_and_saves_it(
         page.get_by_role("button", name="Sign up").click()
         expect(page.get_by_role("heading", level=1, name="My plan")).to_be_visible()
 
+        token = page.request.get(live_server + "/api/v1/me").json()["csrf_token"]
+        made = page.request.post(
+            live_server + "/api/v1/me/ce/licenses",
+            data={"jurisdiction": "FL", "cycle_end": "2099-08-31"},
+            headers={"X-CSRF-Token": token},
+        )
+        assert made.status == 201, made.text()
         _search(page, live_server)
         card = page.locator("li.card").first
         expect(card).to_contain_text("In person")
+        # each card says what the session counts toward for the Florida license
+        expect(card.locator("ul.card-licenses")).to_contain_text("Florida:")
+        _shot(page, f"search-signed-in-{device}")
         card.get_by_role("link", name=re.compile("Session details")).click()
         anchor = page.url.rsplit("#", 1)[-1]
         assert anchor.startswith("session-"), page.url
