@@ -12,11 +12,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ceatlas.catalog.models import Course, CourseSession, Program, Provider
-from ceatlas.catalog.publishing import (
+from ceatlas.catalog.publishing import Publisher
+from ceatlas.catalog.publishing_input import (
     CourseIn,
     ProgramGroupIn,
     ProgramIn,
-    Publisher,
     PublishError,
     SessionIn,
 )

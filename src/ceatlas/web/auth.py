@@ -26,7 +26,7 @@ from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import Role
 from ceatlas.accounts.service import Account, Accounts
 from ceatlas.accounts.tokens import ApiTokens
-from ceatlas.catalog.publishing import PublishError
+from ceatlas.catalog.publishing_input import PublishError
 from ceatlas.config import Settings
 from ceatlas.web.context import WebContext, get_context
 from ceatlas.web.errors import WebError, wants_json

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ceatlas.catalog.models import Course, CourseSession, Program
-from ceatlas.catalog.publishing import CourseIn, ProgramIn, Publisher, SessionIn
+from ceatlas.catalog.publishing import Publisher
+from ceatlas.catalog.publishing_input import CourseIn, ProgramIn, SessionIn
 from ceatlas.web.auth import ProviderAccount, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.schemas import MAX_ID, ErrorResponse

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from ceatlas.accounts import AccountError, Accounts, Role, User
 from ceatlas.catalog.models import Provider
-from ceatlas.catalog.publishing import PublishError, create_provider
+from ceatlas.catalog.publishing import create_provider
+from ceatlas.catalog.publishing_input import PublishError
 from ceatlas.web.auth import Admin, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.pages.common import render

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts.models import Role
 from ceatlas.accounts.tokens import ApiTokens
 from ceatlas.catalog.models import Course, CourseSession, Program
-from ceatlas.catalog.publishing import (
+from ceatlas.catalog.publishing import Publisher
+from ceatlas.catalog.publishing_input import (
     CourseIn,
     ProgramIn,
-    Publisher,
     PublishError,
     SessionIn,
     field_of_message,
