@@ -262,10 +262,15 @@ def test_result_cards_say_what_counts_for_each_license(
     Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
     log_in(fresh_client, "ana@example.org")
     headers = _headers(fresh_client)
+    import datetime as dt
+
+    today = dt.date.today()
+    # a two-year cycle ending next year's Aug 31 began at least a year ago
+    cycle_end = dt.date(today.year + 1, 8, 31).isoformat()
     for state in ("FL", "NY"):
         made = fresh_client.post(
             "/api/v1/me/ce/licenses",
-            json={"jurisdiction": state, "cycle_end": "2027-08-31"},
+            json={"jurisdiction": state, "cycle_end": cycle_end},
             headers=headers,
         )
         assert made.status_code == 201, made.text
@@ -292,7 +297,7 @@ def test_result_cards_say_what_counts_for_each_license(
         "/api/v1/me/ce/entries",
         json={
             "title": "Ethics",
-            "completed_on": "2026-06-01",
+            "completed_on": (today - dt.timedelta(days=10)).isoformat(),
             "hours": "2",
             "format": "in_person",
             "approvals": ["NCBTMB"],
@@ -318,7 +323,7 @@ def test_course_page_says_what_each_way_of_taking_it_counts_toward(
     log_in(fresh_client, "ana@example.org")
     made = fresh_client.post(
         "/api/v1/me/ce/licenses",
-        json={"jurisdiction": "FL", "cycle_end": "2027-08-31"},
+        json={"jurisdiction": "FL", "cycle_end": "2099-08-31"},
         headers=_headers(fresh_client),
     )
     assert made.status_code == 201, made.text

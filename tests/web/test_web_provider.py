@@ -38,9 +38,9 @@ def _course_of(engine: Engine, provider_id: int) -> int:
 
 SESSION_FORM = {
     "mode": "in_person",
-    "start_date": "2027-02-06",
+    "start_date": "2099-02-07",
     "start_time": "09:00",
-    "end_date": "2027-02-07",
+    "end_date": "2099-02-08",
     "end_time": "17:00",
     "timezone": "America/New_York",
     "venue": "Bayshore Studio",
@@ -94,7 +94,7 @@ def test_publish_a_course_with_a_session_through_forms(
     missing = post_form(fresh_client, page, SESSION_FORM | {"postal_code": ""})
     assert missing.status_code == 422
     assert 'id="postal_code-error"' in missing.text
-    backwards = post_form(fresh_client, page, SESSION_FORM | {"end_date": "2027-02-01"})
+    backwards = post_form(fresh_client, page, SESSION_FORM | {"end_date": "2099-02-01"})
     assert 'id="end_date-error"' in backwards.text
     assert post_form(fresh_client, page, SESSION_FORM).status_code == 303
     public = fresh_client.get(f"/courses/{course_id}").text
@@ -157,7 +157,7 @@ def test_write_api_with_a_token(
     assert (again.status_code, again.json()["error"]["field"]) == (409, "title")
     bad = api.post("/api/v1/provider/courses", json={"title": "y", "ce_hours": -1}, headers=auth)
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "ce_hours")
-    session = {"mode": "in_person", "start_date": "2027-03-06"}
+    session = {"mode": "in_person", "start_date": "2099-03-07"}
     rule = api.post(f"/api/v1/provider/courses/{course_id}/sessions", json=session, headers=auth)
     assert (rule.status_code, rule.json()["error"]["field"]) == (422, "postal_code")
     added = api.post(
