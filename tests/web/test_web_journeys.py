@@ -120,6 +120,8 @@ def test_therapist_signs_up_finds_a_weekend_sciatica_course_and_saves_it(
         card.get_by_role("link", name=re.compile("Session details")).click()
         anchor = page.url.rsplit("#", 1)[-1]
         assert anchor.startswith("session-"), page.url
+        expect(page.locator("ul.license-toward").first).to_contain_text("Florida:")
+        _shot(page, f"course-signed-in-{device}")
         session = page.locator(f"li#{anchor}")
         session.get_by_role("button", name=re.compile("Save to my plan")).click()
         expect(page.locator(f"li#{anchor}")).to_contain_text("In my plan")
