@@ -263,3 +263,41 @@ def test_courses_mainly_about_what_the_words_name_come_first(
         "Nerve Entrapment in the Hip",
         "Relaxation Massage for a Busy Practice",
     ]
+
+
+def test_words_with_an_apostrophe_find_the_title_that_has_them(
+    engine: Engine, kb: KnowledgeBase
+) -> None:
+    """The engines index "Can't" as two words (can, t), both stop words, while the query's
+    "can't" was read as one ("cant"), so the exact words of a title missed it. A word with
+    an apostrophe now matches as the engines index it: "can't" is a stop word like "can",
+    and "women's" matches "women s"."""
+    catalog = Catalog(engine, kb)
+    catalog.init()
+    catalog.import_documents(
+        [
+            _course(
+                "arm",
+                "I Can't Lift My Arm: Shoulder Mobility Clinic",
+                "Hands-on techniques for a stiff shoulder.",
+                _session("arm-online", "90", None),
+            ),
+            _course(
+                "women",
+                "Women's Health Massage",
+                "Massage through the stages of life.",
+                _session("women-online", "90", None),
+            ),
+        ],
+        "two courses",
+        today=TODAY,
+    )
+    for words in ("can't lift my arm", "can\u2019t lift"):
+        found = _answer(engine, kb, q=words, literal=True, group_by_course=True)
+        assert not found.some_words_only, words
+        assert [c.course.title for c in found.courses] == [
+            "I Can't Lift My Arm: Shoulder Mobility Clinic"
+        ], words
+    women = _answer(engine, kb, q="women's health", literal=True, group_by_course=True)
+    assert not women.some_words_only
+    assert [c.course.title for c in women.courses] == ["Women's Health Massage"]

@@ -168,6 +168,22 @@ def words_of(text: str) -> list[str]:
     return [w[:MAX_WORD_LENGTH] for w in _WORD.findall(folded)]
 
 
+_APOSTROPHE_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)+")
+
+
+def apostrophe_forms(text: str) -> dict[str, str]:
+    """Each word of ``text`` written with an apostrophe, as :func:`words_of` reads it,
+    mapped to the words the engines index it as: ``"women's"`` -> ``{"womens": "women s"}``
+    (FTS5 and PostgreSQL both split at the apostrophe)."""
+    forms: dict[str, str] = {}
+    for found in _APOSTROPHE_WORD.findall(text):
+        joined = " ".join(words_of(found))
+        split = " ".join(words_of(found.replace("'", " ").replace("\u2019", " ")))
+        if joined and split and joined != split:
+            forms[joined] = split
+    return forms
+
+
 def phrase_words(phrase: str) -> list[str]:
     return list(words_of(phrase))
 
@@ -242,9 +258,11 @@ class Analyzer:
         corrections: list[Expansion] = []
         words: list[str] = []
         choices: list[str] | None = None
+        forms = apostrophe_forms(text)
         for position, word in enumerate(raw):
             if (
-                word in STOPWORDS
+                word in forms  # "can't": not a misspelling of anything
+                or word in STOPWORDS
                 or word.isdigit()
                 or len(word) < 4
                 or word in self.kb_words
@@ -283,10 +301,13 @@ class Analyzer:
                 words.append(fixed)
             else:
                 words.append(word)
-        concepts = self._concepts(words)
+        concepts = self._concepts(words, forms)
         return TextQuery(concepts, corrections, ignored)
 
-    def _concepts(self, words: list[str]) -> list[Concept]:
+    def _concepts(self, words: list[str], forms: dict[str, str]) -> list[Concept]:
+        """KB terms (longest runs first) and the other words, each a concept. A word with an
+        apostrophe also matches as the engines index it (``forms``); one whose parts are all
+        stop words ("can't": can, t) is a stop word itself."""
         concepts: list[Concept] = []
         i = 0
         while i < len(words):
@@ -301,8 +322,12 @@ class Analyzer:
                 concepts.append(self._entity_concept(" ".join(words[i:j]), *entity))
                 i = j
                 continue
-            if words[i] not in STOPWORDS:
-                concepts.append(Concept(words[i], [words[i]]))
+            split = forms.get(words[i])
+            stop = words[i] in STOPWORDS or (
+                split is not None and all(w in STOPWORDS for w in split.split())
+            )
+            if not stop:
+                concepts.append(Concept(words[i], [words[i], *([split] if split else [])]))
             i += 1
         return _dedupe(concepts)
 
