@@ -7,9 +7,9 @@ import re
 import shutil
 import warnings
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine, text
@@ -143,17 +143,28 @@ def test_openapi_describes_the_endpoint(client: TestClient) -> None:
     assert "post" in spec["paths"]["/api/v1/recommend"]
 
 
+def _post_page(client: TestClient, data: dict[str, Any]) -> Any:
+    """Post the recommendations form as a browser does (with the page's CSRF token)."""
+    from web.forms import post_form
+
+    return post_form(client, "/recommend", data)
+
+
 def test_page_form_and_results(client: TestClient) -> None:
     empty = client.get("/recommend")
     assert empty.status_code == 200
     assert "Nothing you enter here is stored" in empty.text
-    assert 'method="get"' in empty.text
+    # the form posts: complaints never travel in the address (history, bookmarks, logs)
+    assert 'method="post"' in empty.text
+    assert 'method="get"' not in empty.text
+    in_address = client.get("/recommend", params={"complaints": "sciatica: 9"})
+    assert "Covers" not in in_address.text  # words in the address are not read
     complaints = (
         "pain shooting down the back of my leg: 9\nfeeling weird: 2\n<b>tennis elbow</b>: 3"
     )
-    page = client.get(
-        "/recommend",
-        params={
+    page = _post_page(
+        client,
+        {
             "complaints": complaints,
             "near": "33602",
             "budget": "300",
@@ -173,33 +184,45 @@ def test_page_form_and_results(client: TestClient) -> None:
     assert "&lt;b&gt;tennis elbow&lt;/b&gt;" in html
     assert "<b>tennis" not in html
     assert 'href="/courses/' in html
-    # The uncertain complaint offers its candidates as links that re-run with one picked.
-    links = re.findall(r'href="(/recommend\?[^"]+)"', html)
-    assert links
-    picked = parse_qs(urlsplit(links[0].replace("&amp;", "&")).query)
-    lines = picked["complaints"][0].splitlines()
+    assert "/recommend?" not in html  # no link carries complaints
+    # The uncertain complaint offers its candidates as small forms that post the caseload
+    # again with one picked.
+    choice = re.search(
+        r'<form method="post" action="/recommend" class="choice">(.*?)</form>', html, re.S
+    )
+    assert choice is not None
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', choice.group(1)
+    ):
+        fields.setdefault(name, []).append(unescape(value))
+    lines = fields["complaints"][0].splitlines()
     assert lines[0] == "pain shooting down the back of my leg: 9"
     assert re.fullmatch(r"[a-z-]+: 2", lines[1])
-    assert picked["near"] == ["33602"]
-    assert picked["modes"] == ["live_online"]
-    assert picked["matcher"] == ["lexical"]
-    again = client.get(links[0].replace("&amp;", "&"))
+    assert fields["near"] == ["33602"]
+    assert fields["modes"] == ["live_online"]
+    assert fields["matcher"] == ["lexical"]
+    again = client.post(
+        "/recommend", data={k: v if len(v) > 1 else v[0] for k, v in fields.items()}
+    )
     assert again.status_code == 200
     assert "Not sure." not in again.text
+    forged = client.post("/recommend", data={"complaints": "sciatica: 2", "csrf_token": "x"})
+    assert forged.status_code == 403
 
 
 def test_page_refuses_identifiers_without_echoing(client: TestClient) -> None:
-    page = client.get("/recommend", params={"complaints": "sciatica: 2\nMary Jones, neck pain: 1"})
+    page = _post_page(client, {"complaints": "sciatica: 2\nMary Jones, neck pain: 1"})
     assert page.status_code == 422
     assert "line 2: looks like it holds a person&#39;s name" in page.text
     assert 'aria-invalid="true"' in page.text
     assert "Mary" not in page.text.split("</textarea>")[1]
     # a count that is not a count of clients is refused, not turned into 1
-    negative = client.get("/recommend", params={"complaints": "neck pain: 1\nsciatica: -3"})
+    negative = _post_page(client, {"complaints": "neck pain: 1\nsciatica: -3"})
     assert negative.status_code == 422
     assert "line 2: the count must be above 0 and at most 10,000 clients a month, not -3" in (
         negative.text
     )
-    bad_place = client.get("/recommend", params={"complaints": "sciatica: 2", "budget": "-5"})
+    bad_place = _post_page(client, {"complaints": "sciatica: 2", "budget": "-5"})
     assert bad_place.status_code == 422
     assert 'id="err-budget"' in bad_place.text

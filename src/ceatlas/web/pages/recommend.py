@@ -1,39 +1,50 @@
 """``/recommend``: what to learn next for the complaints your clients bring.
 
-A GET form: the page is anonymous and stateless (nothing is stored), so the URL carries
-the caseload and no CSRF token is needed. Complaints are one a line, ``complaint: clients a
-month``; ``matcher=lexical|embedding`` (not in the form) picks a matcher. A line that looks
-like it holds a client identifier is refused by line number without echoing it back.
+The form posts (with a CSRF token): complaints never travel in the address, so they stay
+out of browser history, bookmarks and server logs, and nothing is stored. ``GET`` shows the
+empty form. Complaints are one a line, ``complaint: clients a month``;
+``matcher=lexical|embedding`` (not in the form) picks a matcher. A line that looks like it
+holds a client identifier is refused by line number without echoing it back; a count that
+is not a number of clients is refused, never read as 1.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from ceatlas.recommend import Constraints, parse_complaint
 from ceatlas.recommend.caseload import MAX_COMPLAINTS
 from ceatlas.web.api.recommend import RecommendRequest, RecommendResponse, run
+from ceatlas.web.auth import verify_csrf
 from ceatlas.web.context import Ctx
 from ceatlas.web.errors import WebError, validation_error
 from ceatlas.web.labels import MODE_LABELS
 from ceatlas.web.pages.common import render
+from ceatlas.web.pages.forms import read_form
 
 router = APIRouter()
 RADIUS_OPTIONS = ["10", "25", "50", "100", "250"]
+Csrf = [Depends(verify_csrf)]
 FIELDS = ("complaints", "near", "radius", "budget", "rank_by", "assume_best", "matcher")
 EXAMPLE = "pain shooting down the back of my leg: 9\ncan't lift my arm over my head: 3\n"
 
 
 @router.get("/recommend", response_class=HTMLResponse)
-def recommend_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    query = request.query_params
-    form: dict[str, Any] = {name: query.get(name, "").strip() for name in FIELDS}
-    form["modes"] = [m for m in query.getlist("modes") if m in MODE_LABELS]
+def recommend_form(request: Request) -> HTMLResponse:
+    """The empty form. Words in the address are not read: they would be in its history."""
+    form: dict[str, Any] = dict.fromkeys(FIELDS, "") | {"modes": []}
+    return _page(request, form, [], None, None)
+
+
+@router.post("/recommend", response_class=HTMLResponse, dependencies=Csrf)
+async def recommend_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    posted = await read_form(request)
+    form: dict[str, Any] = {name: posted.values.get(name, "").strip() for name in FIELDS}
+    form["modes"] = [m for m in posted.lists.get("modes", []) if m in MODE_LABELS]
     lines = [line.strip() for line in form["complaints"].splitlines() if line.strip()]
     error: WebError | None = None
     result: RecommendResponse | None = None
@@ -42,6 +53,16 @@ def recommend_page(request: Request, ctx: Ctx) -> HTMLResponse:
             result = run(ctx, _request(lines, form))
         except WebError as exc:
             error = exc
+    return _page(request, form, lines, result, error)
+
+
+def _page(
+    request: Request,
+    form: dict[str, Any],
+    lines: list[str],
+    result: RecommendResponse | None,
+    error: WebError | None,
+) -> HTMLResponse:
     context: dict[str, Any] = {
         "nav": "recommend",
         "form": form,
@@ -98,20 +119,21 @@ def _request(lines: list[str], form: dict[str, Any]) -> RecommendRequest:
 
 def _choices(
     result: RecommendResponse, lines: list[str], form: dict[str, Any]
-) -> dict[int, list[dict[str, str]]]:
-    """For each uncertain complaint, links that re-run with one candidate picked."""
-    out: dict[int, list[dict[str, str]]] = {}
+) -> dict[int, list[dict[str, Any]]]:
+    """For each uncertain complaint, one small form per candidate that posts the caseload
+    again with that condition picked (hidden fields, never the address)."""
+    out: dict[int, list[dict[str, Any]]] = {}
     for index, reading in enumerate(result.readings):
         if not reading.needs_choice:
             continue
-        links = []
+        choices = []
         for candidate in reading.candidates:
             count = reading.clients_per_month
             picked = f"{candidate.condition_id}: {int(count) if count == int(count) else count}"
             changed = [picked if i == index else line for i, line in enumerate(lines)]
-            params: list[tuple[str, str]] = [("complaints", "\n".join(changed))]
-            params += [(k, form[k]) for k in FIELDS if k != "complaints" and form[k]]
-            params += [("modes", m) for m in form["modes"]]
-            links.append({"label": candidate.name, "url": "/recommend?" + urlencode(params)})
-        out[index] = links
+            fields: list[tuple[str, str]] = [("complaints", "\n".join(changed))]
+            fields += [(k, form[k]) for k in FIELDS if k != "complaints" and form[k]]
+            fields += [("modes", m) for m in form["modes"]]
+            choices.append({"label": candidate.name, "fields": fields})
+        out[index] = choices
     return out
