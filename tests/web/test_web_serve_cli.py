@@ -54,3 +54,36 @@ def test_serve_rejects_bad_port(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("CEATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     result = CliRunner().invoke(_app(), ["--port", "70000"])
     assert result.exit_code != 0
+
+
+def test_access_log_leaves_out_private_query_strings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The configuration serve gives uvicorn logs a search's query string, but not what
+    someone typed on a private page (a CE record, sign-in, recommendations)."""
+    import logging.config
+
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append(k))
+    monkeypatch.setenv("CEATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'log.db'}")
+    monkeypatch.setenv("CEATLAS_DATA_DIR", str(tmp_path / "data"))
+    assert CliRunner().invoke(_app(), []).exit_code == 0
+    logging.config.dictConfig(calls[0]["log_config"])
+    access = logging.getLogger("uvicorn.access")
+    line = '%s - "%s %s HTTP/%s" %d'
+    for path in (
+        "/?q=sciatica&near=33602",
+        "/me/ce?entry=12&title=Ethics",
+        "/login?next=/me/plan",
+        "/api/v1/me/ce/entries?completed_on=2026-05-01",
+        "/provider?token=abc",
+    ):
+        access.info(line, "127.0.0.1:5000", "GET", path, "1.1", 200)
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    assert "/?q=sciatica&near=33602" in text
+    for secret in ("entry=12", "title=Ethics", "next=/me/plan", "completed_on", "token=abc"):
+        assert secret not in text, secret
+    assert "/me/ce?\u2026" in text

@@ -24,6 +24,8 @@ def serve(
     """Serve the web pages and the JSON API (/api/v1, docs at /docs); migrates first."""
     import uvicorn
 
+    from ceatlas.web.logs import log_config
+
     with services() as built:
         try:
             built.settings.session_secret()  # production refuses a missing or default key
@@ -54,6 +56,7 @@ def serve(
             proxy_headers=True,
             server_header=False,
             log_level="info",
+            log_config=log_config(),  # no private query strings in the access log
             **extra,
         )
     except OSError as error:
