@@ -62,6 +62,7 @@ def test_another_therapist_sees_nothing(records: CeRecords, engine: Engine) -> N
         ({"title": ""}, "title"),
         ({"completed_on": "2026-02-30"}, "completed_on"),
         ({"completed_on": "2027-01-01"}, "completed_on"),
+        ({"completed_on": "1900-01-01"}, "completed_on"),
         ({"hours": "0"}, "hours"),
         ({"hours": "1.234"}, "hours"),
         ({"format": "podcast"}, "format"),
@@ -110,3 +111,13 @@ def test_license_rules(records: CeRecords, engine: Engine) -> None:
         records.add_license(user, "NY", cycle_start="2028-01-01", cycle_end="2027-08-31")
     statuses = records.status(user, TODAY)
     assert [s.jurisdiction for s in statuses] == ["FL"]
+
+
+def test_an_entry_before_1950_names_its_date(records: CeRecords, engine: Engine) -> None:
+    """1900-01-01 was accepted and then counted; no CE record is that old."""
+    user = _user(engine, "ana@example.org")
+    with pytest.raises(ComplianceError, match="1900-01-01 is before 1950; check the year"):
+        records.add_entry(user, _entry(completed_on="1900-01-01"), TODAY)
+    assert records.entries(user) == []
+    kept = records.add_entry(user, _entry(completed_on="1950-01-01"), TODAY)
+    assert kept.completed_on.isoformat() == "1950-01-01"

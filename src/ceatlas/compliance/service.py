@@ -101,6 +101,11 @@ class EntryInput:
     expires_on: dt.date | str | None = None  # a card's expiry date (CPR, BLS)
 
 
+# No CE record is older than this: an earlier date is a typing mistake (1900-01-01 was
+# accepted and the page then counted it).
+EARLIEST_ENTRY = dt.date(1950, 1, 1)
+
+
 def _license_view(row: CeLicense) -> LicenseView:
     return LicenseView(
         row.id,
@@ -318,6 +323,12 @@ class CeRecords:
         assert completed is not None
         if completed > today:
             raise ComplianceError("the completion date cannot be in the future", "completed_on")
+        if completed < EARLIEST_ENTRY:
+            raise ComplianceError(
+                f"the completion date {completed.isoformat()} is before "
+                f"{EARLIEST_ENTRY.year}; check the year",
+                "completed_on",
+            )
         hours = parse_hours(data.hours, allow_zero=True)
         named = {c.rpartition(":")[0] if ":" in c else c for c in data.categories if c.strip()}
         if hours == 0 and not (named and named <= self._card_categories()):
