@@ -20,6 +20,8 @@ Run = Callable[[SearchQuery], SearchResult]
 
 # At most this many words of the text are looked up one by one.
 MAX_WORDS = 8
+# At most this many pairs of changes are tried (the first filters' pairs): each is a search.
+MAX_PAIRS = 28
 RADIUS_STEPS = (2, 4)
 MAX_RADIUS = 500
 _ONLINE = ["live_online", "self_paced_online"]
@@ -46,7 +48,7 @@ def explain_nothing(query: SearchQuery, run: Run) -> NothingFound:
 
     found = count(keeping_words)
     if not found:
-        found = count(list(_pairs(keeping_words)))
+        found = count(list(_pairs(keeping_words))[:MAX_PAIRS])
     found += count(dropping_words)
     return NothingFound(unmatched_words=_unmatched(query, run), relaxations=found)
 
