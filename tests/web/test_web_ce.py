@@ -341,3 +341,57 @@ def test_course_page_says_what_each_way_of_taking_it_counts_toward(
         "In person sessions: Florida: counts toward total CE hours; hands-on technique (in person)"
     ) in text
     assert "Live online sessions: Florida: counts toward total CE hours " in text
+
+
+def test_a_refused_certificate_saves_nothing_and_keeps_what_was_typed(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """A CE entry whose certificate is refused was saved anyway, and the page came back
+    with the form emptied, so a retry made a duplicate. Now nothing is saved; the page
+    shows what was typed, the error beside the certificate field, and focus there."""
+    Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana")
+    log_in(fresh_client, "ana@example.org")
+    typed = {
+        "title": "Ethics & Boundaries",
+        "completed_on": "2026-05-01",
+        "hours": "3",
+        "format": "live_online",
+        "provider": "Gulf Coast School",
+        "approvals": "NCBTMB:451234",
+        "categories": "ethics:3",
+    }
+    token = csrf(fresh_client, "/me/ce")
+    refused = fresh_client.post(
+        "/me/ce/entries",
+        data={**typed, "csrf_token": token},
+        files={"certificate": ("cert.exe", b"MZ\x90\x00", "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert fresh_client.get("/api/v1/me/ce/entries").json() == []
+    page = refused.text
+    assert 'value="Ethics &amp; Boundaries"' in page
+    assert 'value="2026-05-01"' in page
+    assert 'value="NCBTMB:451234"' in page
+    assert '<option value="live_online" selected>' in page
+    assert 'id="err-entry-certificate"' in page
+    assert "PDF, PNG or JPEG" in page
+    assert re.search(r'<input id="certificate"[^>]*aria-invalid="true"[^>]*autofocus', page)
+    bad_hours = fresh_client.post(
+        "/me/ce/entries",
+        data={**typed, "hours": "three", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert bad_hours.status_code == 400
+    assert re.search(r'<input id="hours"[^>]*aria-invalid="true"[^>]*autofocus', bad_hours.text)
+    assert "autofocus" not in bad_hours.text.split('id="hours"')[0].split("<form")[-1]
+    made = fresh_client.post(
+        "/me/ce/entries",
+        data={**typed, "csrf_token": token},
+        files={"certificate": ("cert.pdf", b"%PDF-1.4 test", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    entries = fresh_client.get("/api/v1/me/ce/entries").json()
+    assert len(entries) == 1
+    assert entries[0]["certificate"]["name"] == "cert.pdf"

@@ -450,10 +450,11 @@ class CeRecords:
 
     # --- certificates ----------------------------------------------------------------
 
-    def attach_certificate(
-        self, user_id: int, entry_id: int, filename: str, data: bytes, content_type: str | None
-    ) -> EntryView:
-        """Store a certificate (PDF, PNG or JPEG, at most 10 MB) for an entry."""
+    @staticmethod
+    def check_certificate(data: bytes, content_type: str | None = None) -> str:
+        """The certificate's media type, or :class:`ComplianceError` (field
+        ``certificate``) when it is empty, over 10 MB, or not a PDF, PNG or JPEG. Forms
+        check it before saving anything, so a refused file never leaves an entry behind."""
         if not data:
             raise ComplianceError("the certificate file is empty", "certificate")
         if len(data) > MAX_CERTIFICATE_BYTES:
@@ -465,6 +466,13 @@ class CeRecords:
             content_type and content_type not in (kind, "application/octet-stream")
         ):
             raise ComplianceError("the certificate must be a PDF, PNG or JPEG file", "certificate")
+        return kind
+
+    def attach_certificate(
+        self, user_id: int, entry_id: int, filename: str, data: bytes, content_type: str | None
+    ) -> EntryView:
+        """Store a certificate (PDF, PNG or JPEG, at most 10 MB) for an entry."""
+        kind = self.check_certificate(data, content_type)
         suffix = CERTIFICATE_TYPES[kind][0]
         name = Path(filename).name[:255] or f"certificate{suffix}"
         relative = (

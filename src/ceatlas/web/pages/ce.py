@@ -85,7 +85,9 @@ def _page(
     user_id: int,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    values: dict[str, str] | None = None,
 ) -> Response:
+    """The CE page; after a refused form, ``values`` are what was typed (shown again)."""
     records = _records(ctx)
     q = _plan_query(request)
     outcome = None
@@ -104,7 +106,7 @@ def _page(
         "licenses": records.licenses(user_id),
         "entries": records.entries(user_id),
         "errors": errors or {},
-        "values": dict(request.query_params),
+        "values": values if values is not None else dict(request.query_params),
         "plan_query": q,
         "plan_qs": urlencode({k: v for k, v in q.items() if v}),
         "outcome": outcome,
@@ -144,7 +146,11 @@ async def add_license(request: Request, ctx: Ctx, account: Therapist) -> Respons
 async def add_entry(request: Request, ctx: Ctx, account: Therapist) -> Response:
     form = await read_form(request)
     records = _records(ctx)
+    upload = form.files.get("certificate")
     try:
+        if upload is not None and upload.data:
+            # all or nothing: a refused certificate must not leave the entry saved
+            records.check_certificate(upload.data)
         entry = records.add_entry(
             account.id,
             EntryInput(
@@ -159,11 +165,11 @@ async def add_entry(request: Request, ctx: Ctx, account: Therapist) -> Response:
             ),
             ctx.today(),
         )
-        upload = form.files.get("certificate")
         if upload is not None and upload.data:
             records.attach_certificate(account.id, entry.id, upload.filename, upload.data, None)
     except ComplianceError as error:
-        return _page(request, ctx, account.id, {f"entry_{error.field}": error.message}, 400)
+        errors = {f"entry_{error.field}": error.message}
+        return _page(request, ctx, account.id, errors, 400, values=form.values)
     return RedirectResponse("/me/ce", status_code=303)
 
 
