@@ -79,7 +79,7 @@ def _unmatched(query: SearchQuery, run: Run) -> list[str]:
     if not query.q:
         return []
     words = [w for w in dict.fromkeys(words_of(query.q)) if w not in STOPWORDS][:MAX_WORDS]
-    if len(words) <= 1 and not _has_filters(query):
+    if len(words) <= 1 and not _filters_besides_text(query):
         # one word and nothing else: the word is the whole reason
         return words
     return [
@@ -89,10 +89,6 @@ def _unmatched(query: SearchQuery, run: Run) -> list[str]:
             SearchQuery(q=word, literal=True, facets=False, per_page=1, currency=query.currency)
         ).total
     ]
-
-
-def _has_filters(query: SearchQuery) -> bool:
-    return any(changes for _, changes in _relaxations(query) if "q" not in changes)
 
 
 def _relaxations(query: SearchQuery) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -139,6 +135,7 @@ _LIST_FILTERS = (
 
 
 def _filters_besides_text(query: SearchQuery) -> bool:
+    """True when ``query`` sets any filter (anything besides its words)."""
     without_text = query.model_copy(update={"q": None})
     return any(True for _ in _relaxations(without_text))
 
