@@ -97,13 +97,8 @@ def search_as_complaint(
     """``query``'s words read as a complaint, and ``run`` again for that condition instead
     of the words: the result and the reading when it finds something, else ``None``."""
     reading = read_complaint(matcher, query.q or "")
-    if reading is None or set(reading.condition_ids) <= set(query.conditions):
-        return None
-    again = query.model_copy(
-        update={"q": None, "conditions": [*query.conditions, *reading.condition_ids]}
-    )
-    found = run(again)
-    return (found, reading) if found.total else None
+    found = _for_condition(query, reading, run) if reading is not None else None
+    return (found, reading) if found is not None and reading is not None else None
 
 
 # Kinds of KB term the search reads itself (with their synonyms and spelling fixes): a query
