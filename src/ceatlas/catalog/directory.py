@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -118,6 +118,27 @@ def _page(total: int, page: int) -> tuple[int, int]:
     return min(max(1, page), pages), pages
 
 
+Named = TypeVar("Named", m.Provider, m.Program)
+
+
+def _named_page(
+    db: Session, model: type[Named], text: str, page: int
+) -> tuple[Sequence[Named], int, int, int]:
+    """One page of ``model`` rows whose name contains ``text`` (all when blank), by name:
+    the rows, the total, the page shown (past the end: the last) and the page count."""
+    where = [_contains(model.name, text)] if text.strip() else []
+    total = db.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+    page, pages = _page(total, page)
+    found = db.scalars(
+        sa.select(model)
+        .where(*where)
+        .order_by(sa.func.lower(model.name), model.id)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return found, total, page, pages
+
+
 def _mode_order(modes: Iterable[str]) -> list[str]:
     found = set(modes)
     known = [mode for mode in MODE_ORDER if mode in found]
@@ -129,16 +150,7 @@ def providers(
 ) -> Listing[ProviderRow]:
     """Providers whose name contains ``text`` (all when blank), by name, one page of them."""
     today = today or dt.date.today()
-    where = [_contains(m.Provider.name, text)] if text.strip() else []
-    total = db.scalar(sa.select(sa.func.count()).select_from(m.Provider).where(*where)) or 0
-    page, pages = _page(total, page)
-    found = db.scalars(
-        sa.select(m.Provider)
-        .where(*where)
-        .order_by(sa.func.lower(m.Provider.name), m.Provider.id)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+    found, total, page, pages = _named_page(db, m.Provider, text, page)
     ids = [p.id for p in found]
     courses = dict(
         db.execute(
@@ -248,16 +260,7 @@ def programs(
 ) -> Listing[ProgramRow]:
     """Programs whose name contains ``text`` (all when blank), by name, one page of them."""
     today = today or dt.date.today()
-    where = [_contains(m.Program.name, text)] if text.strip() else []
-    total = db.scalar(sa.select(sa.func.count()).select_from(m.Program).where(*where)) or 0
-    page, pages = _page(total, page)
-    found = db.scalars(
-        sa.select(m.Program)
-        .where(*where)
-        .order_by(sa.func.lower(m.Program.name), m.Program.id)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+    found, total, page, pages = _named_page(db, m.Program, text, page)
     keys = {k for p in found for g in p.structure for k in _members(g)}
     courses = {
         key: (course_id, hours)
