@@ -62,7 +62,8 @@ def counts_for_licenses(
     if not wanted or not licenses:
         return {}
     candidates = _candidates(engine, wanted, today)
-    return {c.id: [_one(kb, status, c) for status in licenses] for c in candidates}
+    states = {j.id: j.name for j in kb.jurisdictions.values() if j.kind == "state"}
+    return {c.id: [_one(kb, status, c, states) for status in licenses] for c in candidates}
 
 
 def _candidates(engine: Engine, keys: set[str], today: dt.date) -> list[Candidate]:
@@ -81,17 +82,17 @@ def _candidates(engine: Engine, keys: set[str], today: dt.date) -> list[Candidat
     return [c for c in found if c.id in keys]
 
 
-def _one(kb: KnowledgeBase, status: ComplianceStatus, c: Candidate) -> LicenseCount:
+def _one(
+    kb: KnowledgeBase, status: ComplianceStatus, c: Candidate, states: dict[str, str]
+) -> LicenseCount:
+    """``states``: every state's code and name, built once per request."""
     rules = kb.jurisdictions.get(status.jurisdiction)
     name = status.name
     if rules is None or not isinstance(rules.accepted_approvers, list):
         return LicenseCount(
             name, None, reason="we do not know which approvals it accepts; ask the board"
         )
-    states = {
-        j.id: j.name for j in kb.jurisdictions.values() if j.kind == "state" and j.id != rules.id
-    }
-    if other_states_course(c, rules, states):
+    if other_states_course(c, rules, states):  # it skips the license's own state
         return LicenseCount(name, False, reason="does not count (written for another state)")
     if not approved_by(c, rules):
         return LicenseCount(name, False, reason="does not count as listed (no approval it accepts)")
