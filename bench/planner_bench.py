@@ -186,7 +186,7 @@ def therapist(engine: Any, records: CeRecords) -> int:
     if accounts.count() == 0 or not _exists(records):
         accounts.sign_up(EMAIL, "benchmark password", "Bench")
         user = records.therapist_id(EMAIL)
-        records.add_license(user, "FL", cycle_end="2027-08-31")
+        records.add_license(user, "FL", cycle_end="2027-08-31", today=TODAY)
         records.add_entry(
             user,
             EntryInput(

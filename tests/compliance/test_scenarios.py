@@ -63,6 +63,7 @@ def _run(
         cycle_end=lic["renewal"],
         first_renewal=bool(lic.get("first_renewal", False)),
         issued_on=lic.get("issued"),
+        today=case["today"],
     )
     today = case["today"]
     ids = []

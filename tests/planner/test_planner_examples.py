@@ -129,7 +129,7 @@ def test_florida_license_and_oncology_on_the_sample_catalog(engine: Engine, tmp_
     Catalog(engine, kb).load_sample(today)
     user = Accounts(engine).sign_up("fl@example.org", "correct horse battery", "Fl").id
     records = CeRecords(engine, kb, tmp_path)
-    records.add_license(user, "FL", cycle_end=today + dt.timedelta(days=400))
+    records.add_license(user, "FL", cycle_end=today + dt.timedelta(days=400), today=today)
     records.add_entry(
         user,
         EntryInput(

@@ -9,10 +9,17 @@ from ceatlas.compliance.facts import (
     Requirement,
 )
 from ceatlas.compliance.rules import evaluate
-from ceatlas.compliance.service import CeRecords, EntryInput, EntryView, LicenseView
+from ceatlas.compliance.service import (
+    CeRecords,
+    ChangeView,
+    EntryInput,
+    EntryView,
+    LicenseView,
+)
 
 __all__ = [
     "CeRecords",
+    "ChangeView",
     "ComplianceError",
     "ComplianceStatus",
     "EntryFacts",

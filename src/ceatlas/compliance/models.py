@@ -71,3 +71,25 @@ class CeEntry(Base):
     certificate_type: Mapped[str | None] = mapped_column(String(100))
     certificate_size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CeChange(Base):
+    """One change to a CE record: a license, entry or certificate added, changed or deleted.
+
+    Written in the same transaction as the change it describes; ``summary`` says what
+    changed in the therapist's words (never a secret). Private to its owner like the rest.
+    """
+
+    __tablename__ = "ce_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: ``license``, ``entry`` or ``certificate`` (a certificate's row id is its entry's)
+    what: Mapped[str] = mapped_column(String(20))
+    row_id: Mapped[int] = mapped_column(Integer)
+    #: ``added``, ``changed`` or ``deleted``
+    action: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)

@@ -21,8 +21,9 @@ from ceatlas.accounts.models import Role, User
 from ceatlas.catalog.models import Course
 from ceatlas.compliance.errors import ComplianceError
 from ceatlas.compliance.facts import ComplianceStatus, EntryFacts, LicenseFacts
-from ceatlas.compliance.models import CeEntry, CeLicense
+from ceatlas.compliance.models import CeChange, CeEntry, CeLicense
 from ceatlas.compliance.rules import evaluate
+from ceatlas.compliance.words import approval_words, format_words, hours_words
 from ceatlas.kb import KnowledgeBase
 from ceatlas.kb.models import APPROVER_CODES, Jurisdiction
 
@@ -85,6 +86,19 @@ class EntryView:
     expires_on: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class ChangeView:
+    """One line of a record's audit trail: ``what`` (license, entry, certificate) ``row_id``
+    was ``action`` (added, changed, deleted) ``at`` (UTC), as ``summary`` says."""
+
+    id: int
+    at: dt.datetime
+    what: str
+    row_id: int
+    action: str
+    summary: str
+
+
 @dataclass
 class EntryInput:
     """A completed CE activity as entered; validated by :meth:`CeRecords.add_entry`."""
@@ -99,6 +113,41 @@ class EntryInput:
     categories: list[str] = field(default_factory=list)  # "ethics:2" or "ethics"
     notes: str | None = None
     expires_on: dt.date | str | None = None  # a card's expiry date (CPR, BLS)
+
+
+#: the fields of a license that can be edited, with their words in the audit trail
+LICENSE_FIELDS = {
+    "number": "number",
+    "cycle_start": "cycle start",
+    "cycle_end": "renewal date",
+    "issued_on": "issue date",
+    "first_renewal": "first renewal",
+}
+#: the words of a CE entry's fields in the audit trail
+ENTRY_FIELDS = {
+    "title": "title",
+    "course_key": "catalog course",
+    "provider": "provider",
+    "completed_on": "completed on",
+    "hours": "hours",
+    "format": "format",
+    "approvals": "approvals",
+    "categories": "CE categories",
+    "notes": "notes",
+    "expires_on": "card expires on",
+}
+
+
+def _quoted(title: str) -> str:
+    return f"'{title}'"
+
+
+def _value_words(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # No CE record is older than this: an earlier date is a typing mistake (1900-01-01 was
@@ -212,6 +261,56 @@ class CeRecords:
             )
         return str(entry.id)
 
+    def _license_values(
+        self,
+        kind: str,
+        code: str,
+        number: str | None,
+        cycle_start: dt.date | str | None,
+        cycle_end: dt.date | str | None,
+        first_renewal: bool,
+        issued_on: dt.date | str | None,
+        today: dt.date,
+    ) -> dict[str, Any]:
+        """The checked columns of a license being added or edited (one rule for both)."""
+        start = parse_date(cycle_start, "cycle_start", required=False)
+        end = parse_date(cycle_end, "cycle_end", required=False)
+        if end is None:
+            raise ComplianceError("enter the renewal date as YYYY-MM-DD", "cycle_end")
+        if end < today:
+            raise ComplianceError(
+                f"the renewal date {end.isoformat()} has passed; enter the next renewal "
+                "date on your license",
+                "cycle_end",
+            )
+        if start is not None and start >= end:
+            raise ComplianceError("the cycle must start before it ends", "cycle_start")
+        issued = parse_date(issued_on, "issued_on", required=False)
+        if issued is not None and issued >= end:
+            raise ComplianceError("the license must be issued before its renewal date", "issued_on")
+        if issued is not None and issued > today:
+            raise ComplianceError(
+                f"the issue date {issued.isoformat()} is in the future", "issued_on"
+            )
+        if issued is not None and issued < EARLIEST_ENTRY:
+            raise ComplianceError(
+                f"the issue date {issued.isoformat()} is before {EARLIEST_ENTRY.year}; "
+                "check the year",
+                "issued_on",
+            )
+        cleaned = (number or "").strip() or None
+        if cleaned is not None and len(cleaned) > 100:
+            raise ComplianceError("use at most 100 characters", "number")
+        return {
+            "kind": kind,
+            "jurisdiction": code,
+            "number": cleaned,
+            "cycle_start": start,
+            "cycle_end": end,
+            "first_renewal": bool(first_renewal),
+            "issued_on": issued,
+        }
+
     def add_license(
         self,
         user_id: int,
@@ -223,34 +322,25 @@ class CeRecords:
         cycle_end: dt.date | str | None = None,
         first_renewal: bool = False,
         issued_on: dt.date | str | None = None,
+        today: dt.date | None = None,
     ) -> LicenseView:
-        """Record a state license (``kind="license"``) or national credential."""
+        """Record a state license (``kind="license"``) or national credential.
+
+        The renewal date may not have passed on ``today`` (default: the real today)."""
         if kind not in ("license", "credential"):
             raise ComplianceError("kind must be license or credential", "kind")
         code = self._jurisdiction(jurisdiction, kind)
-        start = parse_date(cycle_start, "cycle_start", required=False)
-        end = parse_date(cycle_end, "cycle_end", required=False)
-        if end is None:
-            raise ComplianceError("enter the renewal (cycle end) date as YYYY-MM-DD", "cycle_end")
-        if start is not None and start >= end:
-            raise ComplianceError("the cycle must start before it ends", "cycle_start")
-        issued = parse_date(issued_on, "issued_on", required=False)
-        if issued is not None and issued >= end:
-            raise ComplianceError("the license must be issued before its renewal date", "issued_on")
-        cleaned = (number or "").strip() or None
-        if cleaned is not None and len(cleaned) > 100:
-            raise ComplianceError("use at most 100 characters", "number")
-        row = CeLicense(
-            user_id=user_id,
-            kind=kind,
-            jurisdiction=code,
-            number=cleaned,
-            cycle_start=start,
-            cycle_end=end,
-            first_renewal=first_renewal,
-            issued_on=issued,
-            created_at=_now(),
+        values = self._license_values(
+            kind,
+            code,
+            number,
+            cycle_start,
+            cycle_end,
+            first_renewal,
+            issued_on,
+            today or dt.date.today(),
         )
+        row = CeLicense(user_id=user_id, created_at=_now(), **values)
         with Session(self.engine) as session:
             duplicate = session.scalar(
                 select(CeLicense.id).where(
@@ -262,35 +352,62 @@ class CeRecords:
                     f"{code} is already recorded (id {duplicate}); edit it instead",
                     "jurisdiction",
                     409,
+                    row_id=duplicate,
                 )
             session.add(row)
+            session.flush()
+            self._log(session, user_id, "license", row.id, "added", self._license_added(row))
             session.commit()
             return _license_view(row)
 
-    def update_license(self, user_id: int, license_id: int, **changes: Any) -> LicenseView:
+    def update_license(
+        self, user_id: int, license_id: int, today: dt.date | None = None, **changes: Any
+    ) -> LicenseView:
+        """Change a license's ``number``, ``cycle_start``, ``cycle_end``, ``issued_on`` or
+        ``first_renewal`` (those given; the others keep their value), checked as when added."""
+        unknown = set(changes) - set(LICENSE_FIELDS)
+        if unknown:
+            raise ComplianceError(f"a license has no field {sorted(unknown)[0]!r}", "id")
         with Session(self.engine) as session:
             row = self._own(session, CeLicense, user_id, license_id, "license")
-            if "number" in changes:
-                row.number = (changes["number"] or "").strip() or None
-            if "cycle_start" in changes:
-                row.cycle_start = parse_date(changes["cycle_start"], "cycle_start", False)
-            if "cycle_end" in changes:
-                end = parse_date(changes["cycle_end"], "cycle_end")
-                assert end is not None
-                row.cycle_end = end
-            if "first_renewal" in changes:
-                row.first_renewal = bool(changes["first_renewal"])
-            if "issued_on" in changes:
-                row.issued_on = parse_date(changes["issued_on"], "issued_on", False)
-            if row.cycle_start and row.cycle_end and row.cycle_start >= row.cycle_end:
-                raise ComplianceError("the cycle must start before it ends", "cycle_start")
+            current = {name: getattr(row, name) for name in LICENSE_FIELDS}
+            merged = {**current, **changes}
+            values = self._license_values(
+                row.kind,
+                row.jurisdiction,
+                merged["number"],
+                merged["cycle_start"],
+                merged["cycle_end"],
+                merged["first_renewal"],
+                merged["issued_on"],
+                today or dt.date.today(),
+            )
+            differences = [
+                self._license_difference(name, current[name], values[name])
+                for name in LICENSE_FIELDS
+                if current[name] != values[name]
+            ]
+            for name in LICENSE_FIELDS:
+                setattr(row, name, values[name])
+            if differences:
+                summary = f"Changed {self._license_name(row)}: " + "; ".join(differences)
+                self._log(session, user_id, "license", row.id, "changed", summary)
             session.commit()
             return _license_view(row)
 
     def delete_license(self, user_id: int, license_id: int) -> None:
         with Session(self.engine) as session:
-            session.delete(self._own(session, CeLicense, user_id, license_id, "license"))
+            row = self._own(session, CeLicense, user_id, license_id, "license")
+            summary = f"Deleted {self._license_name(row)}" + (
+                f", renewal {row.cycle_end.isoformat()}" if row.cycle_end else ""
+            )
+            self._log(session, user_id, "license", row.id, "deleted", summary)
+            session.delete(row)
             session.commit()
+
+    def license(self, user_id: int, license_id: int) -> LicenseView:
+        with Session(self.engine) as session:
+            return _license_view(self._own(session, CeLicense, user_id, license_id, "license"))
 
     def licenses(self, user_id: int) -> list[LicenseView]:
         with Session(self.engine) as session:
@@ -412,6 +529,12 @@ class CeRecords:
         row = CeEntry(user_id=user_id, created_at=_now(), **values)
         with Session(self.engine) as session:
             session.add(row)
+            session.flush()
+            summary = (
+                f"Added CE entry {_quoted(row.title)}: {hours_words(row.hours)}, "
+                f"completed on {row.completed_on.isoformat()}"
+            )
+            self._log(session, user_id, "entry", row.id, "added", summary)
             session.commit()
             return _entry_view(row)
 
@@ -421,8 +544,17 @@ class CeRecords:
         values = self._validate(data, today or dt.date.today())
         with Session(self.engine) as session:
             row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            before = _quoted(row.title)
+            differences = [
+                self._entry_difference(key, getattr(row, key), value)
+                for key, value in values.items()
+                if getattr(row, key) != value
+            ]
             for key, value in values.items():
                 setattr(row, key, value)
+            if differences:
+                summary = f"Changed CE entry {before}: " + "; ".join(differences)
+                self._log(session, user_id, "entry", row.id, "changed", summary)
             session.commit()
             return _entry_view(row)
 
@@ -430,6 +562,12 @@ class CeRecords:
         with Session(self.engine) as session:
             row = self._own(session, CeEntry, user_id, entry_id, "entry")
             path = row.certificate_path
+            summary = (
+                f"Deleted CE entry {_quoted(row.title)} ({hours_words(row.hours)}, completed on "
+                f"{row.completed_on.isoformat()})"
+                + (f" and its certificate ({row.certificate_name})" if path else "")
+            )
+            self._log(session, user_id, "entry", row.id, "deleted", summary)
             session.delete(row)
             session.commit()
         if path:
@@ -484,6 +622,16 @@ class CeRecords:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             old = row.certificate_path
+            if old:
+                summary = (
+                    f"Replaced the certificate of {_quoted(row.title)} "
+                    f"({row.certificate_name} → {name})"
+                )
+            else:
+                summary = f"Added the certificate of {_quoted(row.title)} ({name})"
+            self._log(
+                session, user_id, "certificate", row.id, "changed" if old else "added", summary
+            )
             row.certificate_path = str(relative)
             row.certificate_name = name
             row.certificate_type = kind
@@ -500,8 +648,114 @@ class CeRecords:
             row = self._own(session, CeEntry, user_id, entry_id, "entry")
             if not row.certificate_path:
                 raise ComplianceError("this entry has no certificate", "certificate", 404)
-            data = (self.data_dir / row.certificate_path).read_bytes()
+            try:
+                data = (self.data_dir / row.certificate_path).read_bytes()
+            except FileNotFoundError:
+                raise ComplianceError(
+                    "the certificate file is missing; upload it again", "certificate", 404
+                ) from None
             return row.certificate_name or "certificate", row.certificate_type or "", data
+
+    def remove_certificate(self, user_id: int, entry_id: int) -> EntryView:
+        """Delete an entry's certificate (the file too); the entry stays."""
+        with Session(self.engine) as session:
+            row = self._own(session, CeEntry, user_id, entry_id, "entry")
+            path = row.certificate_path
+            if not path:
+                raise ComplianceError("this entry has no certificate", "certificate", 404)
+            summary = f"Deleted the certificate of {_quoted(row.title)} ({row.certificate_name})"
+            self._log(session, user_id, "certificate", row.id, "deleted", summary)
+            row.certificate_path = None
+            row.certificate_name = None
+            row.certificate_type = None
+            row.certificate_size = None
+            session.commit()
+            view = _entry_view(row)
+        (self.data_dir / path).unlink(missing_ok=True)
+        return view
+
+    # --- audit trail -----------------------------------------------------------------
+
+    def history(self, user_id: int) -> list[ChangeView]:
+        """Every change to this owner's record, newest first."""
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(CeChange)
+                .where(CeChange.user_id == user_id)
+                .order_by(CeChange.at.desc(), CeChange.id.desc())
+            )
+            return [ChangeView(r.id, r.at, r.what, r.row_id, r.action, r.summary) for r in rows]
+
+    @staticmethod
+    def _log(
+        session: Session, user_id: int, what: str, row_id: int, action: str, summary: str
+    ) -> None:
+        session.add(
+            CeChange(
+                user_id=user_id,
+                at=_now(),
+                what=what,
+                row_id=row_id,
+                action=action,
+                summary=summary,
+            )
+        )
+
+    def _license_name(self, row: CeLicense) -> str:
+        """'the Florida license (MA123)', 'the NCBTMB credential'."""
+        place = self.names().get(row.jurisdiction, row.jurisdiction)
+        number = f" ({row.number})" if row.number else ""
+        return f"the {place} {row.kind}{number}"
+
+    def _license_added(self, row: CeLicense) -> str:
+        text = f"Added {self._license_name(row)}"
+        if row.cycle_end is not None:
+            text += f", renewal {row.cycle_end.isoformat()}"
+        return text
+
+    @staticmethod
+    def _license_difference(name: str, old: Any, new: Any) -> str:
+        label = LICENSE_FIELDS[name]
+        if name == "first_renewal":
+            return f"{label}: {'yes' if old else 'no'} → {'yes' if new else 'no'}"
+        return f"{label} {_value_words(old)} → {_value_words(new)}"
+
+    def _entry_difference(self, name: str, old: Any, new: Any) -> str:
+        label = ENTRY_FIELDS.get(name, name.replace("_", " "))
+        if name == "notes":
+            return "notes changed"
+        if name == "hours":
+            return f"hours {old.normalize():f} → {new.normalize():f}"
+        if name == "format":
+            return f"{label} {format_words(old)} → {format_words(new)}"
+        if name == "approvals":
+            return f"{label} {self._approvals_words(old)} → {self._approvals_words(new)}"
+        if name == "categories":
+            return f"{label} {self._categories_words(old)} → {self._categories_words(new)}"
+        if name == "title":
+            return f"{label} {_quoted(old)} → {_quoted(new)}"
+        return f"{label} {_value_words(old)} → {_value_words(new)}"
+
+    def _approvals_words(self, approvals: list[dict[str, Any]]) -> str:
+        names = self.names()
+        return (
+            ", ".join(
+                approval_words(str(a["authority"]), names)
+                + (f" #{a['number']}" if a.get("number") else "")
+                for a in approvals
+            )
+            or "none"
+        )
+
+    def _categories_words(self, categories: list[dict[str, Any]]) -> str:
+        names = self.names()
+        return (
+            ", ".join(
+                f"{names.get(str(c['id']), str(c['id']))} {hours_words(Decimal(str(c['hours'])))}"
+                for c in categories
+            )
+            or "none"
+        )
 
     # --- evaluation ------------------------------------------------------------------
 

@@ -222,7 +222,9 @@ def score_plans(
             email = f"{goal['id']}-{'std' if standards else 'old'}@relevance.example"
             user = accounts.sign_up(email, "correct horse battery staple", str(goal["id"])).id
             for state in goal["states"]:
-                records.add_license(user, state, cycle_end=TODAY + dt.timedelta(days=300))
+                records.add_license(
+                    user, state, cycle_end=TODAY + dt.timedelta(days=300), today=TODAY
+                )
             spec = GoalSpec(licenses=tuple(goal["states"]))
         else:
             spec = GoalSpec(pathways=(str(goal["pathway"]),))
