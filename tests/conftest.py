@@ -26,6 +26,7 @@ from ceatlas.catalog.service import Catalog
 from ceatlas.catalog.vocabulary import Resolver
 from ceatlas.db import make_engine, migrate
 from ceatlas.orm import Base
+from smtp_server import Received, smtp_server
 
 POSTGRES_URL = os.environ.get("CEATLAS_TEST_DATABASE_URL")
 
@@ -170,3 +171,10 @@ def fresh_engine(
     yield make
     for built in made:
         built.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[Received]:
+    """A real SMTP server on loopback; ``smtp.messages`` is what it received."""
+    with smtp_server() as received:
+        yield received

@@ -13,9 +13,10 @@ SHARED = {"config", "db", "orm", "embeddings"}
 ALLOWED: dict[str, set[str]] = {
     "kb": set(),
     "exports": set(),
+    "mail": set(),
     "catalog": {"kb"},
     "search": {"catalog", "kb"},
-    "accounts": {"catalog", "exports"},
+    "accounts": {"catalog", "exports", "mail"},
     "compliance": {"accounts", "catalog", "kb", "exports"},
     "planner": {"accounts", "catalog", "kb", "search", "compliance", "exports"},
     "recommend": {"catalog", "kb", "search"},

@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     # Signs session cookies. Required (32+ characters) in production; in development an
     # empty value means a random key kept in ``data_dir/secret_key``.
     secret_key: SecretStr = SecretStr("")
+    # The site's address as people reach it: links in e-mails start with it.
+    public_url: str = "http://127.0.0.1:8000"
+    # Outgoing e-mail. Without an SMTP host, messages are written to ``mail_dir`` (by
+    # default ``data_dir/mail``) as .eml files instead of being sent.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "CE Atlas <no-reply@localhost>"
+    mail_dir: Path | None = None
 
     @property
     def resolved_database_url(self) -> str:
@@ -35,6 +46,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'ceatlas.db'}"
+
+    @property
+    def resolved_mail_dir(self) -> Path:
+        """Where messages go when no SMTP host is configured."""
+        return self.mail_dir or self.data_dir / "mail"
+
+    def link(self, path: str) -> str:
+        """An absolute link to ``path`` on this site, for e-mails."""
+        return self.public_url.rstrip("/") + path
 
     def session_secret(self) -> str:
         """The key that signs session cookies; refuses a missing or weak one in production."""

@@ -1,6 +1,13 @@
 """Every domain's tables, gathered for migrations. Domain code imports its own models."""
 
-from ceatlas.accounts.models import ApiToken, LoginFailure, SavedSession, TherapistProfile, User
+from ceatlas.accounts.models import (
+    AccountToken,
+    ApiToken,
+    LoginFailure,
+    SavedSession,
+    TherapistProfile,
+    User,
+)
 from ceatlas.catalog.models import (
     Course,
     CourseApproval,
@@ -10,11 +17,13 @@ from ceatlas.catalog.models import (
     ProviderApproval,
 )
 from ceatlas.compliance.models import CeEntry, CeLicense
+from ceatlas.mail.models import OutboxMessage
 from ceatlas.orm import Base
 from ceatlas.search.models import SESSION_FACTS
 
 __all__ = [
     "SESSION_FACTS",
+    "AccountToken",
     "ApiToken",
     "Base",
     "CeEntry",
@@ -23,6 +32,7 @@ __all__ = [
     "CourseApproval",
     "CourseSession",
     "LoginFailure",
+    "OutboxMessage",
     "Program",
     "Provider",
     "ProviderApproval",

@@ -39,6 +39,8 @@ class User(Base):
     approved: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # When the owner followed the link e-mailed to this address (None: not yet confirmed).
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     profile: Mapped[TherapistProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False
@@ -61,6 +63,8 @@ class TherapistProfile(Base):
     available_days: Mapped[list[str]] = mapped_column(JSONList, default=list)
     available_times: Mapped[list[str]] = mapped_column(JSONList, default=list)
     preferred_modes: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    # Kinds of e-mail the therapist turned off ("renewal", "plan", "saved_search").
+    email_opt_out: Mapped[list[str]] = mapped_column(JSONList, default=list)
 
     user: Mapped[User] = relationship(back_populates="profile")
 
@@ -124,3 +128,24 @@ class LoginFailure(Base):
     # "email:<address>" and "ip:<address>": one row per key and failure.
     key: Mapped[str] = mapped_column(String(400), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class AccountToken(Base):
+    """A one-time link sent by e-mail: only a SHA-256 of the secret is stored.
+
+    ``purpose`` is ``reset_password`` or ``verify_email``; ``email`` is the address the
+    link was sent to (a verification link stops working when the address changes).
+    """
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -58,6 +58,8 @@ class Account:
     # When the password last changed: a login session remembers it, so changing the
     # password ends every other session of the account.
     password_changed: str = field(default="", compare=False)
+    # The owner confirmed the address by following the link e-mailed to it.
+    email_verified: bool = field(default=False, compare=False)
 
     @property
     def can_publish(self) -> bool:
@@ -74,6 +76,7 @@ def _account(user: User) -> Account:
         provider_id=user.provider_id,
         approved=user.approved,
         password_changed=user.password_changed_at.isoformat(),
+        email_verified=user.email_verified_at is not None,
     )
 
 
@@ -153,6 +156,34 @@ class Accounts:
             user.password_hash = _HASHER.hash(new)
             user.password_changed_at = _now()
             session.commit()
+
+    def change_email(self, user_id: int, password: str, new_email: str) -> tuple[str, Account]:
+        """Give the account a new address (the password confirms it is the owner); returns
+        the old address and the account. The new address is unconfirmed until its link is
+        followed."""
+        address = normalise_email(new_email)
+        with Session(self.engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise AccountError("no such account", None, 404)
+            try:
+                _HASHER.verify(user.password_hash, password[:MAX_PASSWORD])
+            except (VerificationError, InvalidHashError):
+                raise AccountError("the password is not right", "password") from None
+            if address == user.email:
+                raise AccountError("this is already the account's address", "email")
+            if session.scalar(select(User.id).where(User.email == address)) is not None:
+                raise AccountError("an account with this e-mail already exists", "email", 409)
+            old = user.email
+            user.email = address
+            user.email_verified_at = None
+            try:
+                session.commit()
+            except IntegrityError:
+                raise AccountError(
+                    "an account with this e-mail already exists", "email", 409
+                ) from None
+            return old, _account(user)
 
     def pending_providers(self) -> list[Account]:
         with Session(self.engine) as session:

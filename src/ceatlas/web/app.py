@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from ceatlas.config import Settings, load_settings
 from ceatlas.db import make_engine
 from ceatlas.kb import load_kb
+from ceatlas.mail import mailer_for
 from ceatlas.search import SearchService
 from ceatlas.web import errors, openapi
 from ceatlas.web.context import WebContext
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         kb=kb,
         templates=build_templates(),
         search=SearchService(engine, kb),
+        mailer=mailer_for(settings),
     )
     auth.install(app, settings)
     app.add_middleware(SecurityHeaders, hsts=settings.mode == "production")

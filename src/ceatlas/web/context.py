@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ceatlas.config import Settings
 from ceatlas.kb import KnowledgeBase
+from ceatlas.mail import Mailer
 from ceatlas.search import SearchService
 
 
@@ -24,6 +25,7 @@ class WebContext:
     kb: KnowledgeBase
     templates: Jinja2Templates
     search: SearchService
+    mailer: Mailer
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
 

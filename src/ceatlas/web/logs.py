@@ -1,9 +1,10 @@
 """The server's access log without private query strings.
 
 uvicorn logs every request line, query string included. For the private parts of the site
-(a therapist's record and plan, a provider's area, administration, sign-in, and the
-recommendations page) :class:`PrivateQueryFilter` replaces the query string with ``?…``,
-so nothing a person typed there reaches the log; public pages (search, directories, the
+(a therapist's record and plan, a provider's area, administration, sign-in, password
+reset and address links, unsubscribe links, calendar feeds, and the recommendations page)
+:class:`PrivateQueryFilter` replaces the query string with ``?…``, so nothing a person
+typed there, and no one-time link, reaches the log; public pages (search, directories, the
 knowledge base) keep theirs. :func:`log_config` is uvicorn's own logging setup with the
 filter on its access logger.
 """
@@ -23,6 +24,9 @@ PRIVATE_PREFIXES = (
     "/logout",
     "/signup",
     "/password",
+    "/account",
+    "/unsubscribe",
+    "/calendar",
     "/api/v1/me",
     "/api/v1/provider/",
     "/api/v1/admin",

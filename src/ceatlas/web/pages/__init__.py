@@ -11,6 +11,7 @@ from ceatlas.web.pages import (
     kb,
     provider,
     recommend,
+    recovery,
     search,
     therapist,
 )
@@ -20,6 +21,7 @@ router.include_router(search.router)
 router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(account.router)
+router.include_router(recovery.router)
 router.include_router(therapist.router)
 router.include_router(ce.router)
 router.include_router(provider.router)

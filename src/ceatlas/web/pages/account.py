@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+import datetime as dt
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ceatlas.accounts import AccountError, Accounts, Role
+from ceatlas.accounts.links import AccountLinks
 from ceatlas.accounts.ratelimit import LoginLimiter
 from ceatlas.web.auth import (
     CurrentAccount,
@@ -16,6 +19,7 @@ from ceatlas.web.auth import (
     verify_csrf,
 )
 from ceatlas.web.context import Ctx
+from ceatlas.web.mailing import account_mail, send_after_response
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import home_for, read_form
 
@@ -38,7 +42,7 @@ def signup_page(request: Request, account: OptionalAccount) -> Response:
 
 
 @router.post("/signup", response_class=HTMLResponse, dependencies=Csrf)
-async def signup(request: Request, ctx: Ctx) -> Response:
+async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response:
     form = await read_form(request)
     values = {k: form.get(k) for k in ("display_name", "email", "role")}
     role = Role.PROVIDER if form.get("role") == "provider" else Role.THERAPIST
@@ -49,6 +53,8 @@ async def signup(request: Request, ctx: Ctx) -> Response:
     except AccountError as error:
         context = {"values": values, "errors": {error.field or "_": error.message}, "roles": ROLES}
         return render(request, "signup.html", context, error.status)
+    issued = AccountLinks(ctx.engine).issue_verification(account.id)
+    send_after_response(tasks, ctx, [account_mail(ctx).verification_link(issued)])
     log_in(request, account)
     return _see_other(home_for(account.role.value))
 
@@ -70,7 +76,10 @@ async def login(request: Request, ctx: Ctx) -> Response:
     wait = limiter.retry_after(email, ip)
     if wait:
         minutes = max(1, round(wait / 60))
-        message = f"too many failed attempts; try again in about {minutes} minute(s)"
+        message = (
+            f"too many failed attempts; try again in about {minutes} minute(s), "
+            "or reset your password (Forgot your password?)"
+        )
         response = render(request, "login.html", {"values": values, "errors": {"_": message}}, 429)
         response.headers["retry-after"] = str(wait)
         return response
@@ -96,7 +105,9 @@ def password_page(request: Request, account: CurrentAccount) -> Response:
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=Csrf)
-async def change_password(request: Request, ctx: Ctx, account: CurrentAccount) -> Response:
+async def change_password(
+    request: Request, ctx: Ctx, account: CurrentAccount, tasks: BackgroundTasks
+) -> Response:
     form = await read_form(request)
     if form.get("new_password") != form.get("confirm_password"):
         errors = {"confirm_password": "the two new passwords are not the same"}
@@ -111,5 +122,7 @@ async def change_password(request: Request, ctx: Ctx, account: CurrentAccount) -
     # A fresh session (and CSRF token) for this browser; every other session has ended.
     changed = Accounts(ctx.engine).get(account.id)
     assert changed is not None
+    moment = dt.datetime.fromisoformat(changed.password_changed)
+    send_after_response(tasks, ctx, [account_mail(ctx).password_changed(changed, moment)])
     log_in(request, changed)
     return render(request, "password.html", {"errors": {}, "done": True})
