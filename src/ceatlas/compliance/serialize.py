@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ceatlas.compliance.facts import ComplianceStatus
-from ceatlas.compliance.service import EntryView, LicenseView
+from ceatlas.compliance.service import ChangeView, EntryView, LicenseView
 from ceatlas.compliance.words import status_words, verdict_words
 
 
@@ -40,6 +40,17 @@ def entry_json(e: EntryView) -> dict[str, Any]:
             if e.certificate_name
             else None
         ),
+    }
+
+
+def change_json(c: ChangeView) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "at": c.at.isoformat() + "Z",
+        "what": c.what,
+        "row_id": c.row_id,
+        "action": c.action,
+        "summary": c.summary,
     }
 
 

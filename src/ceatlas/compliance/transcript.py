@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ceatlas.compliance.facts import ComplianceStatus
-from ceatlas.compliance.service import EntryView, LicenseView
+from ceatlas.compliance.service import ChangeView, EntryView, LicenseView
 from ceatlas.compliance.words import (
     approval_words,
     format_words,
@@ -24,8 +24,10 @@ def transcript_pdf(
     statuses: list[ComplianceStatus],
     today: dt.date,
     names: dict[str, str] | None = None,
+    changes: list[ChangeView] | None = None,
 ) -> bytes:
-    """The PDF. ``names`` maps jurisdiction codes and category ids to their names."""
+    """The PDF. ``names`` maps jurisdiction codes and category ids to their names; with
+    ``changes`` (the record's audit trail), a last section lists them, newest first."""
     words = names or {}
     doc = Document(f"CE transcript: {name}")
     doc.line_text(f"{email} - printed {today.isoformat()}")
@@ -88,4 +90,11 @@ def transcript_pdf(
                 size=8,
             )
         doc.line_text("Sources: " + " ; ".join(status.sources), size=7)
+    if changes is not None:
+        doc.heading("Changes to this record")
+        if not changes:
+            doc.line_text("none recorded")
+        for change in changes:
+            summary = change.summary.replace("\u2192", "->")  # the core fonts have no arrow
+            doc.line_text(f"{change.at:%Y-%m-%d %H:%M} UTC  {summary}", size=8)
     return doc.pdf_bytes()

@@ -7,18 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from ceatlas.compliance import CeRecords, ComplianceError, EntryInput
-from ceatlas.compliance.serialize import entry_json, license_json, status_json
+from ceatlas.compliance.serialize import change_json, entry_json, license_json, status_json
 from ceatlas.web.auth import Therapist, verify_csrf
+from ceatlas.web.certificates import certificate_response
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.errors import WebError
 
 router = APIRouter(prefix="/me/ce", tags=["me"])
 Csrf = Annotated[None, Depends(verify_csrf)]
 RowId = Annotated[int, Path(ge=1, le=2**62)]
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def records(ctx: WebContext) -> CeRecords:
@@ -37,6 +39,16 @@ def as_web_errors() -> Iterator[None]:
 class LicenseIn(BaseModel):
     jurisdiction: str = Field(max_length=20)
     kind: str = Field(default="license", pattern="^(license|credential)$")
+    number: str | None = Field(default=None, max_length=100)
+    cycle_start: dt.date | None = None
+    cycle_end: dt.date
+    issued_on: dt.date | None = None
+    first_renewal: bool = False
+
+
+class LicenseChange(BaseModel):
+    """A license's new details (its state or credential cannot change: add another)."""
+
     number: str | None = Field(default=None, max_length=100)
     cycle_start: dt.date | None = None
     cycle_end: dt.date
@@ -79,8 +91,33 @@ def add_license(ctx: Ctx, account: Therapist, _csrf: Csrf, body: LicenseIn) -> d
             cycle_end=body.cycle_end,
             issued_on=body.issued_on,
             first_renewal=body.first_renewal,
+            today=ctx.today(),
         )
     return license_json(made)
+
+
+@router.get("/licenses/{license_id}", summary="One license or credential")
+def get_license(ctx: Ctx, account: Therapist, license_id: RowId) -> dict[str, Any]:
+    with as_web_errors():
+        return license_json(records(ctx).license(account.id, license_id))
+
+
+@router.put("/licenses/{license_id}", summary="Change a license or credential")
+def edit_license(
+    ctx: Ctx, account: Therapist, _csrf: Csrf, license_id: RowId, body: LicenseChange
+) -> dict[str, Any]:
+    with as_web_errors():
+        changed = records(ctx).update_license(
+            account.id, license_id, today=ctx.today(), **body.model_dump()
+        )
+    return license_json(changed)
+
+
+@router.delete("/licenses/{license_id}", status_code=204, summary="Delete a license")
+def delete_license(ctx: Ctx, account: Therapist, _csrf: Csrf, license_id: RowId) -> Response:
+    with as_web_errors():
+        records(ctx).delete_license(account.id, license_id)
+    return Response(status_code=204)
 
 
 @router.get("/entries", summary="My completed CE")
@@ -101,6 +138,62 @@ def get_entry(ctx: Ctx, account: Therapist, entry_id: RowId) -> dict[str, Any]:
         return entry_json(records(ctx).entry(account.id, entry_id))
 
 
+@router.put("/entries/{entry_id}", summary="Change a CE entry (the same body as to record one)")
+def edit_entry(
+    ctx: Ctx, account: Therapist, _csrf: Csrf, entry_id: RowId, body: EntryIn
+) -> dict[str, Any]:
+    with as_web_errors():
+        changed = records(ctx).update_entry(
+            account.id, entry_id, EntryInput(**body.model_dump()), ctx.today()
+        )
+    return entry_json(changed)
+
+
+@router.get(
+    "/entries/{entry_id}/certificate",
+    summary="The entry's certificate file (PDF, PNG or JPEG)",
+    response_class=Response,
+)
+def get_certificate(
+    ctx: Ctx,
+    account: Therapist,
+    entry_id: RowId,
+    download: Annotated[bool, Query(description="Save it rather than show it.")] = False,
+) -> Response:
+    with as_web_errors():
+        name, kind, data = records(ctx).certificate(account.id, entry_id)
+    return certificate_response(name, kind, data, download)
+
+
+@router.put("/entries/{entry_id}/certificate", summary="Upload or replace the certificate")
+async def put_certificate(
+    ctx: Ctx,
+    account: Therapist,
+    _csrf: Csrf,
+    entry_id: RowId,
+    certificate: Annotated[UploadFile, File(description="PDF, PNG or JPEG, at most 10 MB")],
+) -> dict[str, Any]:
+    data = await certificate.read(MAX_UPLOAD + 1)
+    await certificate.close()
+    with as_web_errors():
+        stored = records(ctx).attach_certificate(
+            account.id, entry_id, certificate.filename or "", data, certificate.content_type
+        )
+    return entry_json(stored)
+
+
+@router.delete("/entries/{entry_id}/certificate", status_code=204, summary="Delete the certificate")
+def delete_certificate(ctx: Ctx, account: Therapist, _csrf: Csrf, entry_id: RowId) -> Response:
+    with as_web_errors():
+        records(ctx).remove_certificate(account.id, entry_id)
+    return Response(status_code=204)
+
+
+@router.get("/changes", summary="Every change to my CE record, newest first")
+def get_changes(ctx: Ctx, account: Therapist) -> list[dict[str, Any]]:
+    return [change_json(c) for c in records(ctx).history(account.id)]
+
+
 @router.delete("/entries/{entry_id}", status_code=204, summary="Delete a CE entry")
 def delete_entry(ctx: Ctx, account: Therapist, _csrf: Csrf, entry_id: RowId) -> Response:
     with as_web_errors():
@@ -109,7 +202,13 @@ def delete_entry(ctx: Ctx, account: Therapist, _csrf: Csrf, entry_id: RowId) -> 
 
 
 @router.get("/transcript.pdf", summary="My CE transcript (PDF)")
-def transcript(ctx: Ctx, account: Therapist) -> Response:
+def transcript(
+    ctx: Ctx,
+    account: Therapist,
+    with_changes: Annotated[
+        bool, Query(description="Add the section 'Changes to this record'.")
+    ] = False,
+) -> Response:
     from ceatlas.compliance.transcript import transcript_pdf
 
     store = records(ctx)
@@ -122,5 +221,6 @@ def transcript(ctx: Ctx, account: Therapist) -> Response:
         store.status(account.id, day),
         day,
         store.names(),
+        store.history(account.id) if with_changes else None,
     )
     return Response(data, media_type="application/pdf")
