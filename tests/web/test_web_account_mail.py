@@ -25,8 +25,8 @@ from ceatlas.config import load_settings
 from ceatlas.mail.unsubscribe import unsubscribe_token
 from ceatlas.web.app import create_app
 from ceatlas.web.logs import is_private
-from forms import PASSWORD, csrf, log_in, post_form, sign_up
 from smtp_server import Received
+from web.forms import PASSWORD, csrf, log_in, post_form, sign_up
 
 SITE = "https://ceatlas.test"
 NEW_PASSWORD = "a brand new passphrase"

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from ceatlas.cli import accounts, catalog, ce, generate, kb, plan, recommend, search, serve
+from ceatlas.cli import (
+    accounts,
+    catalog,
+    ce,
+    generate,
+    kb,
+    notify,
+    plan,
+    recommend,
+    search,
+    serve,
+)
 
 app = typer.Typer(
     name="ceatlas",
@@ -27,6 +38,7 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(ce.app, name="ce")
 app.command("plan")(plan.plan)
+app.command("notify")(notify.notify)
 
 
 def main() -> None:
