@@ -248,3 +248,20 @@ def test_one_time_links_stay_out_of_the_access_log() -> None:
     assert is_private("/password/reset")
     assert is_private("/account/verify")
     assert is_private("/unsubscribe")
+
+
+def test_e_mail_choices_in_the_profile(mail_client: TestClient, engine: Engine) -> None:
+    sign_up(mail_client, "fay@example.org")
+    user_id = _user_id(engine, "fay@example.org")
+    page = mail_client.get("/me/profile")
+    assert 'id="email-renewal" name="email" value="renewal" checked' in page.text
+    saved = post_form(
+        mail_client, "/me/profile/email", {"email": ["renewal", "made-up"]}, page="/me/profile"
+    )
+    assert saved.status_code == 303
+    assert EmailPreferences(engine).enabled(user_id) == {"renewal"}
+    shown = mail_client.get("/me/profile?email_saved=1").text
+    assert "Your e-mail choices have been saved." in shown
+    assert 'id="email-plan" name="email" value="plan">' in shown
+    assert post_form(mail_client, "/me/profile/email", {}, page="/me/profile").status_code == 303
+    assert EmailPreferences(engine).enabled(user_id) == set()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts import AccountError
+from ceatlas.accounts.preferences import EMAIL_KINDS, EmailPreferences
 from ceatlas.accounts.profile import Plans, ProfileIn, Profiles
 from ceatlas.catalog.models import CourseSession
 from ceatlas.compliance import CeRecords, ComplianceError
@@ -45,7 +46,25 @@ def me_home(account: Therapist) -> Response:
 def profile_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
     profile = Profiles(ctx.engine).get(account.id)
     values = profile.model_dump(mode="json")
-    return _area(request, "me_profile.html", _profile_context(values, {}, saved=False))
+    context = _profile_context(values, {}, saved=False)
+    context["email_saved"] = request.query_params.get("email_saved") == "1"
+    return _area(request, "me_profile.html", context | _email_context(ctx, account.id))
+
+
+def _email_context(ctx: Ctx, user_id: int) -> dict[str, Any]:
+    return {
+        "email_kinds": list(EMAIL_KINDS.items()),
+        "email_on": EmailPreferences(ctx.engine).enabled(user_id),
+    }
+
+
+@router.post("/me/profile/email", dependencies=Csrf)
+async def save_email_preferences(request: Request, ctx: Ctx, account: Therapist) -> Response:
+    """Which reminder e-mails to get (unknown kinds in the form are ignored)."""
+    form = await read_form(request)
+    chosen = {kind for kind in form.getlist("email") if kind in EMAIL_KINDS}
+    EmailPreferences(ctx.engine).set_enabled(account.id, chosen)
+    return RedirectResponse("/me/profile?email_saved=1#email", status_code=303)
 
 
 def _profile_context(values: dict[str, Any], errors: dict[str, str], saved: bool) -> dict[str, Any]:
@@ -76,10 +95,11 @@ async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Respon
         for item in error.errors():
             field = str(item["loc"][0]) if item["loc"] else "_"
             errors.setdefault(field, str(item["msg"]).removeprefix("Value error, "))
-        return _area(request, "me_profile.html", _profile_context(raw, errors, False), 400)
+        context = _profile_context(raw, errors, False) | _email_context(ctx, account.id)
+        return _area(request, "me_profile.html", context, 400)
     saved = Profiles(ctx.engine).save(account.id, data)
     context = _profile_context(saved.model_dump(mode="json"), {}, saved=True)
-    return _area(request, "me_profile.html", context)
+    return _area(request, "me_profile.html", context | _email_context(ctx, account.id))
 
 
 @router.get("/me/plan", response_class=HTMLResponse)
