@@ -43,8 +43,13 @@ def test_record_status_and_transcript(therapist: str, cli_env: Path) -> None:
         "MA99",
         "--renewal",
         "2027-08-31",
+        "--today",
+        "2026-11-23",
     )
-    ok("ce", "credential", "add", "NCBTMB", "--account", therapist, "--renewal", "2027-12-31")
+    ok(
+        "ce", "credential", "add", "NCBTMB", "--account", therapist, "--renewal", "2027-12-31",
+        "--today", "2026-11-23",
+    )  # fmt: skip
     cert = cli_env / "cert.pdf"
     cert.write_bytes(b"%PDF-1.4\n% test certificate\n")
     added = json.loads(

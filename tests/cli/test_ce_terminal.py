@@ -36,7 +36,10 @@ def test_terminal_record_without_an_account(cli_env: Path, database_url: str) ->
         assert result.exit_code == 1
         assert "--account: give the therapist's account e-mail" in result.output
         return
-    ok("ce", "license", "add", "--state", "FL", "--issued", "2026-03-15", "--renewal", "2027-08-31")
+    ok(
+        "ce", "license", "add", "--state", "FL", "--issued", "2026-03-15",
+        "--renewal", "2027-08-31", *TODAY,
+    )  # fmt: skip
     ok(
         "ce", "add", "--title", "Preventing Medical Errors", "--date", "2026-05-01",
         "--hours", "2", "--format", "self_paced", "--approval", "NCBTMB:451234",

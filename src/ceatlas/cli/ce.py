@@ -18,7 +18,7 @@ from ceatlas.accounts import AccountError
 from ceatlas.cli.common import fail, out, print_json, services
 from ceatlas.compliance import CeRecords, ComplianceError, ComplianceStatus, EntryInput
 from ceatlas.compliance.cycles import long_date
-from ceatlas.compliance.serialize import entry_json, license_json, status_json
+from ceatlas.compliance.serialize import change_json, entry_json, license_json, status_json
 from ceatlas.compliance.service import EntryView
 from ceatlas.compliance.words import hours_words, status_words, verdict_words
 from ceatlas.db import migrate
@@ -28,8 +28,13 @@ app = typer.Typer(
 )
 license_app = typer.Typer(help="Your state licenses.", no_args_is_help=True)
 credential_app = typer.Typer(help="Your national credentials (NCBTMB, AMTA).", no_args_is_help=True)
+certificate_app = typer.Typer(
+    help="The certificate file of a CE entry: save a copy, add or replace, remove.",
+    no_args_is_help=True,
+)
 app.add_typer(license_app, name="license")
 app.add_typer(credential_app, name="credential")
+app.add_typer(certificate_app, name="certificate")
 
 Account = Annotated[
     str | None,
@@ -110,7 +115,9 @@ def _add(
     first_renewal: bool,
     as_json: bool,
     issued: str | None = None,
+    today: str | None = None,
 ) -> None:
+    day = _today(today)
     with record(account) as ctx:
         try:
             lic = ctx.records.add_license(
@@ -122,6 +129,7 @@ def _add(
                 cycle_end=renewal,
                 first_renewal=first_renewal,
                 issued_on=issued,
+                today=day,
             )
         except ComplianceError as error:
             raise fail(str(error), 1) from None
@@ -151,11 +159,23 @@ def license_add(
     renewal: Renewal = None,
     first_renewal: First = False,
     issued: Issued = None,
+    today: Today = None,
     as_json: AsJson = False,
     account: Account = None,
 ) -> None:
     """Record a state license."""
-    _add("license", account, state, number, cycle_start, renewal, first_renewal, as_json, issued)
+    _add(
+        "license",
+        account,
+        state,
+        number,
+        cycle_start,
+        renewal,
+        first_renewal,
+        as_json,
+        issued,
+        today,
+    )
 
 
 @credential_app.command("add")
@@ -166,6 +186,7 @@ def credential_add(
     renewal: Renewal = None,
     first_renewal: First = False,
     issued: Issued = None,
+    today: Today = None,
     as_json: AsJson = False,
     account: Account = None,
 ) -> None:
@@ -180,6 +201,7 @@ def credential_add(
         first_renewal,
         as_json,
         issued,
+        today,
     )
 
 
@@ -195,6 +217,47 @@ def license_list(as_json: AsJson = False, account: Account = None) -> None:
         out.print(
             f"{lic.id}  {lic.kind:10} {lic.jurisdiction:6} {lic.number or '-'}  "
             f"{lic.cycle_start or '?'} .. {lic.cycle_end}",
+            markup=False,
+        )
+
+
+@license_app.command("edit")
+def license_edit(
+    license_id: Annotated[int, typer.Argument(help="The id `ce license list` shows.")],
+    number: Number = None,
+    cycle_start: Annotated[
+        str | None, typer.Option("--cycle-start", "--start", help="Cycle start (YYYY-MM-DD).")
+    ] = None,
+    renewal: Renewal = None,
+    issued: Issued = None,
+    first_renewal: Annotated[
+        bool | None,
+        typer.Option("--first-renewal/--not-first-renewal", help="Whether this is the first."),
+    ] = None,
+    today: Today = None,
+    as_json: AsJson = False,
+    account: Account = None,
+) -> None:
+    """Change a license or credential (options not given keep their value)."""
+    day = _today(today)
+    given = {
+        "number": number,
+        "cycle_start": cycle_start,
+        "cycle_end": renewal,
+        "issued_on": issued,
+        "first_renewal": first_renewal,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    with record(account) as ctx:
+        try:
+            lic = ctx.records.update_license(ctx.user_id, license_id, today=day, **changes)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    if as_json:
+        print_json(license_json(lic))
+    else:
+        out.print(
+            f"updated {lic.kind} {lic.jurisdiction} (id {lic.id}), renewal {lic.cycle_end}",
             markup=False,
         )
 
@@ -260,7 +323,8 @@ CertOpt = Annotated[
 ]
 
 
-def _attach(ctx: Context, entry_id: int, certificate: Path | None) -> EntryView | None:
+def _read_certificate(certificate: Path | None) -> tuple[str, bytes, str | None] | None:
+    """(name, bytes, media type) of a certificate file, checked before anything is saved."""
     if certificate is None:
         return None
     try:
@@ -268,7 +332,20 @@ def _attach(ctx: Context, entry_id: int, certificate: Path | None) -> EntryView 
     except OSError as error:
         raise fail(f"certificate: cannot read {certificate}: {error.strerror}", 1) from None
     kind = mimetypes.guess_type(certificate.name)[0]
-    return ctx.records.attach_certificate(ctx.user_id, entry_id, certificate.name, data, kind)
+    try:
+        CeRecords.check_certificate(data, kind)
+    except ComplianceError as error:
+        raise fail(str(error), 1) from None
+    return certificate.name, data, kind
+
+
+def _attach(
+    ctx: Context, entry_id: int, upload: tuple[str, bytes, str | None] | None
+) -> EntryView | None:
+    if upload is None:
+        return None
+    name, data, kind = upload
+    return ctx.records.attach_certificate(ctx.user_id, entry_id, name, data, kind)
 
 
 @app.command("add")
@@ -290,6 +367,7 @@ def add(
 ) -> None:
     """Record completed CE (or, with 0 hours and its category, a card such as CPR)."""
     day = _today(today)
+    upload = _read_certificate(certificate)  # a refused file saves nothing
     with record(account) as ctx:
         try:
             entry = ctx.records.add_entry(
@@ -299,7 +377,7 @@ def add(
                 ),
                 day,
             )
-            entry = _attach(ctx, entry.id, certificate) or entry
+            entry = _attach(ctx, entry.id, upload) or entry
         except ComplianceError as error:
             raise fail(str(error), 1) from None
     if as_json:
@@ -328,6 +406,7 @@ def edit(
 ) -> None:
     """Change a CE entry (options not given keep their value)."""
     day = _today(today)
+    upload = _read_certificate(certificate)  # a refused file changes nothing
     with record(account) as ctx:
         try:
             old = ctx.records.entry(ctx.user_id, entry_id)
@@ -351,7 +430,7 @@ def edit(
                 expires_on=expires or old.expires_on,
             )
             entry = ctx.records.update_entry(ctx.user_id, entry_id, data, day)
-            entry = _attach(ctx, entry.id, certificate) or entry
+            entry = _attach(ctx, entry.id, upload) or entry
         except ComplianceError as error:
             raise fail(str(error), 1) from None
     if as_json:
@@ -369,6 +448,70 @@ def remove(entry_id: Annotated[int, typer.Argument()], account: Account = None) 
         except ComplianceError as error:
             raise fail(str(error), 1) from None
     out.print(f"removed CE entry {entry_id}")
+
+
+@certificate_app.command("get")
+def certificate_get(
+    entry_id: Annotated[int, typer.Argument(help="The CE entry's id (`ce list`).")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write the copy to.")],
+    account: Account = None,
+) -> None:
+    """Save a copy of a CE entry's certificate."""
+    with record(account) as ctx:
+        try:
+            name, _, data = ctx.records.certificate(ctx.user_id, entry_id)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    try:
+        out_file.write_bytes(data)
+    except OSError as error:
+        raise fail(f"out: cannot write {out_file}: {error.strerror}", 1) from None
+    out.print(f"wrote {out_file} ({name}, {len(data)} bytes)", markup=False)
+
+
+@certificate_app.command("add")
+def certificate_add(
+    entry_id: Annotated[int, typer.Argument(help="The CE entry's id (`ce list`).")],
+    file: Annotated[Path, typer.Argument(help="PDF, PNG or JPEG, at most 10 MB.")],
+    account: Account = None,
+) -> None:
+    """Add a CE entry's certificate, or replace the one on file."""
+    upload = _read_certificate(file)
+    with record(account) as ctx:
+        try:
+            entry = _attach(ctx, entry_id, upload)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    assert entry is not None
+    out.print(f"stored {entry.certificate_name} for CE entry {entry_id}", markup=False)
+
+
+@certificate_app.command("remove")
+def certificate_remove(
+    entry_id: Annotated[int, typer.Argument(help="The CE entry's id (`ce list`).")],
+    account: Account = None,
+) -> None:
+    """Delete a CE entry's certificate (the entry stays)."""
+    with record(account) as ctx:
+        try:
+            ctx.records.remove_certificate(ctx.user_id, entry_id)
+        except ComplianceError as error:
+            raise fail(str(error), 1) from None
+    out.print(f"removed the certificate of CE entry {entry_id}")
+
+
+@app.command("history")
+def history(as_json: AsJson = False, account: Account = None) -> None:
+    """Every change to your CE record, newest first."""
+    with record(account) as ctx:
+        changes = ctx.records.history(ctx.user_id)
+    if as_json:
+        print_json([change_json(c) for c in changes])
+        return
+    if not changes:
+        out.print("no changes recorded")
+    for c in changes:
+        out.print(f"{c.at:%Y-%m-%d %H:%M} UTC  {c.summary}", markup=False, soft_wrap=True)
 
 
 @app.command("list")
@@ -430,6 +573,9 @@ def _print_status(s: ComplianceStatus) -> None:
 @app.command("transcript")
 def transcript(
     out_file: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    with_changes: Annotated[
+        bool, typer.Option("--with-changes", help="Add the section 'Changes to this record'.")
+    ] = False,
     today: Today = None,
     account: Account = None,
 ) -> None:
@@ -446,6 +592,7 @@ def transcript(
             ctx.records.status(ctx.user_id, day),
             day,
             ctx.records.names(),
+            ctx.records.history(ctx.user_id) if with_changes else None,
         )
     try:
         out_file.write_bytes(data)

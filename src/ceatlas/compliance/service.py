@@ -387,10 +387,11 @@ class CeRecords:
                 for name in LICENSE_FIELDS
                 if current[name] != values[name]
             ]
+            before = self._license_name(row)  # as the therapist knew it
             for name in LICENSE_FIELDS:
                 setattr(row, name, values[name])
             if differences:
-                summary = f"Changed {self._license_name(row)}: " + "; ".join(differences)
+                summary = f"Changed {before}: " + "; ".join(differences)
                 self._log(session, user_id, "license", row.id, "changed", summary)
             session.commit()
             return _license_view(row)
