@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import Engine
+
+from ceatlas.config import Settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -149,5 +153,73 @@ def test_nothing_found_and_directories_read_well(
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             assert_no_sideways_scroll(page)
             page.screenshot(path=str(ARTIFACTS / f"{path[1:]}-{device}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_editing_an_entry_with_a_refused_certificate_changes_nothing(
+    browser: Browser, live_server: str, engine: Engine, web_settings: Settings, tmp_path: Path
+) -> None:
+    """A therapist opens a CE entry's edit form, changes the hours and the title, and
+    chooses a replacement certificate that is not a PDF, PNG or JPEG: nothing is saved,
+    what she typed is still there, the error sits beside the certificate field and focus
+    is on it. Choosing a PDF then saves both."""
+    from ceatlas.accounts.service import Accounts
+    from ceatlas.compliance import CeRecords, EntryInput
+    from ceatlas.kb import load_kb
+
+    user = Accounts(engine).sign_up("ana@example.org", "correct horse battery", "Ana").id
+    records = CeRecords(engine, load_kb(), web_settings.data_dir)
+    entry = records.add_entry(
+        user,
+        EntryInput(title="Ethics for Florida", completed_on="2026-03-01", hours="2",
+                   format="live_online", categories=["ethics:2"]),
+    )  # fmt: skip
+    records.attach_certificate(user, entry.id, "first.pdf", b"%PDF-1.4 first", None)
+    bad = tmp_path / "photo.gif"
+    bad.write_bytes(b"GIF89a not a certificate")
+    good = tmp_path / "second.pdf"
+    good.write_bytes(b"%PDF-1.4 second")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/login")
+        page.get_by_label("E-mail address").fill("ana@example.org")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        page.goto(live_server + "/me/ce")
+        page.get_by_role("link", name="Edit Ethics for Florida").click()
+        expect(page.get_by_label("CE hours")).to_have_value("2")
+        page.get_by_label("Title").fill("Ethics for Florida (live)")
+        page.get_by_label("CE hours").fill("3")
+        page.get_by_label("Replace the certificate").set_input_files(str(bad))
+        page.get_by_role("button", name="Save changes").click()
+        certificate = page.get_by_label("Replace the certificate")
+        expect(certificate).to_be_focused()
+        expect(certificate).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#err-entry-certificate")).to_contain_text("PDF, PNG or JPEG")
+        expect(page.get_by_label("Title")).to_have_value("Ethics for Florida (live)")
+        expect(page.get_by_label("CE hours")).to_have_value("3")
+        assert_no_sideways_scroll(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ce-edit-refused-phone.png"), full_page=True)
+        unchanged = records.entry(user, entry.id)
+        assert (unchanged.title, unchanged.hours, unchanged.certificate_name) == (
+            "Ethics for Florida",
+            Decimal("2.00"),
+            "first.pdf",
+        )
+        certificate.set_input_files(str(good))
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Licenses & CE")
+        saved = records.entry(user, entry.id)
+        assert (saved.title, saved.hours, saved.certificate_name) == (
+            "Ethics for Florida (live)",
+            Decimal("3.00"),
+            "second.pdf",
+        )
+        view = page.get_by_role("link", name="View certificate of Ethics for Florida (live)")
+        response = page.request.get(live_server + (view.get_attribute("href") or ""))
+        assert response.body() == b"%PDF-1.4 second"
     finally:
         context.close()
