@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "compliance": {"accounts", "catalog", "kb", "exports"},
     "planner": {"accounts", "catalog", "kb", "search", "compliance", "exports"},
     "recommend": {"catalog", "kb", "search"},
-    "notify": {"accounts", "catalog", "compliance", "kb", "mail"},
+    "notify": {"accounts", "catalog", "compliance", "kb", "mail", "search", "recommend"},
     "quality": {"catalog", "kb", "search", "recommend", "planner", "compliance", "accounts"},
 }
 

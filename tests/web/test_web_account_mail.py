@@ -232,7 +232,7 @@ def test_one_click_unsubscribe_turns_off_one_kind(mail_client: TestClient, engin
         f"{user_id + 1}.", f"{user_id}.", 1
     )
     assert anonymous.post(f"/unsubscribe?token={other_user}").status_code == 404
-    assert EmailPreferences(engine).enabled(user_id) == {"renewal", "plan"}
+    assert EmailPreferences(engine).enabled(user_id) == {"renewal", "plan", "saved_search"}
 
     page = anonymous.get(f"/unsubscribe?token={token}")
     assert page.status_code == 200
@@ -241,13 +241,15 @@ def test_one_click_unsubscribe_turns_off_one_kind(mail_client: TestClient, engin
     done = anonymous.post(f"/unsubscribe?token={token}", data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
     assert "you will get no more e-mails of this kind" in done.text
-    assert EmailPreferences(engine).enabled(user_id) == {"plan"}
+    assert EmailPreferences(engine).enabled(user_id) == {"plan", "saved_search"}
 
 
 def test_one_time_links_stay_out_of_the_access_log() -> None:
     assert is_private("/password/reset")
     assert is_private("/account/verify")
     assert is_private("/unsubscribe")
+    assert is_private("/calendar/plan.ics")
+    assert is_private("/feeds/saved-search.atom")
 
 
 def test_e_mail_choices_in_the_profile(mail_client: TestClient, engine: Engine) -> None:

@@ -65,6 +65,9 @@ class TherapistProfile(Base):
     preferred_modes: Mapped[list[str]] = mapped_column(JSONList, default=list)
     # Kinds of e-mail the therapist turned off ("renewal", "plan", "saved_search").
     email_opt_out: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    # The private calendar feed's generation: 0 when off; a new address bumps it, so every
+    # earlier address stops working.
+    calendar_feed: Mapped[int] = mapped_column(Integer, default=0)
 
     user: Mapped[User] = relationship(back_populates="profile")
 
@@ -149,3 +152,44 @@ class AccountToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SavedSearch(Base):
+    """A search a therapist keeps, to hear of new matching sessions (e-mail, Atom feed).
+
+    ``query`` is the search's query string as the search page writes it. ``feed`` is the
+    Atom feed address's generation (a new address bumps it). ``checked_on`` is the day new
+    matches were last looked for; ``capped`` says the search matched more sessions than
+    are followed.
+    """
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    feed: Mapped[int] = mapped_column(Integer, default=1)
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    capped: Mapped[bool] = mapped_column(default=False)
+
+
+class SavedSearchHit(Base):
+    """A session a saved search has matched, and when it was first seen. The sessions that
+    matched when the search was saved are recorded as already told (``notified``)."""
+
+    __tablename__ = "saved_search_hit"
+    __table_args__ = (UniqueConstraint("saved_search_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_search.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("course_session.id", ondelete="CASCADE"), index=True
+    )
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    notified: Mapped[bool] = mapped_column(default=False)

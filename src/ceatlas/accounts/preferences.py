@@ -14,6 +14,7 @@ from ceatlas.accounts.models import TherapistProfile
 EMAIL_KINDS: dict[str, str] = {
     "renewal": "Renewal reminders 90, 30 and 7 days before each license's deadline",
     "plan": "Changes to sessions in my plan (cancelled, full, new dates, registration closing)",
+    "saved_search": "New sessions for my saved searches (one e-mail a day at most)",
 }
 
 

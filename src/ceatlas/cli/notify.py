@@ -23,9 +23,10 @@ def notify(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Send renewal reminders (90, 30 and 7 days before each deadline) and alerts about
-    planned sessions, and retry messages that failed before. Safe to run every few
-    minutes from cron or a systemd timer: nothing is ever sent twice."""
+    """Send renewal reminders (90, 30 and 7 days before each deadline), alerts about
+    planned sessions and daily digests of new sessions for saved searches, and retry
+    messages that failed before. Safe to run every few minutes from cron or a systemd
+    timer: nothing is ever sent twice."""
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError:
@@ -47,7 +48,11 @@ def notify(
     if as_json:
         print_json(
             {
-                "queued": {"renewal": len(report.renewal_queued), "plan": len(report.plan_queued)},
+                "queued": {
+                    "renewal": len(report.renewal_queued),
+                    "plan": len(report.plan_queued),
+                    "saved_search": len(report.saved_search_queued),
+                },
                 "sent": len(delivery.sent),
                 "retrying": len(delivery.retrying),
                 "failed": len(delivery.failed),
@@ -56,8 +61,9 @@ def notify(
         )
     else:
         out.print(
-            f"queued {len(report.renewal_queued)} renewal reminder(s) and "
-            f"{len(report.plan_queued)} plan alert(s); sent {len(delivery.sent)}, "
+            f"queued {len(report.renewal_queued)} renewal reminder(s), "
+            f"{len(report.plan_queued)} plan alert(s) and "
+            f"{len(report.saved_search_queued)} saved-search digest(s); sent {len(delivery.sent)}, "
             f"will retry {len(delivery.retrying)}, gave up on {len(delivery.failed)}",
             soft_wrap=True,
         )

@@ -19,12 +19,15 @@ from ceatlas.mail import DeliveryReport, Mailer, Outbox
 from ceatlas.notify.common import Links
 from ceatlas.notify.plan_alerts import queue_plan_alerts
 from ceatlas.notify.renewal import queue_renewal_reminders
+from ceatlas.notify.saved_search import queue_saved_search_digests
+from ceatlas.search import SearchService
 
 
 @dataclass
 class NotifyReport:
     renewal_queued: list[int] = field(default_factory=list)
     plan_queued: list[int] = field(default_factory=list)
+    saved_search_queued: list[int] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -38,15 +41,20 @@ def run_notify(
     now: dt.datetime | None = None,
     send: bool = True,
 ) -> NotifyReport:
-    """Queue the reminders and alerts due ``today``, then (with ``send``) deliver every
-    due message in the outbox, including retries of earlier failures."""
+    """Queue the reminders, plan alerts and saved-search digests due ``today``, then
+    (with ``send``) deliver every due message in the outbox, including retries of earlier
+    failures."""
     day = today or dt.date.today()
+    moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     outbox = Outbox(engine, settings.mail_from)
     links = Links(settings.link, settings.session_secret())
     records = CeRecords(engine, kb, settings.data_dir)
     report = NotifyReport(
         renewal_queued=queue_renewal_reminders(records, outbox, links, day),
         plan_queued=queue_plan_alerts(engine, outbox, links, day),
+        saved_search_queued=queue_saved_search_digests(
+            engine, SearchService(engine, kb), kb, outbox, links, day, moment
+        ),
     )
     if send:
         report.delivery = outbox.deliver(mailer, now=now)

@@ -147,3 +147,38 @@ def session_event(session: m.CourseSession, base_url: str) -> icalendar.Event:
     event.add("description", "\n".join(lines))
     event.add("url", course_page)
     return event
+
+
+def all_day_event(
+    uid: str, day: dt.date, summary: str, description: str, url: str
+) -> icalendar.Event:
+    """A one-day event without a time (a deadline, a due date)."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", dt.datetime.now(dt.UTC).replace(microsecond=0))
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("description", description)
+    event.add("url", url)
+    return event
+
+
+def feed_calendar(
+    sessions: list[m.CourseSession], extra: list[icalendar.Event], base_url: str, name: str
+) -> bytes:
+    """A subscribed calendar: the dated ``sessions`` and the ``extra`` all-day events, with
+    the name calendar apps show and a hint to refresh every few hours."""
+    cal = _calendar()
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    zoned = False
+    for session in sessions:
+        if session.start_date is None:
+            continue
+        cal.add_component(session_event(session, base_url))
+        zoned = zoned or isinstance(_zone(session.timezone), ZoneInfo)
+    for event in extra:
+        cal.add_component(event)
+    return _finish(cal, zoned)

@@ -2,11 +2,11 @@
 
 uvicorn logs every request line, query string included. For the private parts of the site
 (a therapist's record and plan, a provider's area, administration, sign-in, password
-reset and address links, unsubscribe links, calendar feeds, and the recommendations page)
-:class:`PrivateQueryFilter` replaces the query string with ``?…``, so nothing a person
-typed there, and no one-time link, reaches the log; public pages (search, directories, the
-knowledge base) keep theirs. :func:`log_config` is uvicorn's own logging setup with the
-filter on its access logger.
+reset and address links, unsubscribe links, calendar and saved-search feeds, and the
+recommendations page) :class:`PrivateQueryFilter` replaces the query string with ``?…``,
+so nothing a person typed there, and no one-time link or feed address, reaches the log;
+public pages (search, directories, the knowledge base) keep theirs. :func:`log_config` is
+uvicorn's own logging setup with the filter on its access logger.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ PRIVATE_PREFIXES = (
     "/account",
     "/unsubscribe",
     "/calendar",
+    "/feeds",
     "/api/v1/me",
     "/api/v1/provider/",
     "/api/v1/admin",

@@ -8,6 +8,7 @@ from ceatlas.web.pages import (
     admin_terms,
     catalog,
     ce,
+    feeds,
     kb,
     provider,
     recommend,
@@ -23,6 +24,7 @@ router.include_router(kb.router)
 router.include_router(account.router)
 router.include_router(recovery.router)
 router.include_router(therapist.router)
+router.include_router(feeds.router)
 router.include_router(ce.router)
 router.include_router(provider.router)
 router.include_router(admin.router)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts import AccountError
 from ceatlas.accounts.preferences import EMAIL_KINDS, EmailPreferences
 from ceatlas.accounts.profile import Plans, ProfileIn, Profiles
+from ceatlas.accounts.saved_searches import CalendarFeed
 from ceatlas.catalog.models import CourseSession
 from ceatlas.compliance import CeRecords, ComplianceError
 from ceatlas.compliance.from_plan import record_session
@@ -22,6 +23,7 @@ from ceatlas.web.auth import Therapist, safe_next, verify_csrf
 from ceatlas.web.context import Ctx
 from ceatlas.web.ics import sessions_calendar
 from ceatlas.web.pages.common import render
+from ceatlas.web.pages.feeds import calendar_url
 from ceatlas.web.pages.forms import read_form
 from ceatlas.web.schemas import MAX_ID
 
@@ -105,7 +107,10 @@ async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Respon
 @router.get("/me/plan", response_class=HTMLResponse)
 def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
     plan = Plans(ctx.engine).get(account.id, ctx.today())
-    return _area(request, "me_plan.html", {"area": "plan", "plan": plan})
+    generation = CalendarFeed(ctx.engine).generation(account.id)
+    feed = calendar_url(ctx, account.id, generation) if generation > 0 else None
+    context = {"area": "plan", "plan": plan, "calendar_feed": feed}
+    return _area(request, "me_plan.html", context)
 
 
 @router.get("/me/plan.ics")
@@ -180,7 +185,13 @@ def record_session_page(
         entry = record_session(records, account.id, session_id, ctx.today())
     except ComplianceError as error:
         plan = Plans(ctx.engine).get(account.id, ctx.today())
-        context = {"area": "plan", "plan": plan, "error": error.message, "error_id": session_id}
+        context = {
+            "area": "plan",
+            "plan": plan,
+            "error": error.message,
+            "error_id": session_id,
+            "calendar_feed": None,
+        }
         return _area(request, "me_plan.html", context, error.status)
     Plans(ctx.engine).remove(account.id, session_id)
     return RedirectResponse(f"/me/ce?added={entry.id}#entry-{entry.id}", status_code=303)

@@ -1,0 +1,132 @@
+"""What the private feeds hold: a therapist's calendar (planned sessions, due dates of
+self-paced ones, renewal deadlines) and a saved search's Atom feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ceatlas.accounts.models import SavedSearchHit
+from ceatlas.accounts.profile import Plans
+from ceatlas.accounts.saved_searches import SavedSearchView
+from ceatlas.catalog.models import Course, CourseSession
+from ceatlas.compliance import CeRecords
+from ceatlas.notify.saved_search import query_string
+from ceatlas.web.context import WebContext
+from ceatlas.web.ics import all_day_event, feed_calendar
+from ceatlas.web.labels import mode_label
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_ENTRIES = 50
+
+
+def calendar_for(ctx: WebContext, user_id: int) -> bytes:
+    """Planned sessions; self-paced ones on their due date (the end of their access
+    period, else the next renewal deadline); renewal deadlines still ahead."""
+    today = ctx.today()
+    base = ctx.settings.public_url
+    records = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir)
+    names = {j.id: j.name for j in ctx.kb.jurisdictions.values()}
+    deadlines = sorted(
+        (lic.cycle_end, lic)
+        for lic in records.licenses(user_id)
+        if lic.cycle_end is not None and lic.cycle_end >= today
+    )
+    extra = [
+        all_day_event(
+            f"renewal-{lic.id}-{day.isoformat()}@ceatlas",
+            day,
+            f"{names.get(lic.jurisdiction, lic.jurisdiction)} renewal deadline",
+            "The last day to renew. What your CE record still needs: "
+            + ctx.settings.link("/me/ce"),
+            ctx.settings.link("/me/ce"),
+        )
+        for day, lic in deadlines
+    ]
+    next_deadline = deadlines[0][0] if deadlines else None
+    ids = Plans(ctx.engine).session_ids(user_id)
+    with Session(ctx.engine) as db:
+        sessions = list(
+            db.scalars(
+                select(CourseSession)
+                .where(CourseSession.id.in_(ids))
+                .options(selectinload(CourseSession.course).selectinload(Course.provider))
+            )
+        )
+        for s in sessions:
+            if s.start_date is not None:
+                continue
+            due = s.end_date if s.end_date is not None and s.end_date >= today else next_deadline
+            if due is None:
+                continue
+            why = "the end of its access period" if due == s.end_date else "your next renewal"
+            extra.append(
+                all_day_event(
+                    f"due-{s.id}-{due.isoformat()}@ceatlas",
+                    due,
+                    f"Finish: {s.course.title} (at your own pace)",
+                    f"Due by {why}. Details: {ctx.settings.link(f'/courses/{s.course_id}')}",
+                    ctx.settings.link(f"/courses/{s.course_id}"),
+                )
+            )
+        return feed_calendar(sessions, extra, base, "CE Atlas: my plan and deadlines")
+
+
+def atom_for(ctx: WebContext, saved: SavedSearchView, self_url: str) -> bytes:
+    """The saved search's matches, newest first (when first seen), as an Atom feed."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    search_url = ctx.settings.link("/?" + query_string(saved.query))
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    sub(feed, "id", f"urn:ceatlas:saved-search:{saved.id}")
+    sub(feed, "title", f"CE Atlas: {saved.name}")
+    sub(feed, "link", rel="alternate", href=search_url)
+    sub(feed, "link", rel="self", href=self_url)
+    author = sub(feed, "author")
+    sub(author, "name", "CE Atlas")
+    with Session(ctx.engine) as db:
+        rows = db.execute(
+            select(SavedSearchHit, CourseSession, Course)
+            .join(CourseSession, CourseSession.id == SavedSearchHit.session_id)
+            .join(Course, Course.id == CourseSession.course_id)
+            .where(SavedSearchHit.saved_search_id == saved.id)
+            .order_by(SavedSearchHit.first_seen_at.desc(), CourseSession.start_date)
+            .limit(FEED_ENTRIES)
+        ).all()
+        updated = max((hit.first_seen_at for hit, _, _ in rows), default=saved.created_at)
+        sub(feed, "updated", _stamp(updated))
+        for hit, s, c in rows:
+            entry = sub(feed, "entry")
+            sub(entry, "id", f"urn:ceatlas:session:{s.id}")
+            when = (
+                f"{s.start_date:%a} {s.start_date.day} {s.start_date:%b %Y}"
+                if s.start_date
+                else "any time"
+            )
+            place = ", ".join(p for p in (s.city, s.region) if p) or mode_label(s.mode)
+            sub(entry, "title", f"{c.title} ({when}, {place})")
+            sub(entry, "link", rel="alternate", href=ctx.settings.link(f"/courses/{c.id}"))
+            sub(entry, "updated", _stamp(hit.first_seen_at))
+            provider = c.provider.name if c.provider is not None else "provider not given"
+            hours = (
+                f"{c.ce_hours.normalize():f} CE hours"
+                if c.ce_hours is not None
+                else "CE hours not given"
+            )
+            price = f"{s.price:,.2f} {s.currency}" if s.price is not None else "price not given"
+            sub(entry, "summary", f"{provider}; {mode_label(s.mode)}; {hours}; {price}")
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
