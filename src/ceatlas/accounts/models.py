@@ -65,8 +65,9 @@ class TherapistProfile(Base):
     preferred_modes: Mapped[list[str]] = mapped_column(JSONList, default=list)
     # Kinds of e-mail the therapist turned off ("renewal", "plan", "saved_search").
     email_opt_out: Mapped[list[str]] = mapped_column(JSONList, default=list)
-    # The private calendar feed's generation: 0 when off; a new address bumps it, so every
-    # earlier address stops working.
+    # The private calendar address's generation: positive when on; 0 (never on) or the
+    # negated last generation when off. A new address goes one higher, so every earlier
+    # address stops working and turning it on again never revives one.
     calendar_feed: Mapped[int] = mapped_column(Integer, default=0)
 
     user: Mapped[User] = relationship(back_populates="profile")
