@@ -173,6 +173,7 @@ def test_a_saved_search_tells_of_new_sessions_once(
     assert saved.status_code == 303
     listing = fresh_client.get("/me/searches")
     assert "Sciatica, in person" in listing.text
+    assert "words: sciatica · In person" in listing.text.replace("&middot;", "·")
     assert 'href="/?modes=in_person&amp;q=sciatica"' in listing.text
     (feed_url,) = _VALUE.findall(listing.text)
     with Session(engine) as session:

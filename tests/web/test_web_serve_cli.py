@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,13 @@ def test_serve_migrates_then_runs_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_p
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv("CEATLAS_DATABASE_URL", url)
     monkeypatch.setenv("CEATLAS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CEATLAS_PUBLIC_URL", "")  # unset for serve; restored afterwards
 
     result = CliRunner().invoke(_app(), [])
     assert result.exit_code == 0, result.output
+    # without a configured public address, e-mail links point where the site is served
+    assert os.environ["CEATLAS_PUBLIC_URL"] == "http://127.0.0.1:8000"
+    assert "links in e-mails use http://127.0.0.1:8000" in result.output
     engine = make_engine(url)
     try:
         assert current_revisions(engine) == head_revisions()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Annotated, Any
 
 import typer
@@ -41,6 +42,15 @@ def serve(
             soft_wrap=True,
         )
     err.print(f"CE Atlas on http://{host}:{port}/ (database: {_redacted(url)})", soft_wrap=True)
+    if not os.environ.get("CEATLAS_PUBLIC_URL"):
+        # Links in e-mails point here unless the site's public address is configured.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        os.environ["CEATLAS_PUBLIC_URL"] = f"http://{shown}:{port}"
+        err.print(
+            f"note: links in e-mails use {os.environ['CEATLAS_PUBLIC_URL']}; set "
+            "CEATLAS_PUBLIC_URL to the address people reach the site at",
+            soft_wrap=True,
+        )
     extra: dict[str, Any] = {}
     if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
         # Newer uvicorn restarts workers that do not answer within 5 s; a worker's first

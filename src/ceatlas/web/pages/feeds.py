@@ -7,6 +7,7 @@ query string (kept out of the access log); a new address retires the old one.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -22,6 +23,7 @@ from ceatlas.web.auth import Therapist, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.errors import WebError
 from ceatlas.web.feeds import atom_for, calendar_for
+from ceatlas.web.labels import mode_label
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import read_form
 from ceatlas.web.search_params import parse
@@ -91,6 +93,46 @@ async def calendar_switch(request: Request, ctx: Ctx, account: Therapist) -> Res
 
 # --- saved searches -------------------------------------------------------------------------
 
+_NAMES = {
+    "q": "words",
+    "max_price": "up to",
+    "date_from": "from",
+    "date_to": "until",
+    "days": "on",
+    "time_of_day": "in the",
+    "near": "near",
+    "radius": "within",
+    "state": "counts for",
+    "categories": "subjects",
+    "techniques": "techniques",
+    "conditions": "conditions",
+    "providers": "providers",
+    "min_hours": "at least (CE hours)",
+    "max_hours": "at most (CE hours)",
+}
+
+
+def describe(saved: str) -> list[str]:
+    """A saved query in words, one part per filter ("words: sciatica", "In person")."""
+    data: dict[str, Any] = json.loads(saved)
+    parts: list[str] = []
+    for key in sorted(data, key=lambda k: k != "q"):  # the words first
+        value = data[key]
+        values = value if isinstance(value, list) else [value]
+        if key == "modes":
+            parts.append(" or ".join(mode_label(str(v)) for v in values))
+        elif key == "radius":
+            parts.append(f"within {value} {data.get('unit', 'mi')}")
+        elif key in ("unit", "currency", "lat", "lon"):
+            continue
+        elif isinstance(value, bool):
+            parts.append(key.replace("_", " ") + (": yes" if value else ": no"))
+        else:
+            label = _NAMES.get(key, key.replace("_", " "))
+            shown = ", ".join(str(v).replace("_", " ") for v in values)
+            parts.append(f"{label}: {shown}")
+    return parts
+
 
 def _searches_page(
     request: Request,
@@ -104,6 +146,7 @@ def _searches_page(
         {
             "search": s,
             "url": "/?" + query_string(s.query),
+            "parts": describe(s.query),
             "feed": search_feed_url(ctx, s.id, s.feed),
         }
         for s in store.list(user_id)
