@@ -4,23 +4,105 @@ self-paced ones, renewal deadlines) and a saved search's Atom feed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import xml.etree.ElementTree as ET
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ceatlas.accounts import AccountError
+from ceatlas.accounts.feed_tokens import feed_token
 from ceatlas.accounts.models import SavedSearchHit
 from ceatlas.accounts.profile import Plans
-from ceatlas.accounts.saved_searches import SavedSearchView
+from ceatlas.accounts.saved_searches import SavedSearches, SavedSearchView
 from ceatlas.catalog.models import Course, CourseSession
 from ceatlas.compliance import CeRecords
-from ceatlas.notify.saved_search import query_string
+from ceatlas.notify.saved_search import matching_sessions, query_json, query_string
+from ceatlas.search import SearchError
 from ceatlas.web.context import WebContext
+from ceatlas.web.errors import WebError
 from ceatlas.web.ics import all_day_event, feed_calendar
 from ceatlas.web.labels import mode_label
+from ceatlas.web.search_params import parse
 
 ATOM = "http://www.w3.org/2005/Atom"
+CALENDAR = "calendar"
+SEARCH = "search"
 FEED_ENTRIES = 50
+
+
+def calendar_url(ctx: WebContext, user_id: int, generation: int) -> str:
+    token = feed_token(ctx.settings.session_secret(), CALENDAR, user_id, generation)
+    return ctx.settings.link("/calendar/plan.ics?" + urlencode({"token": token}))
+
+
+def search_feed_url(ctx: WebContext, search_id: int, generation: int) -> str:
+    token = feed_token(ctx.settings.session_secret(), SEARCH, search_id, generation)
+    return ctx.settings.link("/feeds/saved-search.atom?" + urlencode({"token": token}))
+
+
+_NAMES = {
+    "q": "words",
+    "max_price": "up to",
+    "date_from": "from",
+    "date_to": "until",
+    "days": "on",
+    "time_of_day": "in the",
+    "near": "near",
+    "radius": "within",
+    "state": "counts for",
+    "categories": "subjects",
+    "techniques": "techniques",
+    "conditions": "conditions",
+    "providers": "providers",
+    "min_hours": "at least (CE hours)",
+    "max_hours": "at most (CE hours)",
+}
+
+
+def describe(saved: str) -> list[str]:
+    """A saved query in words, one part per filter ("words: sciatica", "In person")."""
+    data: dict[str, Any] = json.loads(saved)
+    parts: list[str] = []
+    for key in sorted(data, key=lambda k: k != "q"):  # the words first
+        value = data[key]
+        values = value if isinstance(value, list) else [value]
+        if key == "modes":
+            parts.append(" or ".join(mode_label(str(v)) for v in values))
+        elif key == "radius":
+            miles = int(value) if float(value).is_integer() else value
+            parts.append(f"within {miles} {data.get('unit', 'mi')}")
+        elif key in ("unit", "currency", "lat", "lon"):
+            continue
+        elif isinstance(value, bool):
+            parts.append(key.replace("_", " ") + (": yes" if value else ": no"))
+        else:
+            label = _NAMES.get(key, key.replace("_", " "))
+            shown = ", ".join(str(v).replace("_", " ") for v in values)
+            parts.append(f"{label}: {shown}")
+    return parts
+
+
+def save_search(ctx: WebContext, user_id: int, name: str, query: str) -> SavedSearchView:
+    """Keep the search whose query string (as in the search page's address) is ``query``;
+    the sessions it matches now are recorded as known. Raises :class:`AccountError`
+    (field ``query`` or ``name``) for a query that cannot be kept."""
+    try:
+        parsed = parse(parse_qsl(query), strict=False)
+    except WebError as error:
+        raise AccountError(error.message, "query") from None
+    saved = query_json(parsed)
+    if saved == "{}":
+        raise AccountError("search for something first: a search of everything", "query")
+    try:
+        ids, capped = matching_sessions(ctx.search, ctx.kb, saved, ctx.today())
+    except SearchError as error:
+        raise AccountError(str(error), "query") from None
+    return SavedSearches(ctx.engine).save(
+        user_id, name or parsed.q or "My search", saved, ids, capped=capped, today=ctx.today()
+    )
 
 
 def calendar_for(ctx: WebContext, user_id: int) -> bytes:

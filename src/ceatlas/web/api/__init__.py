@@ -8,6 +8,7 @@ from ceatlas.web.api import (
     directory,
     kb,
     me,
+    me_mail,
     planner,
     provider,
     recommend,
@@ -20,6 +21,7 @@ router.include_router(directory.router)
 router.include_router(catalog.router)
 router.include_router(kb.router)
 router.include_router(me.router)
+router.include_router(me_mail.router)
 router.include_router(provider.router)
 router.include_router(ce.router)
 router.include_router(planner.router)

@@ -21,9 +21,9 @@ from ceatlas.search.query import WEEKDAYS
 from ceatlas.web import labels
 from ceatlas.web.auth import Therapist, safe_next, verify_csrf
 from ceatlas.web.context import Ctx
+from ceatlas.web.feeds import calendar_url
 from ceatlas.web.ics import sessions_calendar
 from ceatlas.web.pages.common import render
-from ceatlas.web.pages.feeds import calendar_url
 from ceatlas.web.pages.forms import read_form
 from ceatlas.web.schemas import MAX_ID
 
