@@ -224,7 +224,10 @@ def test_the_notify_command(
     runner = CliRunner()
     result = runner.invoke(app, ["notify", "--today", "2099-08-24"])
     assert result.exit_code == 0, result.output
-    assert "queued 1 renewal reminder(s), 0 plan alert(s) and 0 saved-search digest(s); sent 1" in result.output
+    assert (
+        "queued 1 renewal reminder(s), 0 plan alert(s) and 0 saved-search digest(s); sent 1"
+        in result.output
+    )
     assert smtp.messages[0]["Subject"].startswith("Florida: renewal due in 7 days")
     again = runner.invoke(app, ["notify", "--today", "2099-08-24", "--json"])
     assert '"sent": 0' in again.output
