@@ -125,3 +125,11 @@ def test_certificates_are_saved_replaced_and_removed(therapists: Path) -> None:
     pdf = therapists / "transcript.pdf"
     ok("ce", "transcript", "--out", str(pdf), "--with-changes", "--account", ANA, *TODAY)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_list_says_formats_in_words(therapists: Path) -> None:
+    ok("ce", "add", "--account", ANA, "--title", "Ethics", "--date", "2026-03-01",
+       "--hours", "2", "--format", "self_paced", *TODAY)  # fmt: skip
+    listed = ok("ce", "list", "--account", ANA)
+    assert "self-study (recorded or text)" in listed
+    assert "self_paced" not in listed

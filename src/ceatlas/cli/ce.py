@@ -20,7 +20,7 @@ from ceatlas.compliance import CeRecords, ComplianceError, ComplianceStatus, Ent
 from ceatlas.compliance.cycles import long_date
 from ceatlas.compliance.serialize import change_json, entry_json, license_json, status_json
 from ceatlas.compliance.service import EntryView
-from ceatlas.compliance.words import hours_words, status_words, verdict_words
+from ceatlas.compliance.words import format_words, hours_words, status_words, verdict_words
 from ceatlas.db import migrate
 
 app = typer.Typer(
@@ -524,7 +524,9 @@ def list_(as_json: AsJson = False, account: Account = None) -> None:
         return
     for e in entries:
         out.print(
-            f"{e.id}  {e.completed_on}  {e.hours:>6} h  {e.format:11} {e.title}", markup=False
+            f"{e.id}  {e.completed_on}  {e.hours:>6} h  {format_words(e.format):29} {e.title}"
+            + (f"  (certificate: {e.certificate_name})" if e.certificate_name else ""),
+            markup=False,
         )
 
 
