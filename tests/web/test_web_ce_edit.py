@@ -95,6 +95,11 @@ def test_a_certificate_is_shown_to_its_owner_and_nobody_else(
         client.get(f"/me/ce/entries/{entry_id}/edit"),
         post_form(client, f"/me/ce/entries/{entry_id}/certificate/delete", {}, page="/me/ce"),
         post_form(client, f"/me/ce/entries/{entry_id}/edit", {"title": "Mine"}, page="/me/ce"),
+        client.post(  # the upload form of an entry without one answered 500 here
+            f"/me/ce/entries/{entry_id}/certificate",
+            data={"csrf_token": csrf(client, "/me/ce")},
+            files={"certificate": ("x.pdf", b"%PDF-1.4 bo", "application/pdf")},
+        ),
         client.get(f"/api/v1/me/ce/entries/{entry_id}/certificate"),
         client.delete(f"/api/v1/me/ce/entries/{entry_id}/certificate", headers=headers),
         client.put(
