@@ -18,7 +18,7 @@ from ceatlas.catalog.models import (
     Provider,
     ProviderApproval,
 )
-from ceatlas.compliance.models import CeEntry, CeLicense
+from ceatlas.compliance.models import CeChange, CeEntry, CeLicense
 from ceatlas.mail.models import OutboxMessage
 from ceatlas.orm import Base
 from ceatlas.search.models import SESSION_FACTS
@@ -28,6 +28,7 @@ __all__ = [
     "AccountToken",
     "ApiToken",
     "Base",
+    "CeChange",
     "CeEntry",
     "CeLicense",
     "Course",

@@ -26,6 +26,7 @@ from ceatlas.quality.search_relevance import (
 ROOT = Path(__file__).resolve().parents[1]
 READER_SET = ROOT / "catalog" / "reader_set"
 QUERIES = Path(__file__).resolve().parent / "relevance_queries.yaml"
+HELD_OUT = Path(__file__).resolve().parent / "relevance_heldout.yaml"
 LEXICAL = "current (lexical)"
 
 
@@ -42,6 +43,15 @@ def test_query_file_is_valid() -> None:
         assert sum(1 for q in queries if q.kind == kind) >= MIN_PER_KIND
     assert all(g in (1, 2, 3) for q in queries for g in q.relevant.values())
     assert all(q.why for q in queries)
+
+
+def test_held_out_query_file_is_valid() -> None:
+    records = load_set(READER_SET.glob("*.yaml"))
+    queries = load_queries(HELD_OUT)
+    assert problems(queries, (str(r["id"]) for r in records)) == []
+    assert {q.kind for q in queries} == set(KINDS)
+    assert all(g in (1, 2, 3) for q in queries for g in q.relevant.values())
+    assert not {q.q.lower() for q in queries} & {q.q.lower() for q in load_queries(QUERIES)}
 
 
 def test_ndcg_is_one_for_the_ideal_order_and_zero_for_nothing_relevant() -> None:

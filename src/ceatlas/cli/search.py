@@ -156,7 +156,9 @@ def _print(result: SearchResult) -> None:
     if result.nothing_found is not None:
         _print_nothing(result.nothing_found, unit)
     hits = [h for c in result.courses for h in c.sessions[:1]] if result.grouped else result.results
-    for hit in hits:
+    for position, hit in enumerate(hits):
+        if position == result.some_words_from:
+            out.print(f"{unit.capitalize()} that mention only some of the words:")
         s, c = hit.session, hit.course
         when = str(s.start_date) if s.start_date else "self-paced"
         where = ", ".join(v for v in (s.city, s.region) if v) or s.mode.replace("_", " ")

@@ -133,7 +133,7 @@ def understood_search(
             return found
     result = run(query)
     if result.total:
-        return result
+        return with_some_words(query, result, run)
     if reading is not None and not reading.by_meaning:
         found = _for_condition(query, reading, run)
         if found is not None:
@@ -152,6 +152,38 @@ def understood_search(
         if found is not None:
             return found
     return result.model_copy(update={"nothing_found": nothing})
+
+
+def with_some_words(
+    query: SearchQuery, result: SearchResult, run: Callable[[SearchQuery], SearchResult]
+) -> SearchResult:
+    """``result`` with, when all its full matches fit on the first page, the results that
+    hold only some of the words after them (``some_words_from``): partial matches rank
+    below full ones instead of vanishing ("insurance billing" finds the one course that
+    says both, then those about insurance)."""
+    shown = len(result.courses) if result.grouped else len(result.results)
+    if (
+        query.page != 1
+        or query.any_words
+        or result.total >= query.per_page
+        or len(result.interpretation.concepts) < 2
+    ):
+        return result
+    some = run(query.model_copy(update={"any_words": True}))
+    room = query.per_page - shown
+    if result.grouped:
+        have = {c.course.id for c in result.courses}
+        extra = [c for c in some.courses if c.course.id not in have][:room]
+        if not extra:
+            return result
+        return result.model_copy(
+            update={"courses": [*result.courses, *extra], "some_words_from": shown}
+        )
+    seen = {h.session.id for h in result.results}
+    more = [h for h in some.results if h.session.id not in seen][:room]
+    if not more:
+        return result
+    return result.model_copy(update={"results": [*result.results, *more], "some_words_from": shown})
 
 
 def read_query(matcher: Callable[[], Matcher], query: SearchQuery) -> SearchReading | None:

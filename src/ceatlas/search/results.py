@@ -171,6 +171,11 @@ class SearchResult(BaseModel):
         description="No course holds every part of the text (with these filters), so these "
         "hold some of it, the closest first.",
     )
+    some_words_from: int | None = Field(
+        None,
+        description="Every full match fits on this first page; the results from this "
+        "position on (0-based) follow them and hold only some of the words.",
+    )
     nothing_found: NothingFound | None = Field(
         None,
         description="When nothing matched every word and filter: why, and what would (see "

@@ -153,6 +153,91 @@ STOPWORDS = frozenset(
         "now",
     ]
 )
+# Words that say what every CE course is (a course, hours, for a license) or how a person
+# feels about a problem ("hurts", "sore"), not what the course is about. A course need
+# not contain them when the text has other words: "my jaw hurts" finds courses about the
+# jaw, "Illinois renewal" those about Illinois. Text made only of them is searched as is.
+WEAK_WORDS = frozenset(
+    [
+        "course",
+        "courses",
+        "class",
+        "classes",
+        "ce",
+        "ceu",
+        "ceus",
+        "credit",
+        "credits",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "license",
+        "licence",
+        "licensed",
+        "licensing",
+        "renewal",
+        "renewals",
+        "renew",
+        "renewing",
+        "requirement",
+        "requirements",
+        "required",
+        "mandatory",
+        "continuing",
+        "education",
+        "training",
+        "workshop",
+        "workshops",
+        "seminar",
+        "seminars",
+        "therapy",
+        "therapies",
+        "treatment",
+        "treatments",
+        "management",
+        "hurt",
+        "hurts",
+        "hurting",
+        "pain",
+        "pains",
+        "painful",
+        "ache",
+        "aches",
+        "aching",
+        "sore",
+        "sores",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+        "help",
+        "helps",
+        "helping",
+        "client",
+        "clients",
+        "patient",
+        "patients",
+        "get",
+        "gets",
+        "getting",
+        "giving",
+        "doing",
+        "feel",
+        "feels",
+        "feeling",
+        "really",
+        "always",
+        "time",
+        "times",
+        "day",
+        "days",
+        "lot",
+        "lots",
+        "bad",
+        "worse",
+    ]
+)
 MAX_WORDS = 24
 MAX_WORD_LENGTH = 48
 MAX_PHRASE_WORDS = 6
@@ -162,8 +247,10 @@ _KIND_LABEL = {"conditions": "condition", "techniques": "technique", "competenci
 
 
 def words_of(text: str) -> list[str]:
-    """Lowercase ASCII words of ``text``; everything else (operators, quotes) is dropped."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Lowercase ASCII words of ``text``; everything else (operators, quotes) is dropped,
+    except an ampersand, read as "and" ("laws & rules" is "laws and rules")."""
+    folded = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    folded = folded.encode("ascii", "ignore").decode("ascii")
     folded = folded.lower().replace("'", "").replace("\u2019", "")
     return [w[:MAX_WORD_LENGTH] for w in _WORD.findall(folded)]
 
@@ -242,7 +329,10 @@ class Analyzer:
             pair for term in self.terms for pair in itertools.pairwise(term.split())
         }
         self.kb_words |= {w for term in kb.terms("categories") for w in term.split()}
-        self.kb_choices: list[str] = sorted(self.kb_words)
+        # Spelling is corrected toward the words of KB names, synonyms and abbreviations,
+        # not toward words found only in everyday phrases ("billing" is not "killing", from
+        # "my lower back is killing me").
+        self.kb_choices: list[str] = sorted(self.kb_words - _lay_only_words(kb))
 
     def analyze(
         self,
@@ -302,6 +392,10 @@ class Analyzer:
             else:
                 words.append(word)
         concepts = self._concepts(words, forms)
+        weak = [c for c in concepts if c.entity is None and c.label in WEAK_WORDS]
+        if weak and len(weak) < len(concepts):
+            concepts = [c for c in concepts if c not in weak]
+            ignored = [*ignored, *(c.label for c in weak)]
         return TextQuery(concepts, corrections, ignored)
 
     def _concepts(self, words: list[str], forms: dict[str, str]) -> list[Concept]:
@@ -343,6 +437,12 @@ class Analyzer:
             if all(w in STOPWORDS for w in phrase.split()):
                 return
             phrases.append(phrase)
+            if " and " in phrase:
+                # written with "&" in course texts ("Laws & Rules"), which no engine
+                # indexes: the words side by side match that too
+                bare = phrase.replace(" and ", " ")
+                if bare not in phrases:
+                    phrases.append(bare)
             if reason is not None and phrase != " ".join(words_of(typed)):
                 expansions.append(Expansion(typed, text, reason))
 
@@ -362,6 +462,20 @@ class Analyzer:
                     add(other.name, "related condition")
                     add(related.replace("-", " "), None)
         return Concept(typed, phrases, (kind, eid), expansions)
+
+
+def _lay_only_words(kb: KnowledgeBase) -> set[str]:
+    """Words of the KB's lay phrases that no name, synonym or abbreviation uses."""
+    lay: set[str] = set()
+    named: set[str] = set()
+    for kind in _KINDS:
+        for eid, entry in kb.entries(kind).items():
+            for phrase in getattr(entry, "lay_phrases", []):
+                lay |= set(normalize(phrase).split())
+            names = [eid.replace("-", " "), entry.name, *entry.synonyms]
+            for text in [*names, *getattr(entry, "abbreviations", [])]:
+                named |= set(normalize(text).split())
+    return lay - named
 
 
 def _dedupe(concepts: list[Concept]) -> list[Concept]:

@@ -48,15 +48,16 @@ def me_home(account: Therapist) -> Response:
 def profile_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
     profile = Profiles(ctx.engine).get(account.id)
     values = profile.model_dump(mode="json")
-    context = _profile_context(values, {}, saved=False)
+    context = _profile_context(values, {}, saved=False) | _email_context(ctx, account.id)
     context["email_saved"] = request.query_params.get("email_saved") == "1"
-    return _area(request, "me_profile.html", context | _email_context(ctx, account.id))
+    return _area(request, "me_profile.html", context)
 
 
 def _email_context(ctx: Ctx, user_id: int) -> dict[str, Any]:
     return {
         "email_kinds": list(EMAIL_KINDS.items()),
         "email_on": EmailPreferences(ctx.engine).enabled(user_id),
+        "email_saved": False,
     }
 
 
