@@ -299,6 +299,9 @@ def _results(
         )
     reading = result.interpretation
     notes = [f"Did you mean: {c}" for c in reading.corrections] + list(result.warnings)
+    if reading.ignored_words:
+        left_out = ", ".join(f"\u201c{w}\u201d" for w in reading.ignored_words)
+        notes.append(f"Courses need not say {left_out}: the search looks for the other words.")
     return {
         "cards": cards,
         "understood": reading.concepts,
