@@ -1,6 +1,9 @@
 """Free-text search against a labelled query set, previous and current, in the same run.
 
-    .venv/bin/python bench/search_relevance.py
+    .venv/bin/python bench/search_relevance.py [QUERIES.yaml]
+
+With a query file (e.g. tests/search/relevance_heldout.yaml, the held-out set) the results
+go to ``search-relevance-<stem>-<date>``.
 
 Publishes the 200 records of ``tests/catalog/reader_set`` as an untagged catalog (title and
 description only), runs the queries of ``tests/search/relevance_queries.yaml`` (lay,
@@ -48,7 +51,8 @@ def main() -> int:
 
     started = time.perf_counter()
     load = os.getloadavg()
-    outcome = evaluate(load_kb(), SET, QUERIES)
+    queries = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else QUERIES
+    outcome = evaluate(load_kb(), SET, queries)
     seconds = time.perf_counter() - started
     machine = (
         f"Python {sys.version.split()[0]}, {platform.platform()}, {os.cpu_count()} CPUs, "
@@ -66,7 +70,7 @@ def main() -> int:
         "",
         f"Machine: {machine}. Whole run (import, model load, all queries): {seconds:.1f} s.",
         "",
-        f"Set: tests/search/relevance_queries.yaml, {len(outcome.queries)} queries "
+        f"Set: {queries.relative_to(ROOT.parent)}, {len(outcome.queries)} queries "
         f"({counts}), written and graded by hand from the course texts of "
         "tests/catalog/reader_set before looking at any result (3 centrally about it, "
         "2 substantially covers it, 1 touches it usefully). Catalog: the 200 records, "
@@ -94,7 +98,8 @@ def main() -> int:
     lines += [line(q) for q in worst(combined)]
     lines.append("")
     text = "\n".join(lines)
-    out = ROOT / "results" / f"search-relevance-{today}"
+    stem = "" if queries == QUERIES else queries.stem.removeprefix("relevance_") + "-"
+    out = ROOT / "results" / f"search-relevance-{stem}{today}"
     out.with_suffix(".md").write_text(text, encoding="utf-8")
     data = {
         "machine": machine,
