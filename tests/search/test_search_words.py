@@ -10,6 +10,9 @@ text says is worked by hand:
 - "Insurance Documentation: SOAP Notes": insurance, no word from "bill".
 - "Jaw Work: TMJ and the Masseter": the jaw, no word "hurts".
 - "Illinois Sexual Harassment Prevention": Illinois, no word "renewal".
+- "Blood Thinners and Safe Massage": about anticoagulants.
+- "Geriatric Massage: Touch for Older Adults": about older adults; names "those on blood
+  thinners" once.
 """
 
 from __future__ import annotations
@@ -35,6 +38,15 @@ COURSES = {
     "soap": ("Insurance Documentation: SOAP Notes", "Charting that insurance adjusters accept."),
     "jaw": ("Jaw Work: TMJ and the Masseter", "Extraoral work for clients whose jaw clicks."),
     "il": ("Illinois Sexual Harassment Prevention", "The one-hour training for Illinois LMTs."),
+    "thinners": (
+        "Blood Thinners and Safe Massage",
+        "Warfarin, apixaban and other anticoagulants: pressure, bruising, and when to ask.",
+    ),
+    "elders": (
+        "Geriatric Massage: Touch for Older Adults",
+        "Adapting pressure and positioning for frail elders, including clients with brittle "
+        "bones and those on blood thinners.",
+    ),
 }
 
 
@@ -119,3 +131,19 @@ def test_partial_matches_follow_the_full_ones(catalog_engine: Engine, kb: Knowle
         "Insurance Documentation: SOAP Notes",
         "Medical Massage Billing for Insurance",
     ]
+
+
+def test_a_complaint_finds_the_courses_about_it_then_those_that_mention_it(
+    catalog_engine: Engine, kb: KnowledgeBase
+) -> None:
+    result = _answer(catalog_engine, kb, "I'm on blood thinners")
+    assert result.read_as_complaint is not None
+    assert result.read_as_complaint.condition == "anticoagulant-use"
+    titles = _titles(result)
+    assert titles[0] == "Blood Thinners and Safe Massage"
+    # the geriatric course names blood thinners once: shown, whether or not the course
+    # reader counts it among the courses about them
+    assert "Geriatric Massage: Touch for Older Adults" in titles
+    if result.mentions_from is not None:
+        assert titles[: result.mentions_from] == ["Blood Thinners and Safe Massage"]
+    assert "Jaw Work: TMJ and the Masseter" not in titles

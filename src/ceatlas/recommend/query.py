@@ -64,6 +64,7 @@ class SearchReading:
             condition=self.condition_id,
             condition_name=self.condition_name,
             conditions=self.condition_ids,
+            names=self.names,
             confidence=self.confidence,
             via=self.via,
             sentence=self.sentence(),
@@ -222,4 +223,45 @@ def _for_condition(
     )
     if not again.total:
         return None
-    return again.model_copy(update={"read_as_complaint": reading.as_model()})
+    found = _with_mentions(query, reading, again, run)
+    return found.model_copy(update={"read_as_complaint": reading.as_model()})
+
+
+def _with_mentions(
+    query: SearchQuery,
+    reading: SearchReading,
+    about: SearchResult,
+    run: Callable[[SearchQuery], SearchResult],
+) -> SearchResult:
+    """``about`` (the courses about the conditions) followed, when they all fit on the first
+    page, by courses whose text names a condition (its name or a synonym) without the
+    course reader finding it among their subjects ("those on blood thinners" in a course
+    about older adults)."""
+    if query.page != 1 or about.total >= query.per_page:
+        return about
+    names = [reading.condition_name, *(name for _, name in reading.others)]
+    if about.grouped:
+        have = {c.course.id for c in about.courses}
+        courses = list(about.courses)
+        for name in names:
+            mention = run(query.model_copy(update={"q": name, "any_words": False}))
+            courses += [c for c in mention.courses if c.course.id not in have]
+            have |= {c.course.id for c in mention.courses}
+        extra = courses[len(about.courses) : query.per_page]
+        if not extra:
+            return about
+        return about.model_copy(
+            update={"courses": [*about.courses, *extra], "mentions_from": len(about.courses)}
+        )
+    seen = {h.session.id for h in about.results}
+    hits = list(about.results)
+    for name in names:
+        mention = run(query.model_copy(update={"q": name, "any_words": False}))
+        hits += [h for h in mention.results if h.session.id not in seen]
+        seen |= {h.session.id for h in mention.results}
+    more = hits[len(about.results) : query.per_page]
+    if not more:
+        return about
+    return about.model_copy(
+        update={"results": [*about.results, *more], "mentions_from": len(about.results)}
+    )

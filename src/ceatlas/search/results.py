@@ -117,6 +117,7 @@ class ComplaintReading(BaseModel):
         description="Every condition searched for: the words can describe several equally "
         "well (courses about any of them are shown).",
     )
+    names: str = Field("", description='Every condition searched for, in words ("A or B").')
     confidence: float
     via: str = Field(description="The KB term or phrase the words matched.")
     sentence: str = Field(description="How to say it on a page.")
@@ -175,6 +176,12 @@ class SearchResult(BaseModel):
         None,
         description="Every full match fits on this first page; the results from this "
         "position on (0-based) follow them and hold only some of the words.",
+    )
+    mentions_from: int | None = Field(
+        None,
+        description="With read_as_complaint: every course about the condition fits on this "
+        "first page; the results from this position on (0-based) follow them and mention the "
+        "condition (its name or a synonym) without being about it.",
     )
     nothing_found: NothingFound | None = Field(
         None,
