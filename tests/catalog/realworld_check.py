@@ -73,9 +73,7 @@ def check(engine: Engine, report: ImportReport, expect: dict[str, Any]) -> list[
     problems = [str(p) for p in report.problems]
     wrong += _match_lines("rejected", expect.get("rejected", []), problems, True)
     wrong += _match_lines("skipped", expect.get("skipped", []), _lines(report, "skipped"), True)
-    wrong += _match_lines(
-        "warning", expect.get("warnings", []), _lines(report, "warnings"), False
-    )
+    wrong += _match_lines("warning", expect.get("warnings", []), _lines(report, "warnings"), False)
     with Session(engine) as db:
         stored = db.scalars(select(Course).order_by(Course.id)).all()
         wanted = expect.get("courses", [])

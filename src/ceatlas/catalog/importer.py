@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ceatlas.catalog import repeats
-from ceatlas.catalog.records import CourseRecord, ProgramRecord, Record, RecordError
+from ceatlas.catalog.records import CourseRecord, Notice, ProgramRecord, Record, RecordError
 from ceatlas.catalog.schemaorg_read import LOCATED, SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
 from ceatlas.catalog.store import CatalogWriter, WriteTotals
@@ -49,6 +49,10 @@ class ImportReport:
     merged: list[str] = field(default_factory=list)
     # Sessions with an address but no coordinates, placed at their ZIP code's or city's centre.
     located: list[str] = field(default_factory=list)
+    # Nodes left out on purpose (an Event that is not a class, a cancelled date), with why.
+    skipped: list[str] = field(default_factory=list)
+    # Read, but doubtfully or in part (a session skipped, JSON read leniently, no provider).
+    warnings: list[str] = field(default_factory=list)
     totals: WriteTotals = field(default_factory=WriteTotals)
     # Sessions written that start before the import's day: kept as history, never searched.
     past_sessions: int = 0
@@ -80,6 +84,8 @@ class ImportReport:
             "problems": [vars(p) for p in self.problems],
             "merged": self.merged,
             "located": self.located,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
             "past_sessions": self.past_sessions,
         }
 
@@ -178,6 +184,9 @@ class Importer:
         for where, outcome in items:
             if outcome is None:
                 self.report.nodes_ignored += 1
+            elif isinstance(outcome, Notice):
+                target = self.report.skipped if outcome.kind == "skipped" else self.report.warnings
+                target.append(f"{where}: {outcome}")
             elif isinstance(outcome, RecordError):
                 self._problem(where, outcome)
             else:

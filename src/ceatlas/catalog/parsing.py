@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -27,7 +28,19 @@ _TEXT_DURATION = re.compile(
 )
 _UNIT_HOURS = {"w": Decimal(168), "d": Decimal(24), "h": Decimal(1), "m": Decimal(1) / 60}
 _TEXT_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%m/%d/%Y")
-_MONEY_NOISE = re.compile(r"[\s$€£,]|USD|US\$", re.IGNORECASE)
+_MONEY_NOISE = re.compile(r"[\s$€£¥円,]|USD|US\$|EUR|GBP|JPY", re.IGNORECASE)
+_DECIMAL_COMMA = re.compile(r"^[^.,]*\d,\d{2}\s*(?:€|EUR)?$", re.IGNORECASE)
+#: currency symbols publishers put in priceCurrency, and the ISO 4217 code each stands for
+CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "円": "JPY",
+    "₹": "INR",
+}
+_UNPADDED_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|T)")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _OFFSET = re.compile(r"^[+-]\d{2}:\d{2}$")
 
@@ -70,6 +83,38 @@ _MISSING: Any = object()
 # Control characters other than whitespace carry no meaning in a catalog, and PostgreSQL
 # refuses NUL in text: they are dropped everywhere text is read.
 CONTROL = dict.fromkeys([*range(0, 9), *range(14, 32), 127])
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!][^>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{2,8});")
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|ul|ol|blockquote)\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(value: str) -> str:
+    """Text with HTML turned into clean text: tags dropped (paragraph and line breaks kept as
+    new lines), entities decoded (also when escaped twice, as some plugins print them),
+    no-break spaces made spaces. Text without markup comes back unchanged."""
+    if "<" not in value and "&" not in value:
+        return value
+    for _ in range(2):  # "&lt;p&gt;" is a <p> escaped once more
+        if not _MARKUP.search(value):
+            break
+        value = _BLOCK_END.sub("\n", value)
+        value = _TAG.sub("", value)
+        value = html.unescape(value)
+    value = value.replace("\\n", "\n")  # a literal backslash-n some plugins leave
+    return value.replace("\u00a0", " ")
+
+
+def plain_strings(value: Any) -> Any:
+    """``plain`` applied to every string of a document read from a web page."""
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dict):
+        return {k: plain_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_strings(v) for v in value]
+    return value
 
 
 def text(value: Any) -> str | None:
@@ -143,6 +188,8 @@ def decimal(
 def money(value: Any) -> Decimal | None:
     """A price: 395, "395", "$1,200.00", "Free"."""
     if isinstance(value, str):
+        if _DECIMAL_COMMA.match(value.strip()):  # "€ 189,00": a decimal comma
+            value = value.replace(".", "").replace(",", ".")
         cleaned = _MONEY_NOISE.sub("", value)
         if cleaned.lower() in {"free", "0"}:
             return Decimal("0.00")
@@ -157,7 +204,7 @@ def currency(value: Any) -> str | None:
     code = text(value)
     if code is None:
         return None
-    code = code.upper()
+    code = CURRENCY_SYMBOLS.get(code, code).upper()
     if not _CURRENCY.match(code):
         raise RecordError("", f"expected an ISO 4217 currency code such as USD, got {code[:20]!r}")
     return code
@@ -220,6 +267,10 @@ def when(value: Any) -> tuple[dt.date, dt.time | None, str | None] | None:
     if raw is None:
         return None
     candidate = raw.replace("Z", "+00:00").replace("z", "+00:00")
+    padded = _UNPADDED_DATE.match(candidate)
+    if padded and len(padded.group(0)) < 10:  # 2020-11-4: pad month and day
+        year, month, day = padded.groups()
+        candidate = f"{year}-{int(month):02d}-{int(day):02d}" + candidate[padded.end() :]
     if len(candidate) == 10:
         try:
             return dt.date.fromisoformat(candidate), None, None

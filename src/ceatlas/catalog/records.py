@@ -33,6 +33,19 @@ class RecordError(Exception):
         return RecordError(joined, self.reason)
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the report must say about a node that is not an error: ``kind`` is
+    ``skipped`` (a node or session left out, with the reason) or ``warning`` (read, but
+    doubtfully or partly)."""
+
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(slots=True)
 class ProviderRecord:
     key: str

@@ -12,31 +12,39 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ceatlas.catalog import parsing as p
-from ceatlas.catalog.places import locate
 from ceatlas.catalog.records import (
     CourseRecord,
+    Notice,
     ProgramRecord,
     ProviderRecord,
     Record,
     RecordError,
     SessionRecord,
 )
+from ceatlas.catalog.schemaorg_events import courses_from_events, is_event
 from ceatlas.catalog.schemaorg_fast import plain_session
+from ceatlas.catalog.schemaorg_nodes import CE_NAMESPACE as CE_NAMESPACE
+from ceatlas.catalog.schemaorg_nodes import (
+    absolute_iri,
+    at,
+    bare_document,
+    many,
+    node,
+    types,
+    url_of,
+)
+from ceatlas.catalog.schemaorg_nodes import bare_keys as bare_keys
+from ceatlas.catalog.schemaorg_nodes import text_name as _name
+from ceatlas.catalog.schemaorg_place import LOCATED as LOCATED
+from ceatlas.catalog.schemaorg_place import address as _address
+from ceatlas.catalog.schemaorg_place import read_location
 from ceatlas.catalog.vocabulary import TermMapper, slug
 
-CE_NAMESPACE = "https://w3id.org/ceatlas/ns#"
-_PREFIXES = (
-    "https://schema.org/",
-    "http://schema.org/",
-    "schema:",
-    "sdo:",
-    CE_NAMESPACE,
-    "ce:",
-)
 COURSE_TYPES = frozenset({"Course"})
 PROGRAM_TYPES = frozenset({"EducationalOccupationalProgram", "WorkBasedProgram", "Program"})
 PROVIDER_TYPES = frozenset(
@@ -60,99 +68,24 @@ PROVIDER_TYPES = frozenset(
 PROVIDER_KINDS = frozenset({"organization", "person"})
 
 
-_BARE: dict[str, str] = {}
-
-
-def _bare(name: str) -> str:
-    found = _BARE.get(name)
-    if found is None:
-        found = name
-        for prefix in _PREFIXES:
-            if name.startswith(prefix):
-                found = name[len(prefix) :]
-                break
-        if len(_BARE) < 10_000:  # names repeat; a hostile file cannot grow the memo forever
-            _BARE[name] = found
-    return found
-
-
-def bare_keys(obj: dict[str, Any]) -> dict[str, Any]:
-    """One object's properties with schema.org and ce: prefixes removed (a json object_hook)."""
-    for key in obj:
-        if ":" in key:
-            return {_bare(k): v for k, v in obj.items()}
-    return obj
-
-
-def bare_document(value: Any) -> Any:
-    """``bare_keys`` applied throughout a document already in memory."""
-    if isinstance(value, dict):
-        return bare_keys({k: bare_document(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return [bare_document(v) for v in value]
-    return value
-
-
-def node(obj: Any) -> dict[str, Any]:
-    """An object (keys already bare), or an empty one for anything else."""
-    return obj if isinstance(obj, dict) else {}
-
-
-def types(obj: dict[str, Any]) -> set[str]:
-    raw = obj.get("@type")
-    items = raw if isinstance(raw, list) else [raw]
-    return {_bare(str(t)) for t in items if t}
-
-
-def many(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, dict) and "@list" in value:
-        return many(value["@list"])
-    return value if isinstance(value, list) else [value]
-
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
-
-
-def absolute_iri(value: Any) -> str | None:
-    """An identifier with a scheme (https:, urn:, name:); relative ones such as "./" are not."""
-    iri = value.get("@id") if isinstance(value, dict) else value
-    if isinstance(iri, str) and _SCHEME.match(iri.strip()) and len(iri) <= 512:
-        return iri.strip()
-    return None
-
-
-def url_of(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("@id", value.get("url"))
-    return p.bounded(p.text(value), 1000)
-
-
-def at(field: str, parse: Callable[[Any], Any], value: Any) -> Any:
-    """Run a parser and place its error at ``field``."""
-    if value is None:
-        return None
-    try:
-        return parse(value)
-    except RecordError as error:
-        raise error.within(field) from None
-
-
-def _name(value: Any) -> str | None:
-    if isinstance(value, dict):
-        obj = node(value)
-        return p.text(obj.get("name") or obj.get("alternateName") or obj.get("termCode"))
-    return p.text(value)
-
-
 class SchemaOrgReader:
     """Turns one JSON-LD document into records, one per top-level course/program/provider."""
 
-    def __init__(self, terms: TermMapper) -> None:
+    def __init__(self, terms: TermMapper, source: str | None = None) -> None:
         self.terms = terms
+        self.source = source  # the file's name: scopes the keys of courses with no owner
+        self.lenient = False  # True: a session's problem skips it, not its whole course
+        self._notices: list[tuple[int, Notice]] = []
+        self._index = 0
+
+    def note(self, kind: str, text: str) -> None:
+        """Something the report must say about the node being read (see ``Notice``)."""
+        self._notices.append((self._index, Notice(kind, text)))
+
+    def take_notices(self) -> list[tuple[int, Notice]]:
+        """The notices since the last call, each with its node's index in the document."""
+        found, self._notices = self._notices, []
+        return found
 
     def records(
         self, document: Any, *, keys_bare: bool = False
@@ -165,11 +98,19 @@ class SchemaOrgReader:
             document = bare_document(document)
         items = self._top_level(document)
         by_id = {n["@id"]: n for n in (node(i) for i in items) if isinstance(n.get("@id"), str)}
+        event_items: list[tuple[int, dict[str, Any]]] = []
         for index, item in enumerate(items, start=1):
+            self._index = index
+            obj = node(item)
+            if is_event(obj):
+                event_items.append((index, obj))
+                continue
             try:
-                yield index, self._record(node(item), by_id)
+                yield index, self._record(obj, by_id)
             except RecordError as error:
                 yield index, error
+        if event_items:
+            yield from courses_from_events(self, event_items, by_id)
 
     def _top_level(self, document: Any) -> list[Any]:
         if isinstance(document, list):
@@ -177,7 +118,17 @@ class SchemaOrgReader:
         if isinstance(document, dict):
             graph = document.get("@graph")
             if graph is not None:
-                return many(graph)
+                return [i for d in many(graph) for i in self._top_level(d)]
+            if "ItemList" in types(document):  # a listing page: its items are the nodes
+                return [
+                    i
+                    for element in many(document.get("itemListElement"))
+                    for i in self._top_level(
+                        node(element).get("item", element)
+                        if "ListItem" in types(node(element))
+                        else element
+                    )
+                ]
             return [document]
         return [document]
 
@@ -189,10 +140,6 @@ class SchemaOrgReader:
             return self.course(obj, by_id)
         if kinds & PROGRAM_TYPES:
             return self.program(obj, by_id)
-        if "CourseInstance" in kinds:
-            raise RecordError(
-                "@type", "a CourseInstance must sit inside a Course (hasCourseInstance)"
-            )
         if kinds & PROVIDER_TYPES and len(obj) > 2:
             return self.provider(obj, by_id, required=True)
         return None
@@ -219,10 +166,12 @@ class SchemaOrgReader:
             else:
                 return ProviderRecord(obj["@id"], {}, ref_only=True)
         name = at("name", lambda v: p.bounded(p.text(v), 300), obj.get("name"))
-        if name is None:
-            if required or obj:
-                raise RecordError("name", "a provider needs a name")
+        if name is None and not required and not set(obj) - {"@type", "name"}:
+            if obj:
+                self.note("warning", "a provider with no name was given; read as no provider")
             return None
+        if name is None:
+            raise RecordError("name", "a provider needs a name")
         url = at("url", url_of, obj.get("url"))
         address = at("address", _address, obj.get("address")) or _address(None)
         values = _provider_values(
@@ -255,6 +204,8 @@ class SchemaOrgReader:
         obj: dict[str, Any],
         by_id: dict[str, dict[str, Any]],
         default_provider: ProviderRecord | None = None,
+        *,
+        events: bool = False,
     ) -> CourseRecord:
         title = at("name", lambda v: p.bounded(p.text(v), 500), obj.get("name"))
         if title is None:
@@ -263,7 +214,7 @@ class SchemaOrgReader:
         provider = provider or default_provider
         code = at("courseCode", lambda v: p.bounded(p.text(v), 100), obj.get("courseCode"))
         url = at("url", url_of, obj.get("url"))
-        key = _course_key(absolute_iri(obj), url, provider, code, title)
+        key = _course_key(absolute_iri(obj), url, provider, code, title, self.source)
         techniques, competencies = self._teaches(obj)
         conditions, regions = self._about(obj)
         values: dict[str, Any] = {
@@ -293,13 +244,31 @@ class SchemaOrgReader:
             "url": url,
         }
         approvals = at("approval", self.approvals, obj.get("approval")) or []
+        if provider is None and not (absolute_iri(obj) or _web(url)):
+            self.note(
+                "warning",
+                f"course {title!r} has neither a provider nor an absolute URL: kept under a "
+                f"key only this file uses ({key}); give it a provider or its url",
+            )
+        inherited = {k: obj[k] for k in _INHERITED if obj.get(k) is not None}
         sessions = []
         for i, instance in enumerate(many(obj.get("hasCourseInstance"))):
-            where = f"hasCourseInstance[{i}]"
+            where = f"{'event' if events else 'hasCourseInstance'}[{i}]"
+            item = node(instance)
+            if inherited:  # the course's own offers, courseMode, location: for sessions without
+                item = {**{k: v for k, v in inherited.items() if item.get(k) is None}, **item}
             try:
-                sessions.append(self.session(node(instance), key, i + 1))
+                sessions.append(self.session(item, key, i + 1, event=events))
             except RecordError as error:
-                raise error.within(where) from None
+                if not self.lenient:
+                    raise error.within(where) from None
+                error = error.within(where)
+                day = p.text(item.get("startDate")) or "no date"
+                self.note(
+                    "warning",
+                    f"course {title!r}: session {where} ({day}) skipped: "
+                    f"{error.field}: {error.reason}",
+                )
         _check_unique_keys(sessions)
         return CourseRecord(key, values, provider, approvals, sessions)
 
@@ -316,7 +285,7 @@ class SchemaOrgReader:
     def _teaches(self, obj: dict[str, Any]) -> tuple[list[str], list[str]]:
         techniques = self._terms("techniques", obj.get("technique"))
         competencies = self._terms("competencies", obj.get("competency"))
-        for item in many(obj.get("teaches")):
+        for item in _split_text(many(obj.get("teaches"))):
             word = _name(item)
             if not word:
                 continue
@@ -337,7 +306,7 @@ class SchemaOrgReader:
     def _about(self, obj: dict[str, Any]) -> tuple[list[str], list[str]]:
         conditions = self._terms("conditions", obj.get("condition"))
         regions = [r for r in (_name(v) for v in many(obj.get("bodyRegion"))) if r]
-        for item in many(obj.get("about")):
+        for item in _split_text(many(obj.get("about"))):
             word = _name(item)
             if not word:
                 continue
@@ -374,7 +343,10 @@ class SchemaOrgReader:
 
     # --- sessions --------------------------------------------------------------------
 
-    def session(self, obj: dict[str, Any], course_key: str, position: int) -> SessionRecord:
+    def session(
+        self, obj: dict[str, Any], course_key: str, position: int, *, event: bool = False
+    ) -> SessionRecord:
+        """One CourseInstance (or, with ``event``, one date of an Event that is a class)."""
         key = absolute_iri(obj) or absolute_iri(obj.get("url")) or f"{course_key}#{position}"
         fast = plain_session(obj, key, _meeting, _place_times, _SESSION_TEMPLATE)
         if fast is not None:
@@ -394,16 +366,22 @@ class SchemaOrgReader:
         if start is None and schedules:
             start = at("eventSchedule.startDate", p.when, schedules[0].get("startDate"))
             end = end or at("eventSchedule.endDate", p.when, schedules[0].get("endDate"))
+        if event and start is None and not schedules:
+            raise RecordError("startDate", "an event needs its date; none was given")
         values["timezone"] = zone or (start[2] if start else None)
         _place_times(values, start, end)
         values["meeting_pattern"] = [
             at(f"eventSchedule[{i}]", _meeting, s) for i, s in enumerate(schedules)
         ]
-        _read_location(values, obj.get("location"))
+        online_place = read_location(values, obj.get("location"))
         self._read_offers(values, obj)
-        words = p.mode_words(obj.get("courseMode"))
-        if _is_virtual(obj.get("location")):
+        if obj.get("offers") is None and obj.get("isAccessibleForFree") in (True, "true", "True"):
+            values["price"] = Decimal("0.00")
+        words = p.mode_words(obj.get("courseMode")) + attendance_words(obj)
+        if _is_virtual(obj.get("location")) or online_place:
             words.append("online")
+        if event and start is not None and "online" in words:
+            words.append("synchronous")  # an event with a date happens then: live
         mode = p.session_mode(
             words,
             has_place=bool(values["venue"] or values["city"] or values["latitude"] is not None),
@@ -423,7 +401,10 @@ class SchemaOrgReader:
         values["seats_remaining"] = at(
             "remainingAttendeeCapacity", p.integer, obj.get("remainingAttendeeCapacity")
         )
-        values["instructors"] = [n for n in (_name(i) for i in many(obj.get("instructor"))) if n]
+        people = many(obj.get("instructor")) or (many(obj.get("performer")) if event else [])
+        values["instructors"] = [
+            n for n in (_name(i) for i in people) if n and n not in {"Organization", "Person"}
+        ]
         values["workload_hours"] = at(
             "courseWorkload", p.hours_from_duration, obj.get("courseWorkload")
         )
@@ -658,80 +639,6 @@ def _is_virtual(raw: Any) -> bool:
     )
 
 
-#: the key a session's values carry when its coordinates were worked out from its address
-LOCATED = "_located_from"
-_US = frozenset({"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"})
-
-
-def _read_location(values: dict[str, Any], raw: Any) -> None:
-    for key in (
-        "venue",
-        "street",
-        "city",
-        "region",
-        "postal_code",
-        "country",
-        "latitude",
-        "longitude",
-    ):
-        values[key] = None
-    physical = [
-        i for i in many(raw) if not (isinstance(i, dict) and "VirtualLocation" in types(node(i)))
-    ]
-    if not physical:
-        return
-    item = physical[0]
-    if not isinstance(item, dict):
-        values["venue"] = at("location", lambda v: p.bounded(p.text(v), 300), item)
-        return
-    place = node(item)
-    if "PostalAddress" in types(place) or "streetAddress" in place or "addressLocality" in place:
-        values.update(at("location", _address, place))
-    else:
-        values["venue"] = at(
-            "location.name", lambda v: p.bounded(p.text(v), 300), place.get("name")
-        )
-        values.update(at("location.address", _address, place.get("address")) or _address(None))
-    geo = node(place.get("geo"))
-    lat, lon = at(
-        "location", lambda g: p.latitude_longitude(g.get("latitude"), g.get("longitude")), geo
-    )
-    values["latitude"], values["longitude"] = lat, lon
-    country = (values.get("country") or "US").strip().upper()
-    if lat is None and country in _US:
-        found = locate(values.get("city"), values.get("region"), values.get("postal_code"))
-        if found is not None:
-            values["latitude"], values["longitude"], how = found
-            # popped by the importer, which reports it: an assumed value is never silent
-            values[LOCATED] = how
-
-
-def _address(raw: Any) -> dict[str, Any]:
-    empty: dict[str, Any] = dict.fromkeys(("street", "city", "region", "postal_code", "country"))
-    if raw is None:
-        return empty
-    if isinstance(raw, list):
-        raw = raw[0] if raw else None
-    if not isinstance(raw, dict):
-        empty["street"] = p.bounded(p.text(raw), 300)
-        return empty
-    obj = node(raw)
-    country = obj.get("addressCountry")
-    return {
-        "street": at(
-            "streetAddress", lambda v: p.bounded(p.text(v), 300), obj.get("streetAddress")
-        ),
-        "city": at(
-            "addressLocality", lambda v: p.bounded(p.text(v), 120), obj.get("addressLocality")
-        ),
-        "region": at(
-            "addressRegion", lambda v: p.bounded(p.text(v), 120), obj.get("addressRegion")
-        ),
-        "postal_code": at("postalCode", lambda v: p.bounded(p.text(v), 20), obj.get("postalCode")),
-        "country": at("addressCountry", lambda v: p.bounded(_name(v), 60), country),
-    }
-
-
 def _provider_values(**given: Any) -> dict[str, Any]:
     values: dict[str, Any] = dict.fromkeys(
         (
@@ -832,15 +739,59 @@ def _scoped(provider: ProviderRecord | None, kind: str, label: str) -> str:
 
 
 def _course_key(
-    iri: str | None, url: str | None, provider: ProviderRecord | None, code: str | None, title: str
+    iri: str | None,
+    url: str | None,
+    provider: ProviderRecord | None,
+    code: str | None,
+    title: str,
+    source: str | None = None,
 ) -> str:
     if iri:
         return iri
-    if url and url.startswith(("http://", "https://")):
+    if _web(url):
+        assert url is not None
         return url
-    if code:
-        return _scoped(provider, "code", code)
-    return _scoped(provider, "course", title)
+    # With no provider the key is the file's own: two files' same-titled courses stay apart.
+    owner = provider.key if provider else f"unknown-provider:{slug(source)}" if source else None
+    if owner is None:
+        return _scoped(None, "code" if code else "course", code or title)
+    return f"{owner}/code:{slug(code)}" if code else f"{owner}/course:{slug(title)}"
+
+
+_LIST_SEPARATORS = re.compile(r"\s*(?:[;|•\n]|,\s+|\s+/\s+)\s*")
+
+
+def _split_text(items: list[Any]) -> list[Any]:
+    """Text lists as people write them ("NMT; trigger point therapy", "a, b, c") as items."""
+    found: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            found.extend(part for part in _LIST_SEPARATORS.split(item) if part.strip())
+        else:
+            found.append(item)
+    return found
+
+
+def _web(url: str | None) -> bool:
+    return bool(url and url.startswith(("http://", "https://")))
+
+
+#: what a Course says for all its sessions; a session's own value wins
+_INHERITED = ("offers", "courseMode", "location")
+
+
+def attendance_words(obj: dict[str, Any]) -> list[str]:
+    """eventAttendanceMode as courseMode words."""
+    words = []
+    for raw in many(obj.get("eventAttendanceMode")):
+        word = (p.text(raw) or "").rsplit("/", 1)[-1].lower()
+        if word.startswith("offline"):
+            words.append("onsite")
+        elif word.startswith("online"):
+            words.append("online")
+        elif word.startswith("mixed"):
+            words.append("blended")
+    return words
 
 
 def _check_unique_keys(sessions: list[SessionRecord]) -> None:

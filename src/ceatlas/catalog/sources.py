@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ceatlas.catalog import parsing as p
 from ceatlas.catalog.csv_format import CsvReader
-from ceatlas.catalog.records import Record, RecordError
+from ceatlas.catalog.records import Notice, Record, RecordError
+from ceatlas.catalog.schemaorg_nodes import bare_document
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader, bare_keys
 from ceatlas.catalog.vocabulary import TermMapper
 
@@ -47,7 +49,7 @@ class Where:
         return ", ".join(parts)
 
 
-Item = tuple[Where, Record | RecordError | None]
+Item = tuple[Where, Record | RecordError | Notice | None]
 
 
 class UnsupportedFileError(Exception):
@@ -57,11 +59,11 @@ class UnsupportedFileError(Exception):
 def read_file(path: Path, terms: TermMapper, progress: Progress | None = None) -> Iterator[Item]:
     suffix = path.suffix.lower()
     if suffix in NDJSON_SUFFIXES:
-        yield from _ndjson(path, SchemaOrgReader(terms), progress)
+        yield from _ndjson(path, SchemaOrgReader(terms, path.name), progress)
     elif suffix in JSON_SUFFIXES:
-        yield from _json(path, SchemaOrgReader(terms), progress)
+        yield from _json(path, SchemaOrgReader(terms, path.name), progress)
     elif suffix in HTML_SUFFIXES:
-        yield from _html(path, SchemaOrgReader(terms), progress)
+        yield from _html(path, SchemaOrgReader(terms, path.name), progress)
     elif suffix in CSV_SUFFIXES:
         yield from _csv(path, CsvReader(terms), progress)
     else:
@@ -84,9 +86,18 @@ def _documents(
     reader: SchemaOrgReader, document: Any, where: Where, single_line: bool = False
 ) -> Iterator[Item]:
     items = list(reader.records(document, keys_bare=True))
+    notices = reader.take_notices()
     for index, outcome in items:
         shown = None if single_line and len(items) == 1 else index
-        yield Where(where.file, where.line, where.block, shown), outcome
+        shown = shown if where.index is None else where.index
+        place = Where(where.file, where.line, where.block, shown)
+        yield place, outcome
+        for _, notice in (n for n in notices if n[0] == index):
+            yield place, notice
+    given = {index for index, _ in items}
+    for index, notice in notices:  # about nodes that gave no record (a skipped Event)
+        if index not in given:
+            yield Where(where.file, where.line, where.block, where.index or index), notice
 
 
 def _json(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
@@ -125,6 +136,8 @@ def _ndjson(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> I
 def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
     from lxml import html as lxml_html
 
+    from ceatlas.catalog.markup import embedded, loads_lenient
+
     raw = path.read_bytes()
     if progress:
         progress(len(raw))
@@ -136,22 +149,26 @@ def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Ite
     scripts = tree.xpath(
         '//script[translate(@type, "APLIONJS+D", "aplionjs+d")="application/ld+json"]'
     )
-    if not scripts:
+    reader.lenient = True  # a page's doubtful session is skipped, not its whole course
+    for block, script in enumerate(scripts, start=1):
+        where = Where(str(path), script.sourceline, block)
+        try:
+            document, removed = loads_lenient(script.text or "", bare_keys)
+        except json.JSONDecodeError as error:
+            yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
+            continue
+        if removed:
+            yield where, Notice("warning", f"not strict JSON ({removed}); read leniently")
+        yield from _documents(reader, p.plain_strings(document), where)
+    others = embedded(raw) if b"itemscope" in raw or b"typeof" in raw else []
+    for number, (syntax, document) in enumerate(others, start=1):
+        where = Where(f"{path} ({syntax})", None, None, number)
+        yield from _documents(reader, p.plain_strings(bare_document(document)), where)
+    if not scripts and not others:
         yield (
             Where(str(path)),
             RecordError("", 'no <script type="application/ld+json"> block in the page'),
         )
-        return
-    for block, script in enumerate(scripts, start=1):
-        where = Where(str(path), script.sourceline, block)
-        body = (script.text or "").strip()
-        body = body.removeprefix("<!--").removesuffix("-->").strip()
-        try:
-            document = _loads(body)
-        except json.JSONDecodeError as error:
-            yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
-            continue
-        yield from _documents(reader, document, where)
 
 
 def _csv(path: Path, reader: CsvReader, progress: Progress | None) -> Iterator[Item]:

@@ -122,7 +122,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
 def _summary(report: ImportReport) -> str:
     t = report.totals
     return (
-        f"{report.records_imported} records imported, {report.records_rejected} rejected; "
+        f"{report.records_imported} records imported, {report.records_rejected} rejected, "
+        f"{len(report.skipped)} skipped; "
         f"courses +{t.courses.inserted} ~{t.courses.updated} ={t.courses.unchanged}; "
         f"sessions +{t.sessions.inserted} ~{t.sessions.updated} ={t.sessions.unchanged}"
         + (f" -{t.sessions_pruned}" if t.sessions_pruned else "")
@@ -142,6 +143,12 @@ def _print_report(report: ImportReport) -> None:
         out.print(f"merged: {note}", markup=False, soft_wrap=True)
     if len(report.merged) > SHOWN_PROBLEMS:
         out.print(f"... and {len(report.merged) - SHOWN_PROBLEMS} more merged (use --json)")
+    for note in report.skipped:  # every one: nothing is dropped without a line
+        out.print(f"skipped: {note}", markup=False, soft_wrap=True)
+    for note in report.warnings[:SHOWN_PROBLEMS]:
+        err.print(f"warning: {note}", markup=False, soft_wrap=True)
+    if len(report.warnings) > SHOWN_PROBLEMS:
+        err.print(f"... and {len(report.warnings) - SHOWN_PROBLEMS} more warnings (use --json)")
     past = report.past_note()
     if past:
         out.print(past, markup=False, soft_wrap=True)
