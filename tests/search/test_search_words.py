@@ -13,6 +13,9 @@ text says is worked by hand:
 - "Blood Thinners and Safe Massage": about anticoagulants.
 - "Geriatric Massage: Touch for Older Adults": about older adults; names "those on blood
   thinners" once.
+- "The Stuck Shoulder": about frozen shoulder (adhesive capsulitis).
+- "Myofascial Release Basics": myofascial release, the technique the KB lists for frozen
+  shoulder besides Swedish massage (listed for a third of all conditions: left out).
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ COURSES = {
         "Blood Thinners and Safe Massage",
         "Warfarin, apixaban and other anticoagulants: pressure, bruising, and when to ask.",
     ),
+    "stuck": (
+        "The Stuck Shoulder",
+        "Frozen shoulder (adhesive capsulitis): the phases, range of motion, and gentle work.",
+    ),
+    "mfr": ("Myofascial Release Basics", "Sustained myofascial release for the back and hips."),
     "elders": (
         "Geriatric Massage: Touch for Older Adults",
         "Adapting pressure and positioning for frail elders, including clients with brittle "
@@ -147,3 +155,16 @@ def test_a_complaint_finds_the_courses_about_it_then_those_that_mention_it(
     if result.mentions_from is not None:
         assert titles[: result.mentions_from] == ["Blood Thinners and Safe Massage"]
     assert "Jaw Work: TMJ and the Masseter" not in titles
+
+
+def test_a_complaint_also_brings_courses_on_the_techniques_used_for_it(
+    catalog_engine: Engine, kb: KnowledgeBase
+) -> None:
+    result = _answer(catalog_engine, kb, "can't lift my arm over my head")
+    assert result.read_as_complaint is not None
+    assert result.read_as_complaint.condition == "frozen-shoulder"
+    assert result.read_as_complaint.techniques == ["Myofascial release"]
+    titles = _titles(result)
+    assert titles[0] == "The Stuck Shoulder"
+    assert result.techniques_from is not None
+    assert titles[result.techniques_from :] == ["Myofascial Release Basics"]

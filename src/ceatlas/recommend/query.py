@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ceatlas.recommend.matching import CONFIDENT, Matcher
 from ceatlas.search import ComplaintReading, SearchQuery, SearchResult
@@ -35,6 +36,8 @@ class SearchReading:
     confidence: float
     via: str
     others: tuple[tuple[str, str], ...] = ()
+    #: techniques (id, name) the KB lists for the conditions, the generic ones left out
+    techniques: tuple[tuple[str, str], ...] = ()
 
     @property
     def by_meaning(self) -> bool:
@@ -65,6 +68,7 @@ class SearchReading:
             condition_name=self.condition_name,
             conditions=self.condition_ids,
             names=self.names,
+            techniques=[name for _, name in self.techniques],
             confidence=self.confidence,
             via=self.via,
             sentence=self.sentence(),
@@ -89,7 +93,16 @@ def read_complaint(matcher: Matcher, text: str) -> SearchReading | None:
             for m in found[1:]
             if m.confidence >= max(CONFIDENT, best.confidence - CLOSE)
         )
-    return SearchReading(words, best.condition_id, best.name, best.confidence, best.via, others)
+    kb = getattr(matcher, "kb", None)
+    techniques: tuple[tuple[str, str], ...] = ()
+    if kb is not None:
+        generic = kb.generic_techniques()
+        ids = [best.condition_id, *(cid for cid, _ in others)]
+        listed = [t for cid in ids for t in kb.conditions[cid].techniques if t not in generic]
+        techniques = tuple((t, kb.techniques[t].name) for t in dict.fromkeys(listed))
+    return SearchReading(
+        words, best.condition_id, best.name, best.confidence, best.via, others, techniques
+    )
 
 
 def search_as_complaint(
@@ -236,32 +249,40 @@ def _with_mentions(
     """``about`` (the courses about the conditions) followed, when they all fit on the first
     page, by courses whose text names a condition (its name or a synonym) without the
     course reader finding it among their subjects ("those on blood thinners" in a course
-    about older adults)."""
+    about older adults), then by courses on the techniques the KB lists for the conditions
+    (not the generic ones such as Swedish massage)."""
     if query.page != 1 or about.total >= query.per_page:
         return about
     names = [reading.condition_name, *(name for _, name in reading.others)]
-    if about.grouped:
-        have = {c.course.id for c in about.courses}
-        courses = list(about.courses)
-        for name in names:
-            mention = run(query.model_copy(update={"q": name, "any_words": False}))
-            courses += [c for c in mention.courses if c.course.id not in have]
-            have |= {c.course.id for c in mention.courses}
-        extra = courses[len(about.courses) : query.per_page]
-        if not extra:
-            return about
-        return about.model_copy(
-            update={"courses": [*about.courses, *extra], "mentions_from": len(about.courses)}
-        )
-    seen = {h.session.id for h in about.results}
-    hits = list(about.results)
-    for name in names:
-        mention = run(query.model_copy(update={"q": name, "any_words": False}))
-        hits += [h for h in mention.results if h.session.id not in seen]
-        seen |= {h.session.id for h in mention.results}
-    more = hits[len(about.results) : query.per_page]
-    if not more:
+    tiers = [query.model_copy(update={"q": name, "any_words": False}) for name in names]
+    technique_ids = [tid for tid, _ in reading.techniques]
+    if technique_ids:
+        techniques = sorted({*query.techniques, *technique_ids})
+        tiers.append(query.model_copy(update={"q": None, "techniques": techniques}))
+
+    def key(item: Any) -> int:
+        return int(item.course.id if about.grouped else item.session.id)
+
+    def listed(result: SearchResult) -> list[Any]:
+        return list(result.courses if result.grouped else result.results)
+
+    items = listed(about)
+    seen = {key(i) for i in items}
+    starts: list[int | None] = [None, None]  # where mentions, then techniques, start
+    for number, tier in enumerate(tiers):
+        if len(items) >= query.per_page:
+            break
+        found = run(tier)
+        fresh = [i for i in listed(found) if key(i) not in seen][: query.per_page - len(items)]
+        if fresh:
+            slot = 1 if number == len(names) else 0
+            if starts[slot] is None:
+                starts[slot] = len(items)
+            items += fresh
+            seen |= {key(i) for i in fresh}
+    if len(items) == len(listed(about)):
         return about
+    field = "courses" if about.grouped else "results"
     return about.model_copy(
-        update={"results": [*about.results, *more], "mentions_from": len(about.results)}
+        update={field: items, "mentions_from": starts[0], "techniques_from": starts[1]}
     )

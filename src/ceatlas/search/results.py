@@ -118,6 +118,11 @@ class ComplaintReading(BaseModel):
         "well (courses about any of them are shown).",
     )
     names: str = Field("", description='Every condition searched for, in words ("A or B").')
+    techniques: list[str] = Field(
+        default_factory=list,
+        description="Names of the techniques the knowledge base lists for the conditions "
+        "(generic ones left out): courses on them follow from techniques_from.",
+    )
     confidence: float
     via: str = Field(description="The KB term or phrase the words matched.")
     sentence: str = Field(description="How to say it on a page.")
@@ -182,6 +187,12 @@ class SearchResult(BaseModel):
         description="With read_as_complaint: every course about the condition fits on this "
         "first page; the results from this position on (0-based) follow them and mention the "
         "condition (its name or a synonym) without being about it.",
+    )
+    techniques_from: int | None = Field(
+        None,
+        description="With read_as_complaint: the results from this position on (0-based) "
+        "are courses on techniques the knowledge base lists for the condition (see "
+        "read_as_complaint.techniques), after the courses about it and those naming it.",
     )
     nothing_found: NothingFound | None = Field(
         None,
