@@ -16,6 +16,8 @@ text says is worked by hand:
 - "The Stuck Shoulder": about frozen shoulder (adhesive capsulitis).
 - "Myofascial Release Basics": myofascial release, the technique the KB lists for frozen
   shoulder besides Swedish massage (listed for a third of all conditions: left out).
+- "Plantar Fasciitis: Myofascial Release for the Foot": mainly about plantar fasciitis, by
+  myofascial release: not a course for a frozen shoulder.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ COURSES = {
         "Frozen shoulder (adhesive capsulitis): the phases, range of motion, and gentle work.",
     ),
     "mfr": ("Myofascial Release Basics", "Sustained myofascial release for the back and hips."),
+    "feet": (
+        "Plantar Fasciitis: Myofascial Release for the Foot",
+        "Myofascial release of the plantar fascia and calf for clients with heel pain.",
+    ),
     "elders": (
         "Geriatric Massage: Touch for Older Adults",
         "Adapting pressure and positioning for frail elders, including clients with brittle "
@@ -168,3 +174,4 @@ def test_a_complaint_also_brings_courses_on_the_techniques_used_for_it(
     assert titles[0] == "The Stuck Shoulder"
     assert result.techniques_from is not None
     assert titles[result.techniques_from :] == ["Myofascial Release Basics"]
+    assert "Plantar Fasciitis: Myofascial Release for the Foot" not in titles

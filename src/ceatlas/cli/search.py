@@ -159,12 +159,15 @@ def _print(result: SearchResult) -> None:
     for position, hit in enumerate(hits):
         if position == result.some_words_from:
             out.print(f"{unit.capitalize()} that mention only some of the words:")
-        reading = result.read_as_complaint
-        if position == result.mentions_from and reading is not None:
-            out.print(f"Other {unit} that mention {reading.names}:", markup=False)
-        if position == result.techniques_from and reading is not None:
-            used = ", ".join(reading.techniques)
-            out.print(f"{unit.capitalize()} on techniques used for {reading.names} ({used}):")
+        complaint = result.read_as_complaint
+        if position == result.mentions_from and complaint is not None:
+            out.print(f"Other {unit} that mention {complaint.names}:", markup=False)
+        if position == result.techniques_from and complaint is not None:
+            used = ", ".join(complaint.techniques)
+            out.print(
+                f"{unit.capitalize()} on techniques used for {complaint.names} ({used}):",
+                markup=False,
+            )
         s, c = hit.session, hit.course
         when = str(s.start_date) if s.start_date else "self-paced"
         where = ", ".join(v for v in (s.city, s.region) if v) or s.mode.replace("_", " ")

@@ -249,8 +249,9 @@ def _with_mentions(
     """``about`` (the courses about the conditions) followed, when they all fit on the first
     page, by courses whose text names a condition (its name or a synonym) without the
     course reader finding it among their subjects ("those on blood thinners" in a course
-    about older adults), then by courses on the techniques the KB lists for the conditions
-    (not the generic ones such as Swedish massage)."""
+    about older adults), then by courses mainly about a technique the KB lists for the
+    conditions (not the generic ones such as Swedish massage) and about no other
+    condition."""
     if query.page != 1 or about.total >= query.per_page:
         return about
     names = [reading.condition_name, *(name for _, name in reading.others)]
@@ -269,11 +270,23 @@ def _with_mentions(
     items = listed(about)
     seen = {key(i) for i in items}
     starts: list[int | None] = [None, None]  # where mentions, then techniques, start
+    conditions = {f"conditions:{cid}" for cid in reading.condition_ids}
+    wanted = {f"techniques:{tid}" for tid in technique_ids}
+
+    def on_technique(item: Any) -> bool:
+        """Mainly about one of the techniques, and about no other condition (a plantar
+        fasciitis course teaching myofascial release is not shown for a frozen shoulder)."""
+        main = set(item.course.primary_terms)
+        others = {t for t in main if t.startswith("conditions:")} - conditions
+        return bool(main & wanted) and not others
+
     for number, tier in enumerate(tiers):
         if len(items) >= query.per_page:
             break
-        found = run(tier)
-        fresh = [i for i in listed(found) if key(i) not in seen][: query.per_page - len(items)]
+        found = listed(run(tier))
+        if number == len(names):
+            found = [i for i in found if on_technique(i)]
+        fresh = [i for i in found if key(i) not in seen][: query.per_page - len(items)]
         if fresh:
             slot = 1 if number == len(names) else 0
             if starts[slot] is None:
