@@ -255,3 +255,25 @@ def test_saving_a_search_of_everything_is_refused(fresh_client: TestClient) -> N
         fresh_client, "/me/searches", {"query": "max_price=cheap", "name": "x"}, page="/me/searches"
     )
     assert bad.status_code == 400
+
+
+def test_calendar_links_come_from_the_settings_never_the_host_header(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """A forged Host header must not put another site's address into a calendar file, and
+    a registration link that is not http(s) is left out."""
+    today = dt.date.today()
+    with Session(engine) as session:
+        chosen = session.scalars(
+            select(CourseSession).where(CourseSession.start_date > today).order_by(CourseSession.id)
+        ).first()
+        assert chosen is not None
+        chosen.registration_url = "javascript:alert(1)"
+        session.commit()
+        session_id, course_id = chosen.id, chosen.course_id
+    body = fresh_client.get(f"/sessions/{session_id}.ics", headers={"host": "evil.example"})
+    assert body.status_code == 200
+    text = body.text.replace("\r\n ", "")
+    assert f"http://127.0.0.1:8000/courses/{course_id}" in text  # the configured address
+    assert "evil.example" not in text
+    assert "javascript:" not in text

@@ -140,8 +140,8 @@ def session_event(session: m.CourseSession, base_url: str) -> icalendar.Event:
         lines.append(f"Provider: {provider.name}")
     if course.ce_hours is not None:
         lines.append(f"CE hours: {course.ce_hours.normalize():f}")
-    if session.registration_url:
-        lines.append(f"Register: {session.registration_url}")
+    if session.registration_url and session.registration_url.startswith(("https://", "http://")):
+        lines.append(f"Register: {session.registration_url}")  # never javascript: or data:
     course_page = f"{base_url.rstrip('/')}/courses/{course.id}"
     lines.append(f"Details: {course_page}")
     event.add("description", "\n".join(lines))

@@ -87,12 +87,12 @@ def _toward_by_mode(ctx: Ctx, db: Db, user_id: int, course_id: int) -> list[tupl
 
 
 @router.get("/sessions/{session_id}.ics")
-def session_ics(request: Request, db: Db, session_id: Id) -> Response:
+def session_ics(request: Request, ctx: Ctx, db: Db, session_id: Id) -> Response:
     session = db.get(m.CourseSession, session_id)
     if session is None:
         raise not_found("session")
     try:
-        body = session_calendar(session, str(request.base_url))
+        body = session_calendar(session, ctx.settings.public_url)
     except ValueError as error:
         raise WebError(404, f"session {session_id}: {error}") from None
     return Response(

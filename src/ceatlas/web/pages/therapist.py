@@ -120,7 +120,7 @@ def plan_calendar_file(request: Request, ctx: Ctx, account: Therapist) -> Respon
     ids = Plans(ctx.engine).session_ids(account.id)
     with Session(ctx.engine) as db:
         sessions = list(db.scalars(select(CourseSession).where(CourseSession.id.in_(ids))))
-        body = sessions_calendar(sessions, str(request.base_url))
+        body = sessions_calendar(sessions, ctx.settings.public_url)
     return Response(
         body,
         media_type="text/calendar",
@@ -138,7 +138,7 @@ def plan_pdf_file(request: Request, ctx: Ctx, account: Therapist) -> Response:
 
     day = ctx.today()
     plan = Plans(ctx.engine).get(account.id, day)
-    body = my_plan_pdf(plan, account.display_name, day, str(request.base_url))
+    body = my_plan_pdf(plan, account.display_name, day, ctx.settings.link("/"))
     return Response(
         body,
         media_type="application/pdf",
