@@ -277,3 +277,12 @@ def test_calendar_links_come_from_the_settings_never_the_host_header(
     assert f"http://127.0.0.1:8000/courses/{course_id}" in text  # the configured address
     assert "evil.example" not in text
     assert "javascript:" not in text
+
+
+def test_private_answers_are_not_cached(fresh_client: TestClient) -> None:
+    sign_up(fresh_client, "gil@example.org")
+    for path in ("/me/ce", "/me/ce/transcript.pdf", "/api/v1/me/ce/status", "/me/profile"):
+        answer = fresh_client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["cache-control"] == "no-store", path
+    assert "no-store" not in fresh_client.get("/").headers.get("cache-control", "")

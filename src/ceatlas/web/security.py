@@ -1,8 +1,15 @@
-"""Security headers on every response (a pure ASGI middleware: no buffering of bodies)."""
+"""Security headers on every response (a pure ASGI middleware: no buffering of bodies).
+
+Responses from the private parts of the site (:func:`ceatlas.web.logs.is_private`: a
+therapist's record and plan, the provider and admin areas, account pages) are marked
+``Cache-Control: no-store`` unless the route chose its own caching (a calendar feed), so
+no shared cache or browser history keeps a transcript or a CE status."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ceatlas.web.logs import is_private
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,6 +38,7 @@ class SecurityHeaders:
             return
         path: str = scope.get("path", "")
         versioned_static = path.startswith("/static/") and b"v=" in scope.get("query_string", b"")
+        private = is_private(path)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -39,6 +47,8 @@ class SecurityHeaders:
                 for name, value in self.headers:
                     if name not in present:
                         headers.append((name, value))
+                if private and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
                 if b"content-security-policy" not in present:
                     headers.append((b"content-security-policy", CSP.encode()))
                 if versioned_static and message.get("status") == 200:
