@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = "CE Atlas <no-reply@localhost>"
     mail_dir: Path | None = None
+    # Catalog sync (``ceatlas sources sync``): how it names itself to providers' sites, how
+    # long it waits for a page, and the least pause between two requests to the same host.
+    sync_user_agent: str = "CE Atlas catalog sync/1.0 (CE class directory)"
+    sync_timeout: float = Field(default=20.0, gt=0)
+    sync_host_delay: float = Field(default=1.0, ge=0)
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,5 +1,6 @@
 """Every domain's tables, gathered for migrations. Domain code imports its own models."""
 
+import ceatlas.catalog.source_models  # noqa: F401  (the source registry's tables)
 from ceatlas.accounts.models import (
     AccountToken,
     ApiToken,

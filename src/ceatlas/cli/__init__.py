@@ -15,6 +15,7 @@ from ceatlas.cli import (
     recommend,
     search,
     serve,
+    sources,
 )
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ app.add_typer(accounts.app, name="accounts")
 app.add_typer(ce.app, name="ce")
 app.command("plan")(plan.plan)
 app.command("notify")(notify.notify)
+app.add_typer(sources.app, name="sources")
 
 
 def main() -> None:
