@@ -83,3 +83,30 @@ def test_provider_publishes_only_after_approval(engine: Engine, catalog: Catalog
     approved = accounts.approve_provider(made.id, provider_key)
     assert approved.can_publish
     assert accounts.pending_providers() == []
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "          ",  # ten spaces
+        "1234567890",  # among the most common passwords
+        "ana@example.org",  # the account's own e-mail
+        "Password123!",  # a common password dressed up
+    ],
+)
+def test_passwords_easy_to_guess_are_refused(engine: Engine, password: str) -> None:
+    with pytest.raises(AccountError) as caught:
+        Accounts(engine).sign_up("ana@example.org", password, "Ana")
+    assert caught.value.field == "password"
+    assert caught.value.message.startswith("this password is too easy to guess")
+    assert Accounts(engine).count() == 0
+
+
+def test_a_new_password_is_checked_against_the_account_too(engine: Engine) -> None:
+    accounts = Accounts(engine)
+    made = accounts.sign_up("bo.smith@example.org", "correct horse battery", "Bo Smith")
+    with pytest.raises(AccountError) as caught:
+        accounts.change_password(made.id, "correct horse battery", "bo.smith@example.org")
+    assert caught.value.field == "new_password"
+    accounts.change_password(made.id, "correct horse battery", "lantern moss thursday")
+    assert accounts.authenticate("bo.smith@example.org", "lantern moss thursday") == made

@@ -9,6 +9,8 @@ from sqlalchemy import Engine
 from ceatlas.accounts import Accounts
 from web.forms import PASSWORD, csrf, log_in, post_form, sign_up
 
+NEW = "lantern moss thursday"  # a new password strong enough to be accepted
+
 
 def test_sign_up_logs_in_and_lands_in_the_therapist_area(fresh_client: TestClient) -> None:
     answer = sign_up(fresh_client, "ana@example.org", name="Ana <b>")
@@ -85,17 +87,17 @@ def test_change_password(fresh_client: TestClient, engine: Engine) -> None:
     wrong = post_form(
         fresh_client,
         page,
-        {"current_password": "nope", "new_password": "x" * 12, "confirm_password": "x" * 12},
+        {"current_password": "nope", "new_password": NEW, "confirm_password": NEW},
     )
     assert 'id="current_password-error"' in wrong.text
     done = post_form(
         fresh_client,
         page,
-        {"current_password": PASSWORD, "new_password": "x" * 12, "confirm_password": "x" * 12},
+        {"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW},
     )
     assert done.status_code == 200
     assert "has been changed" in done.text
-    assert Accounts(engine).authenticate("ana@example.org", "x" * 12) is not None
+    assert Accounts(engine).authenticate("ana@example.org", NEW) is not None
     assert csrf(fresh_client, page)
 
 
@@ -109,12 +111,12 @@ def test_changing_the_password_ends_the_other_sessions(
     with TestClient(web_app) as phone:
         log_in(phone, "ana@example.org")
         assert phone.get("/me/plan", follow_redirects=False).status_code == 200
-        new = {"current_password": PASSWORD, "new_password": "x" * 12, "confirm_password": "x" * 12}
+        new = {"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW}
         assert post_form(fresh_client, "/account/password", new).status_code == 200
         assert fresh_client.get("/me/plan", follow_redirects=False).status_code == 200
         ended = phone.get("/me/plan", follow_redirects=False)
         assert ended.status_code == 303
         assert ended.headers["location"].startswith("/login")
         assert "Log in" in phone.get("/").text
-        assert log_in(phone, "ana@example.org", "x" * 12).status_code == 303
+        assert log_in(phone, "ana@example.org", NEW).status_code == 303
         assert phone.get("/me/plan", follow_redirects=False).status_code == 200

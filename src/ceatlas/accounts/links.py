@@ -136,9 +136,9 @@ class AccountLinks:
     ) -> Account:
         """Set a new password through a reset link (the link then stops working)."""
         moment = now or _now()
-        check_password(new_password, "new_password")
         with Session(self.engine) as session:
             _row, user = self._usable(session, token, RESET, moment)
+            check_password(new_password, "new_password", (user.email, user.display_name))
             user.password_hash = _HASHER.hash(new_password)
             user.password_changed_at = moment
             # Following the link proved the address is the account owner's.

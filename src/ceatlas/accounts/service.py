@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -14,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import Role, TherapistProfile, User
@@ -21,6 +23,9 @@ from ceatlas.catalog.models import Provider
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
+#: zxcvbn's score (0-4) a password needs; 2 refuses the top common passwords and repeats
+MIN_STRENGTH = 2
+STRENGTH_CHARS = 100  # zxcvbn reads this much (its cost grows with the length)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _HASHER = PasswordHasher()
 # Verified against when the e-mail is unknown, so a miss costs as much time as a hit.
@@ -38,11 +43,24 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-def check_password(password: str, field: str = "password") -> None:
+def check_password(password: str, field: str = "password", personal: Sequence[str] = ()) -> None:
+    """Refuse a password that is too short or too long, or too easy to guess: zxcvbn's
+    score under :data:`MIN_STRENGTH`, which catches common passwords ("1234567890"),
+    repeats ("          ") and the account's own e-mail or name (``personal``)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"use at least {MIN_PASSWORD} characters", field)
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"use at most {MAX_PASSWORD} characters", field)
+    inputs = [p for text in personal for p in (text, *re.split(r"[@.\s]+", text)) if p]
+    found = zxcvbn(password[:STRENGTH_CHARS], user_inputs=inputs)
+    if found["score"] < MIN_STRENGTH:
+        warning = str(found["feedback"].get("warning") or "").rstrip(".")
+        why = f" ({warning[0].lower()}{warning[1:]})" if warning else ""
+        raise AccountError(
+            f"this password is too easy to guess{why}; three or four unrelated words make "
+            "a strong one",
+            field,
+        )
 
 
 @dataclass(frozen=True)
@@ -91,10 +109,10 @@ class Accounts:
     ) -> Account:
         """Create an account. Therapists can sign in at once; providers wait for an admin."""
         address = normalise_email(email)
-        check_password(password)
         name = display_name.strip()
         if not name or len(name) > 200:
             raise AccountError("enter a name of 1 to 200 characters", "display_name")
+        check_password(password, personal=(address, name))
         now = _now()
         user = User(
             email=address,
@@ -142,7 +160,6 @@ class Accounts:
             return _account(user) if user is not None else None
 
     def change_password(self, user_id: int, current: str, new: str) -> None:
-        check_password(new, "new_password")
         with Session(self.engine) as session:
             user = session.get(User, user_id)
             if user is None:
@@ -153,6 +170,7 @@ class Accounts:
                 raise AccountError(
                     "the current password is not right", "current_password"
                 ) from None
+            check_password(new, "new_password", (user.email, user.display_name))
             user.password_hash = _HASHER.hash(new)
             user.password_changed_at = _now()
             session.commit()
