@@ -110,3 +110,23 @@ def test_a_new_password_is_checked_against_the_account_too(engine: Engine) -> No
     assert caught.value.field == "new_password"
     accounts.change_password(made.id, "correct horse battery", "lantern moss thursday")
     assert accounts.authenticate("bo.smith@example.org", "lantern moss thursday") == made
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_owner_out(engine: Engine) -> None:
+    """Five failures from one IP block that IP for this address (15-minute window); the
+    owner on another IP still gets in; fifty from anywhere block the address everywhere;
+    a successful log-in clears the address's failures."""
+    from ceatlas.accounts.ratelimit import LoginLimiter
+
+    limiter = LoginLimiter(engine)
+    noon = dt.datetime(2099, 1, 1, 12, 0)
+    for _ in range(5):
+        limiter.failed("ana@example.org", "203.0.113.9", noon)
+    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon) == 15 * 60
+    assert limiter.retry_after("ana@example.org", "198.51.100.7", noon) == 0  # the owner
+    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon.replace(minute=15)) == 0
+    for n in range(45):
+        limiter.failed("ana@example.org", f"192.0.2.{n}", noon)
+    assert limiter.retry_after("ana@example.org", "198.51.100.7", noon) > 0
+    limiter.succeeded("ana@example.org", "198.51.100.7")
+    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon) == 0

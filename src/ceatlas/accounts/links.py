@@ -17,11 +17,12 @@ import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts.errors import AccountError
-from ceatlas.accounts.models import AccountToken, LoginFailure, User
+from ceatlas.accounts.models import AccountToken, User
+from ceatlas.accounts.ratelimit import clear_failures
 from ceatlas.accounts.service import Account, _account, check_password
 
 RESET = "reset_password"
@@ -152,8 +153,8 @@ class AccountLinks:
                 )
                 .values(used_at=moment)
             )
-            session.execute(delete(LoginFailure).where(LoginFailure.key == f"email:{user.email}"))
             session.commit()
+            clear_failures(self.engine, user.email)
             return _account(user)
 
     def verify_email(self, token: str, now: dt.datetime | None = None) -> Account:

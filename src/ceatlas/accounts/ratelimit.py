@@ -1,9 +1,12 @@
 """Log-in rate limiting: a sliding window of failed attempts, kept in the database.
 
-Failures are counted per e-mail address and per client IP over ``window``; past the limit
-further attempts are refused (without checking the password) until old failures leave the
-window. The rows live in the database, so every worker process and host shares the count.
-A successful log-in clears that address's failures.
+Failures are counted over ``window`` per e-mail address and client IP together (5), per
+client IP (30) and per e-mail address from anywhere (50); past a limit further attempts
+are refused (without checking the password) until old failures leave the window. So
+someone guessing from elsewhere does not lock the owner out after five tries, while
+guessing at one account from many addresses is still slowed. The rows live in the
+database, so every worker process and host shares the count. A successful log-in, or a
+password reset, clears that address's failures.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from ceatlas.accounts.service import _now
 
 @dataclass(frozen=True)
 class LoginLimits:
-    per_email: int = 5
+    per_email_and_ip: int = 5
     per_ip: int = 30
+    per_email: int = 50
     window: dt.timedelta = dt.timedelta(minutes=15)
 
 
@@ -31,17 +35,23 @@ class LoginLimiter:
         self.limits = limits or LoginLimits()
 
     @staticmethod
-    def _keys(email: str, ip: str) -> tuple[str, str]:
-        return "email:" + email.strip().lower()[:320], "ip:" + ip[:64]
+    def _keys(email: str, ip: str) -> tuple[str, str, str]:
+        address = email.strip().lower()[:320]
+        return f"pair:{ip[:64]}|{address}", "ip:" + ip[:64], "email:" + address
 
     def retry_after(self, email: str, ip: str, now: dt.datetime | None = None) -> int:
         """Seconds until another attempt is allowed (0: allowed now)."""
         current = now or _now()
         since = current - self.limits.window
-        email_key, ip_key = self._keys(email, ip)
+        pair_key, ip_key, email_key = self._keys(email, ip)
+        limits = (
+            (pair_key, self.limits.per_email_and_ip),
+            (ip_key, self.limits.per_ip),
+            (email_key, self.limits.per_email),
+        )
         waits = [0]
         with Session(self.engine) as session:
-            for key, limit in ((email_key, self.limits.per_email), (ip_key, self.limits.per_ip)):
+            for key, limit in limits:
                 times = session.scalars(
                     select(LoginFailure.at)
                     .where(LoginFailure.key == key, LoginFailure.at > since)
@@ -66,11 +76,26 @@ class LoginLimiter:
             session.commit()
 
     def succeeded(self, email: str, ip: str) -> None:
-        email_key, _ = self._keys(email, ip)
-        with Session(self.engine) as session:
-            session.execute(delete(LoginFailure).where(LoginFailure.key == email_key))
-            session.commit()
+        clear_failures(self.engine, email)
 
     def count(self) -> int:
         with Session(self.engine) as session:
             return int(session.scalar(select(func.count()).select_from(LoginFailure)) or 0)
+
+
+def clear_failures(engine: Engine, email: str) -> None:
+    """Forget the failed log-ins of ``email`` (from every IP): after a successful log-in
+    or a password reset."""
+    address = email.strip().lower()[:320]
+    with Session(engine) as session:
+        session.execute(
+            delete(LoginFailure).where(
+                (LoginFailure.key == f"email:{address}")
+                | LoginFailure.key.like(f"pair:%|{_escape(address)}", escape="\\")
+            )
+        )
+        session.commit()
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
