@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, text
 
 from ceatlas.catalog.service import Catalog
@@ -27,6 +28,7 @@ from ceatlas.db import make_engine
 from ceatlas.kb import load_kb
 from ceatlas.orm import Base
 from ceatlas.web.app import create_app
+from web.browser import CHROMIUM, CHROMIUM_ARGS
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its TestClient; httpx (our dev dependency) still works.
@@ -127,3 +129,16 @@ def live_server(web_app: FastAPI) -> Iterator[str]:
     """The sample app served over real HTTP by uvicorn in a thread; yields its base URL."""
     with running(web_app) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, launched once per module (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -7,63 +7,15 @@ desktop and phone widths go to ``test-artifacts/`` (gitignored).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine
 
 from ceatlas.config import Settings
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def assert_no_sideways_scroll(page: Page) -> None:
-    widths = page.evaluate(
-        "[document.documentElement.clientWidth, document.documentElement.scrollWidth]"
-    )
-    assert widths[1] <= widths[0], f"page is wider than the screen: {widths}"
-
-
-def _search(page: Page, base: str) -> None:
-    page.goto(base + "/")
-    page.get_by_label("Condition, technique or course").fill("sciatica")
-    filters = page.locator("details#filters")
-    if filters.get_attribute("open") is None:  # folded on phones, once results show
-        filters.locator("summary").click()
-    page.get_by_label("Near ZIP code or city").fill("33602")
-    page.get_by_label("Within").select_option("50")
-    page.get_by_label("In person").check()
-    page.get_by_label("Saturday").check()
-    page.get_by_label("Sunday").check()
-    page.get_by_label("Maximum price (US$)").fill("400")
-    page.get_by_role("button", name="Apply filters").click()
+from web.browser import ARTIFACTS, VIEWPORTS, assert_no_sideways_scroll, search_sciatica
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
@@ -78,7 +30,7 @@ def test_therapist_finds_a_weekend_sciatica_course(
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        _search(page, live_server)
+        search_sciatica(page, live_server)
 
         expect(page.get_by_role("heading", level=2, name="courses found")).to_be_visible()
         cards = page.locator("li.card")

@@ -9,36 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine
 
 from ceatlas.accounts import Accounts
 from ceatlas.config import load_settings
 from ceatlas.web.app import create_app
 from smtp_server import Received
-from web.conftest import running
-from web.test_web_browser import (
+from web.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     VIEWPORTS,
     assert_no_sideways_scroll,
 )
+from web.conftest import running
 
 OLD = "correct horse battery"
 NEW = "a brand new passphrase"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -9,42 +9,27 @@ critical violation is allowed. Screenshots at desktop and phone widths go to
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts import Accounts, Role
 from ceatlas.catalog.models import Course, Provider
-from web.forms import PASSWORD
-from web.test_web_browser import (
+from web.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     VIEWPORTS,
-    _search,
     assert_no_sideways_scroll,
+    search_sciatica,
 )
+from web.forms import PASSWORD
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _context(browser: Browser, device: str = "desktop", **options: Any) -> BrowserContext:
@@ -111,7 +96,7 @@ def test_therapist_signs_up_finds_a_weekend_sciatica_course_and_saves_it(
             headers={"X-CSRF-Token": token},
         )
         assert made.status == 201, made.text()
-        _search(page, live_server)
+        search_sciatica(page, live_server)
         card = page.locator("li.card").first
         expect(card).to_contain_text("In person")
         # each card says what the session counts toward for the Florida license

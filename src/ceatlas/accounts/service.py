@@ -98,6 +98,19 @@ def _account(user: User) -> Account:
     )
 
 
+def _owner(session: Session, user_id: int, password: str, field: str, what: str) -> User:
+    """The account ``user_id`` once ``password`` proves it is its owner's, else
+    :class:`AccountError` naming ``field`` ("the current password is not right")."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("no such account", None, 404)
+    try:
+        _HASHER.verify(user.password_hash, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        raise AccountError(f"{what} is not right", field) from None
+    return user
+
+
 class Accounts:
     """Users of ``engine``'s database."""
 
@@ -161,15 +174,7 @@ class Accounts:
 
     def change_password(self, user_id: int, current: str, new: str) -> None:
         with Session(self.engine) as session:
-            user = session.get(User, user_id)
-            if user is None:
-                raise AccountError("no such account", None, 404)
-            try:
-                _HASHER.verify(user.password_hash, current[:MAX_PASSWORD])
-            except (VerificationError, InvalidHashError):
-                raise AccountError(
-                    "the current password is not right", "current_password"
-                ) from None
+            user = _owner(session, user_id, current, "current_password", "the current password")
             check_password(new, "new_password", (user.email, user.display_name))
             user.password_hash = _HASHER.hash(new)
             user.password_changed_at = _now()
@@ -181,13 +186,7 @@ class Accounts:
         followed."""
         address = normalise_email(new_email)
         with Session(self.engine) as session:
-            user = session.get(User, user_id)
-            if user is None:
-                raise AccountError("no such account", None, 404)
-            try:
-                _HASHER.verify(user.password_hash, password[:MAX_PASSWORD])
-            except (VerificationError, InvalidHashError):
-                raise AccountError("the password is not right", "password") from None
+            user = _owner(session, user_id, password, "password", "the password")
             if address == user.email:
                 raise AccountError("this is already the account's address", "email")
             if session.scalar(select(User.id).where(User.email == address)) is not None:

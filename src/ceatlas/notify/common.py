@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts.models import Role, TherapistProfile, User
+from ceatlas.mail import Outbox
 from ceatlas.mail.unsubscribe import unsubscribe_token
 
 
@@ -61,3 +62,19 @@ def recipients(engine: Engine, kind: str) -> list[Recipient]:
             for user, profile in rows
             if kind not in (profile.email_opt_out or [])
         ]
+
+
+def queue_for(
+    outbox: Outbox, links: Links, who: Recipient, kind: str, key: str, subject: str, body: str
+) -> int | None:
+    """Queue a reminder of ``kind`` for ``who`` with its one-click unsubscribe headers; the
+    message's id, or ``None`` when ``key`` was queued before."""
+    return outbox.enqueue(
+        key=key,
+        kind=kind,
+        to=who.email,
+        subject=subject,
+        body=body,
+        user_id=who.user_id,
+        headers=links.headers(who.user_id, kind),
+    )

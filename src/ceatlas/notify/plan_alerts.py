@@ -17,7 +17,7 @@ from ceatlas.accounts.models import SavedSession
 from ceatlas.accounts.profile import PlanItem, Plans
 from ceatlas.catalog.models import CourseSession
 from ceatlas.mail import Outbox
-from ceatlas.notify.common import Links, recipients
+from ceatlas.notify.common import Links, queue_for, recipients
 
 KIND = "plan"
 CLOSING_SOON = dt.timedelta(days=7)
@@ -101,15 +101,7 @@ def queue_plan_alerts(engine: Engine, outbox: Outbox, links: Links, today: dt.da
                 f"Hello {who.name},\n\n{text}\n\nYour plan: {links.link('/me/plan')}\n"
                 + links.footer(who.user_id, KIND, "alerts about your plan")
             )
-            ident = outbox.enqueue(
-                key=key,
-                kind=KIND,
-                to=who.email,
-                subject=subject,
-                body=body,
-                user_id=who.user_id,
-                headers=links.headers(who.user_id, KIND),
-            )
+            ident = queue_for(outbox, links, who, KIND, key, subject, body)
             if ident is not None:
                 added.append(ident)
     return added

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from ceatlas.compliance import CeRecords
 from ceatlas.compliance.facts import ComplianceStatus, Requirement, format_hours
 from ceatlas.mail import Outbox
-from ceatlas.notify.common import Links, Recipient, recipients
+from ceatlas.notify.common import Links, Recipient, queue_for, recipients
 
 KIND = "renewal"
 THRESHOLDS = (7, 30, 90)
@@ -110,15 +110,7 @@ def queue_renewal_reminders(
                 continue
             key = f"renewal:{status.license_id}:{status.cycle_end.isoformat()}:{threshold}"
             subject, body = reminder_text(who, status, today, links)
-            ident = outbox.enqueue(
-                key=key,
-                kind=KIND,
-                to=who.email,
-                subject=subject,
-                body=body,
-                user_id=who.user_id,
-                headers=links.headers(who.user_id, KIND),
-            )
+            ident = queue_for(outbox, links, who, KIND, key, subject, body)
             if ident is not None:
                 added.append(ident)
     return added

@@ -22,7 +22,7 @@ from ceatlas.accounts.models import SavedSearch, SavedSearchHit
 from ceatlas.catalog.models import Course, CourseSession
 from ceatlas.kb import KnowledgeBase
 from ceatlas.mail import Outbox
-from ceatlas.notify.common import Links, recipients
+from ceatlas.notify.common import Links, queue_for, recipients
 from ceatlas.recommend.matching import shared_matcher
 from ceatlas.recommend.query import understood_search
 from ceatlas.search import SearchQuery, SearchResult, SearchService
@@ -202,15 +202,9 @@ def queue_saved_search_digests(
             + f"\nYour saved searches: {links.link('/me/searches')}\n"
             + links.footer(who.user_id, KIND, "saved-search e-mails")
         )
-        ident = outbox.enqueue(
-            key=f"saved-search:{who.user_id}:{today.isoformat()}",
-            kind=KIND,
-            to=who.email,
-            subject=f"{count} new session{'s' if count != 1 else ''} for your saved searches",
-            body=body,
-            user_id=who.user_id,
-            headers=links.headers(who.user_id, KIND),
-        )
+        subject = f"{count} new session{'s' if count != 1 else ''} for your saved searches"
+        key = f"saved-search:{who.user_id}:{today.isoformat()}"
+        ident = queue_for(outbox, links, who, KIND, key, subject, body)
         if ident is not None:
             added.append(ident)
             _mark_told(engine, who.user_id)
