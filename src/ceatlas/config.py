@@ -64,12 +64,13 @@ class Settings(BaseSettings):
     def session_secret(self) -> str:
         """The key that signs session cookies; refuses a missing or weak one in production."""
         key = self.secret_key.get_secret_value()
-        if key and key not in INSECURE_SECRETS and len(key) >= MIN_SECRET:
+        if strong_secret(key):
             return key
         if self.mode == "production":
             raise ConfigError(
                 "CEATLAS_SECRET_KEY must be set to a random value of at least "
-                f"{MIN_SECRET} characters in production mode (for example the output of "
+                f"{MIN_SECRET} characters, {MIN_DISTINCT} of them different, in production "
+                "mode (for example the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
             )
         if key:
@@ -82,7 +83,14 @@ class ConfigError(RuntimeError):
 
 
 MIN_SECRET = 32
+#: a random key of 32+ characters has far more; forty "a"s have one
+MIN_DISTINCT = 12
 INSECURE_SECRETS = frozenset({"changeme", "change-me", "secret", "development", "dev"})
+
+
+def strong_secret(key: str) -> bool:
+    """Long, not a known default, and not made of a few characters repeated."""
+    return len(key) >= MIN_SECRET and key not in INSECURE_SECRETS and len(set(key)) >= MIN_DISTINCT
 
 
 def _development_secret(path: Path) -> str:

@@ -120,3 +120,16 @@ def test_changing_the_password_ends_the_other_sessions(
         assert "Log in" in phone.get("/").text
         assert log_in(phone, "ana@example.org", NEW).status_code == 303
         assert phone.get("/me/plan", follow_redirects=False).status_code == 200
+
+
+def test_sign_up_is_throttled_per_network(fresh_client: TestClient, engine: Engine) -> None:
+    """Ten sign-up attempts an hour from one IP (accepted or refused alike); the eleventh
+    waits, says so and creates nothing."""
+    for n in range(10):
+        fresh = TestClient(fresh_client.app)
+        assert sign_up(fresh, f"user{n}@example.org").status_code == 303
+    blocked = sign_up(TestClient(fresh_client.app), "late@example.org")
+    assert blocked.status_code == 429
+    assert "too many sign-ups from this network" in blocked.text
+    assert int(blocked.headers["retry-after"]) > 0
+    assert Accounts(engine).count() == 10

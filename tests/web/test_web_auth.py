@@ -124,7 +124,7 @@ def test_api_token_authenticates_and_skips_csrf(app: FastAPI, engine: Engine) ->
         assert bad.json()["error"]["field"] == "authorization"
 
 
-@pytest.mark.parametrize("secret", ["", "changeme", "short-key"])
+@pytest.mark.parametrize("secret", ["", "changeme", "short-key", "a" * 40, "abab" * 10])
 def test_production_refuses_a_default_secret(secret: str, database_url: str) -> None:
     settings = load_settings(database_url=database_url, mode="production", secret_key=secret)
     with pytest.raises(ConfigError, match="CEATLAS_SECRET_KEY"):
@@ -132,7 +132,8 @@ def test_production_refuses_a_default_secret(secret: str, database_url: str) -> 
 
 
 def test_production_cookie_is_secure(database_url: str, engine: Engine) -> None:
-    settings = load_settings(database_url=database_url, mode="production", secret_key="k" * 40)
+    key = "q8Jf2LwX9vTzR4mN7bKcY1pH6sDgE3uA"  # 32 characters, 32 different
+    settings = load_settings(database_url=database_url, mode="production", secret_key=key)
     therapist = Accounts(engine).sign_up("t@example.org", PASSWORD, "T")
     with TestClient(_app(settings), base_url="https://testserver") as client:
         cookie = client.get(f"/test/login/{therapist.id}").headers["set-cookie"]

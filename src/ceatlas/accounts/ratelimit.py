@@ -99,3 +99,38 @@ def clear_failures(engine: Engine, email: str) -> None:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SignupLimiter:
+    """At most ``per_ip`` sign-up attempts (accepted or not) from one client IP per
+    ``window``, kept in the same table as failed log-ins (key ``signup:<ip>``): slows
+    scripted sign-ups and probing which addresses have accounts."""
+
+    def __init__(
+        self, engine: Engine, per_ip: int = 10, window: dt.timedelta = dt.timedelta(hours=1)
+    ) -> None:
+        self.engine = engine
+        self.per_ip = per_ip
+        self.window = window
+
+    def attempt(self, ip: str, now: dt.datetime | None = None) -> int:
+        """Record an attempt; 0 when it may go ahead, else the seconds to wait."""
+        current = now or _now()
+        key = "signup:" + ip[:64]
+        with Session(self.engine) as session:
+            times = session.scalars(
+                select(LoginFailure.at)
+                .where(LoginFailure.key == key, LoginFailure.at > current - self.window)
+                .order_by(LoginFailure.at.desc())
+                .limit(self.per_ip)
+            ).all()
+            if len(times) >= self.per_ip:
+                return max(1, int((times[-1] + self.window - current).total_seconds()))
+            session.add(LoginFailure(key=key, at=current))
+            session.execute(
+                delete(LoginFailure).where(
+                    LoginFailure.key.like("signup:%"), LoginFailure.at < current - self.window
+                )
+            )
+            session.commit()
+        return 0

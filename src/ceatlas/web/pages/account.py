@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ceatlas.accounts import AccountError, Accounts, Role
 from ceatlas.accounts.links import AccountLinks
-from ceatlas.accounts.ratelimit import LoginLimiter
+from ceatlas.accounts.ratelimit import LoginLimiter, SignupLimiter
 from ceatlas.web.auth import (
     CurrentAccount,
     OptionalAccount,
@@ -46,6 +46,15 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
     form = await read_form(request)
     values = {k: form.get(k) for k in ("display_name", "email", "role")}
     role = Role.PROVIDER if form.get("role") == "provider" else Role.THERAPIST
+    ip = request.client.host if request.client else "unknown"
+    wait = SignupLimiter(ctx.engine).attempt(ip)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        message = f"too many sign-ups from this network; try again in about {minutes} minute(s)"
+        context = {"values": values, "errors": {"_": message}, "roles": ROLES}
+        response = render(request, "signup.html", context, 429)
+        response.headers["retry-after"] = str(wait)
+        return response
     try:
         account = Accounts(ctx.engine).sign_up(
             form.get("email"), form.get("password"), form.get("display_name"), role
