@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ceatlas.recommend.matching import CONFIDENT, Matcher
-from ceatlas.search import ComplaintReading, SearchQuery, SearchResult
+from ceatlas.search import ComplaintReading, CourseHit, SearchQuery, SearchResult
 from ceatlas.search.relax import explain_nothing
 
 # When the best reading rests only on closeness in meaning, conditions this close to it are
@@ -175,7 +175,6 @@ def with_some_words(
     hold only some of the words after them (``some_words_from``): partial matches rank
     below full ones instead of vanishing ("insurance billing" finds the one course that
     says both, then those about insurance)."""
-    shown = len(result.courses) if result.grouped else len(result.results)
     if (
         query.page != 1
         or query.any_words
@@ -183,21 +182,32 @@ def with_some_words(
         or len(result.interpretation.concepts) < 2
     ):
         return result
+    shown = _hits(result)
     some = run(query.model_copy(update={"any_words": True}))
-    room = query.per_page - shown
-    if result.grouped:
-        have = {c.course.id for c in result.courses}
-        extra = [c for c in some.courses if c.course.id not in have][:room]
-        if not extra:
-            return result
-        return result.model_copy(
-            update={"courses": [*result.courses, *extra], "some_words_from": shown}
-        )
-    seen = {h.session.id for h in result.results}
-    more = [h for h in some.results if h.session.id not in seen][:room]
-    if not more:
+    extra = _unseen(_hits(some), shown, query.per_page)
+    if not extra:
         return result
-    return result.model_copy(update={"results": [*result.results, *more], "some_words_from": shown})
+    return _with_hits(result, [*shown, *extra], some_words_from=len(shown))
+
+
+def _hits(result: SearchResult) -> list[Any]:
+    """The result's cards: courses when grouped, else sessions."""
+    return list(result.courses if result.grouped else result.results)
+
+
+def _hit_id(hit: Any) -> int:
+    return int(hit.course.id if isinstance(hit, CourseHit) else hit.session.id)
+
+
+def _unseen(candidates: list[Any], shown: list[Any], per_page: int) -> list[Any]:
+    """The ``candidates`` not already ``shown``, as many as the page still has room for."""
+    have = {_hit_id(h) for h in shown}
+    return [h for h in candidates if _hit_id(h) not in have][: max(0, per_page - len(shown))]
+
+
+def _with_hits(result: SearchResult, hits: list[Any], **update: Any) -> SearchResult:
+    field = "courses" if result.grouped else "results"
+    return result.model_copy(update={field: hits, **update})
 
 
 def read_query(matcher: Callable[[], Matcher], query: SearchQuery) -> SearchReading | None:
@@ -261,14 +271,7 @@ def _with_mentions(
         techniques = sorted({*query.techniques, *technique_ids})
         tiers.append(query.model_copy(update={"q": None, "techniques": techniques}))
 
-    def key(item: Any) -> int:
-        return int(item.course.id if about.grouped else item.session.id)
-
-    def listed(result: SearchResult) -> list[Any]:
-        return list(result.courses if result.grouped else result.results)
-
-    items = listed(about)
-    seen = {key(i) for i in items}
+    items = _hits(about)
     starts: list[int | None] = [None, None]  # where mentions, then techniques, start
     conditions = {f"conditions:{cid}" for cid in reading.condition_ids}
     wanted = {f"techniques:{tid}" for tid in technique_ids}
@@ -283,19 +286,15 @@ def _with_mentions(
     for number, tier in enumerate(tiers):
         if len(items) >= query.per_page:
             break
-        found = listed(run(tier))
+        found = _hits(run(tier))
         if number == len(names):
             found = [i for i in found if on_technique(i)]
-        fresh = [i for i in found if key(i) not in seen][: query.per_page - len(items)]
+        fresh = _unseen(found, items, query.per_page)
         if fresh:
             slot = 1 if number == len(names) else 0
             if starts[slot] is None:
                 starts[slot] = len(items)
             items += fresh
-            seen |= {key(i) for i in fresh}
-    if len(items) == len(listed(about)):
+    if len(items) == len(_hits(about)):
         return about
-    field = "courses" if about.grouped else "results"
-    return about.model_copy(
-        update={field: items, "mentions_from": starts[0], "techniques_from": starts[1]}
-    )
+    return _with_hits(about, items, mentions_from=starts[0], techniques_from=starts[1])
