@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -143,7 +143,9 @@ class Outbox:
 
     # --- claiming and sending -----------------------------------------------------------
 
-    def _due(self, moment: dt.datetime) -> object:
+    @staticmethod
+    def _due(moment: dt.datetime) -> ColumnElement[bool]:
+        """Pending and due, or claimed by a sender that has held it past the lease."""
         return or_(
             and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= moment),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < moment - LEASE),
@@ -153,7 +155,7 @@ class Outbox:
         """Mark one due message as being sent by us; its id, or None when none is due."""
         with Session(self.engine) as session:
             while True:
-                query = select(OutboxMessage.id).where(self._due(moment))  # type: ignore[arg-type]
+                query = select(OutboxMessage.id).where(self._due(moment))
                 if wanted is not None:
                     if not wanted:
                         return None
@@ -163,7 +165,7 @@ class Outbox:
                     return None
                 claimed = session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id, self._due(moment))  # type: ignore[arg-type]
+                    .where(OutboxMessage.id == row_id, self._due(moment))
                     .values(
                         status="sending",
                         claimed_at=moment,

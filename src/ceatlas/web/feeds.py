@@ -16,7 +16,7 @@ from ceatlas.accounts import AccountError
 from ceatlas.accounts.feed_tokens import feed_token
 from ceatlas.accounts.models import SavedSearchHit
 from ceatlas.accounts.profile import Plans
-from ceatlas.accounts.saved_searches import SavedSearches, SavedSearchView
+from ceatlas.accounts.saved_searches import CalendarFeed, SavedSearches, SavedSearchView
 from ceatlas.catalog.models import Course, CourseSession
 from ceatlas.compliance import CeRecords
 from ceatlas.notify.saved_search import matching_sessions, query_json, query_string
@@ -36,6 +36,12 @@ FEED_ENTRIES = 50
 def calendar_url(ctx: WebContext, user_id: int, generation: int) -> str:
     token = feed_token(ctx.settings.session_secret(), CALENDAR, user_id, generation)
     return ctx.settings.link("/calendar/plan.ics?" + urlencode({"token": token}))
+
+
+def calendar_address(ctx: WebContext, user_id: int) -> str | None:
+    """The therapist's private calendar address, or ``None`` while it is off."""
+    generation = CalendarFeed(ctx.engine).generation(user_id)
+    return calendar_url(ctx, user_id, generation) if generation > 0 else None
 
 
 def search_feed_url(ctx: WebContext, search_id: int, generation: int) -> str:

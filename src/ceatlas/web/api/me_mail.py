@@ -16,7 +16,13 @@ from ceatlas.notify.saved_search import query_string
 from ceatlas.web.api.me import AUTH_RESPONSES
 from ceatlas.web.auth import Therapist, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
-from ceatlas.web.feeds import calendar_url, describe, save_search, search_feed_url
+from ceatlas.web.feeds import (
+    calendar_address,
+    calendar_url,
+    describe,
+    save_search,
+    search_feed_url,
+)
 from ceatlas.web.schemas import MAX_ID, ErrorResponse
 
 router = APIRouter(prefix="/me", tags=["me"], responses=AUTH_RESPONSES)
@@ -126,10 +132,7 @@ def new_search_feed(
 
 @router.get("/calendar", response_model=CalendarOut, summary="My private calendar address")
 def get_calendar(ctx: Ctx, account: Therapist) -> CalendarOut:
-    generation = CalendarFeed(ctx.engine).generation(account.id)
-    return CalendarOut(
-        address=calendar_url(ctx, account.id, generation) if generation > 0 else None
-    )
+    return CalendarOut(address=calendar_address(ctx, account.id))
 
 
 @router.post(

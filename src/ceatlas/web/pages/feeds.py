@@ -33,17 +33,20 @@ from ceatlas.web.pages.forms import read_form
 
 router = APIRouter()
 Csrf = [Depends(verify_csrf)]
-_NOT_FOUND = Response("This feed address is not valid (it may have been replaced).", 404)
+
+
+def _not_found() -> Response:
+    return Response("This feed address is not valid (it may have been replaced).", 404)
 
 
 @router.get("/calendar/plan.ics")
 def calendar_feed(ctx: Ctx, token: str = "") -> Response:
     found = read_feed_token(ctx.settings.session_secret(), token)
     if found is None or found[0] != CALENDAR:
-        return _NOT_FOUND
+        return _not_found()
     _, user_id, generation = found
     if generation <= 0 or CalendarFeed(ctx.engine).generation(user_id) != generation:
-        return _NOT_FOUND
+        return _not_found()
     return Response(
         calendar_for(ctx, user_id),
         media_type="text/calendar",
@@ -55,10 +58,10 @@ def calendar_feed(ctx: Ctx, token: str = "") -> Response:
 def saved_search_feed(ctx: Ctx, token: str = "") -> Response:
     found = read_feed_token(ctx.settings.session_secret(), token)
     if found is None or found[0] != SEARCH:
-        return _NOT_FOUND
+        return _not_found()
     saved = SavedSearches(ctx.engine).by_id(found[1])
     if saved is None or saved.feed != found[2]:
-        return _NOT_FOUND
+        return _not_found()
     body = atom_for(ctx, saved, search_feed_url(ctx, saved.id, saved.feed))
     return Response(
         body,

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts import AccountError
 from ceatlas.accounts.preferences import EMAIL_KINDS, EmailPreferences
 from ceatlas.accounts.profile import Plans, ProfileIn, Profiles
-from ceatlas.accounts.saved_searches import CalendarFeed
 from ceatlas.catalog.models import CourseSession
 from ceatlas.compliance import CeRecords, ComplianceError
 from ceatlas.compliance.from_plan import record_session
@@ -21,7 +20,7 @@ from ceatlas.search.query import WEEKDAYS
 from ceatlas.web import labels
 from ceatlas.web.auth import Therapist, safe_next, verify_csrf
 from ceatlas.web.context import Ctx
-from ceatlas.web.feeds import calendar_url
+from ceatlas.web.feeds import calendar_address
 from ceatlas.web.ics import sessions_calendar
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import read_form
@@ -108,9 +107,7 @@ async def save_profile(request: Request, ctx: Ctx, account: Therapist) -> Respon
 @router.get("/me/plan", response_class=HTMLResponse)
 def plan_page(request: Request, ctx: Ctx, account: Therapist) -> Response:
     plan = Plans(ctx.engine).get(account.id, ctx.today())
-    generation = CalendarFeed(ctx.engine).generation(account.id)
-    feed = calendar_url(ctx, account.id, generation) if generation > 0 else None
-    context = {"area": "plan", "plan": plan, "calendar_feed": feed}
+    context = {"area": "plan", "plan": plan, "calendar_feed": calendar_address(ctx, account.id)}
     return _area(request, "me_plan.html", context)
 
 
