@@ -8,7 +8,7 @@ from pathlib import Path
 import ceatlas
 
 ROOT = Path(ceatlas.__file__).parent
-SHARED = {"config", "db", "orm", "embeddings"}
+SHARED = {"config", "db", "orm", "embeddings", "signing"}
 # What each domain package may import besides itself and the shared modules.
 ALLOWED: dict[str, set[str]] = {
     "kb": set(),

@@ -5,29 +5,21 @@ working. Changing the site's secret key changes every address."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+from ceatlas.signing import sign, unsign
 
-
-def _signature(secret: str, payload: str) -> str:
-    mac = hmac.new(secret.encode(), b"feed:" + payload.encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(mac.digest()[:18]).decode()
+PURPOSE = "feed"
 
 
 def feed_token(secret: str, kind: str, ident: int, generation: int) -> str:
-    payload = f"{kind}.{ident}.{generation}"
-    return f"{payload}.{_signature(secret, payload)}"
+    return sign(secret, PURPOSE, f"{kind}.{ident}.{generation}")
 
 
 def read_feed_token(secret: str, token: str) -> tuple[str, int, int] | None:
     """(kind, id, generation) of a genuine token, else ``None``."""
-    if len(token) > 200:
+    payload = unsign(secret, PURPOSE, token)
+    if payload is None:
         return None
-    payload, _, signature = token.strip().rpartition(".")
     parts = payload.split(".")
     if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-        return None
-    if not hmac.compare_digest(signature, _signature(secret, payload)):
         return None
     return parts[0], int(parts[1]), int(parts[2])

@@ -4,27 +4,21 @@ forged for someone else."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+from ceatlas.signing import sign, unsign
 
-
-def _signature(secret: str, payload: str) -> str:
-    mac = hmac.new(secret.encode(), b"unsubscribe:" + payload.encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(mac.digest()[:18]).decode()
+PURPOSE = "unsubscribe"
 
 
 def unsubscribe_token(secret: str, user_id: int, kind: str) -> str:
-    payload = f"{user_id}.{kind}"
-    return f"{payload}.{_signature(secret, payload)}"
+    return sign(secret, PURPOSE, f"{user_id}.{kind}")
 
 
 def read_unsubscribe_token(secret: str, token: str) -> tuple[int, str] | None:
     """(account id, kind) of a genuine token, else ``None``."""
-    payload, _, signature = token.strip().rpartition(".")
-    user, _, kind = payload.partition(".")
-    if not user.isdigit() or not kind or len(token) > 200:
+    payload = unsign(secret, PURPOSE, token)
+    if payload is None:
         return None
-    if not hmac.compare_digest(signature, _signature(secret, payload)):
+    user, _, kind = payload.partition(".")
+    if not user.isdigit() or not kind:
         return None
     return int(user), kind
