@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ceatlas.accounts import AccountError
 from ceatlas.accounts.feed_tokens import read_feed_token
@@ -125,7 +126,8 @@ async def save_search_page(request: Request, ctx: Ctx, account: Therapist) -> Re
     """Keep the search whose query string is in ``query`` under ``name``."""
     form = await read_form(request)
     try:
-        save_search(ctx, account.id, form.get("name"), form.get("query"))
+        # up to ten searches: off the event loop, so other requests are not held
+        await run_in_threadpool(save_search, ctx, account.id, form.get("name"), form.get("query"))
     except AccountError as error:
         return _searches_page(request, ctx, account.id, {error.field or "_": error.message}, 400)
     return RedirectResponse("/me/searches?saved=1", status_code=303)
