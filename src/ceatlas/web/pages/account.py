@@ -28,6 +28,21 @@ Csrf = [Depends(verify_csrf)]
 ROLES = [("therapist", "Massage therapist"), ("provider", "CE provider or school")]
 
 
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _about(seconds: int) -> str:
+    """ "about 15 minute(s)": a wait in words (never under a minute)."""
+    return f"about {max(1, round(seconds / 60))} minute(s)"
+
+
+def _too_many(response: Response, wait: int) -> Response:
+    """A 429 page, with the seconds to wait in Retry-After."""
+    response.headers["retry-after"] = str(wait)
+    return response
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -46,15 +61,11 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
     form = await read_form(request)
     values = {k: form.get(k) for k in ("display_name", "email", "role")}
     role = Role.PROVIDER if form.get("role") == "provider" else Role.THERAPIST
-    ip = request.client.host if request.client else "unknown"
-    wait = SignupLimiter(ctx.engine).attempt(ip)
+    wait = SignupLimiter(ctx.engine).attempt(_client_ip(request))
     if wait:
-        minutes = max(1, round(wait / 60))
-        message = f"too many sign-ups from this network; try again in about {minutes} minute(s)"
+        message = f"too many sign-ups from this network; try again in {_about(wait)}"
         context = {"values": values, "errors": {"_": message}, "roles": ROLES}
-        response = render(request, "signup.html", context, 429)
-        response.headers["retry-after"] = str(wait)
-        return response
+        return _too_many(render(request, "signup.html", context, 429), wait)
     try:
         account = Accounts(ctx.engine).sign_up(
             form.get("email"), form.get("password"), form.get("display_name"), role
@@ -80,18 +91,16 @@ async def login(request: Request, ctx: Ctx) -> Response:
     form = await read_form(request)
     email, password = form.get("email"), form.get("password")
     values = {"email": email, "next": safe_next(form.get("next"), "")}
-    ip = request.client.host if request.client else "unknown"
+    ip = _client_ip(request)
     limiter = LoginLimiter(ctx.engine)
     wait = limiter.retry_after(email, ip)
     if wait:
-        minutes = max(1, round(wait / 60))
         message = (
-            f"too many failed attempts; try again in about {minutes} minute(s), "
+            f"too many failed attempts; try again in {_about(wait)}, "
             "or reset your password (Forgot your password?)"
         )
-        response = render(request, "login.html", {"values": values, "errors": {"_": message}}, 429)
-        response.headers["retry-after"] = str(wait)
-        return response
+        context = {"values": values, "errors": {"_": message}}
+        return _too_many(render(request, "login.html", context, 429), wait)
     account = Accounts(ctx.engine).authenticate(email, password)
     if account is None:
         limiter.failed(email, ip)
