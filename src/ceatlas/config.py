@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_data_dir() -> Path:
@@ -44,6 +46,31 @@ class Settings(BaseSettings):
     sync_user_agent: str = "CE Atlas catalog sync/1.0 (CE class directory)"
     sync_timeout: float = Field(default=20.0, gt=0)
     sync_host_delay: float = Field(default=1.0, ge=0)
+    # Login sessions: how long one lasts from signing in, and how long it survives unused.
+    session_lifetime_days: int = Field(default=14, ge=1, le=365)
+    session_idle_hours: int = Field(default=168, ge=1, le=365 * 24)
+    # Reverse proxies whose X-Forwarded-For header is believed (IPs or CIDR blocks, as a
+    # JSON list or separated by commas); empty: the direct peer is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Accept "10.0.0.1, 10.1.0.0/16" as well as a JSON list; check each entry."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            entries = [str(v).strip() for v in value if str(v).strip()]
+            for entry in entries:
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"CEATLAS_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR block"
+                    ) from None
+            return entries
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -2,7 +2,7 @@
 
 A link carries a random secret; only its SHA-256 is stored (``account_token``). A reset
 link works for :data:`RESET_LIFETIME` and once; using it sets the new password, ends every
-login session of the account (``password_changed_at``) and retires the account's other
+login session of the account and retires the account's other
 reset links. A confirmation link works for :data:`VERIFY_LIFETIME`, once, and only while
 the account still has the address it was sent to. Asking for a reset never tells whether
 an account exists: :meth:`AccountLinks.issue_reset` returns ``None`` for an unknown
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import AccountToken, User
 from ceatlas.accounts.ratelimit import clear_failures
-from ceatlas.accounts.service import Account, _account, check_password
+from ceatlas.accounts.service import Account, _account, check_password, end_all_sessions
 
 RESET = "reset_password"
 VERIFY = "verify_email"
@@ -144,6 +144,7 @@ class AccountLinks:
             user.password_changed_at = moment
             # Following the link proved the address is the account owner's.
             user.email_verified_at = user.email_verified_at or moment
+            end_all_sessions(session, user.id)
             session.execute(
                 update(AccountToken)
                 .where(

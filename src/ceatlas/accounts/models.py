@@ -88,6 +88,29 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # After this moment the token answers 401 (chosen at creation: 30, 90 or 365 days).
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Space-separated scopes: "read" (GET requests) and "write" (changing the catalog).
+    scopes: Mapped[str] = mapped_column(String(100))
+
+
+class LoginSession(Base):
+    """A signed-in browser: the cookie carries a random id, only its SHA-256 is stored.
+
+    ``device`` is a few words read from the browser's User-Agent ("Chrome on Linux"); no IP
+    address is kept. ``last_seen_at`` is updated at most once a minute.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    device: Mapped[str] = mapped_column(String(100))
 
 
 class SavedSession(Base):

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from ceatlas.accounts.errors import AccountError
-from ceatlas.accounts.models import Role, TherapistProfile, User
+from ceatlas.accounts.models import LoginSession, Role, TherapistProfile, User
 from ceatlas.catalog.models import Provider
 
 MIN_PASSWORD = 10
@@ -73,8 +73,7 @@ class Account:
     display_name: str
     provider_id: int | None
     approved: bool
-    # When the password last changed: a login session remembers it, so changing the
-    # password ends every other session of the account.
+    # When the password last changed (the moment the change notice gives).
     password_changed: str = field(default="", compare=False)
     # The owner confirmed the address by following the link e-mailed to it.
     email_verified: bool = field(default=False, compare=False)
@@ -109,6 +108,12 @@ def _owner(session: Session, user_id: int, password: str, field: str, what: str)
     except (VerificationError, InvalidHashError):
         raise AccountError(f"{what} is not right", field) from None
     return user
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Delete every login session of ``user_id`` in ``session``'s transaction (after a
+    password change or reset: every signed-in browser must log in again)."""
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
 
 
 class Accounts:
@@ -178,6 +183,7 @@ class Accounts:
             check_password(new, "new_password", (user.email, user.display_name))
             user.password_hash = _HASHER.hash(new)
             user.password_changed_at = _now()
+            end_all_sessions(session, user_id)
             session.commit()
 
     def change_email(self, user_id: int, password: str, new_email: str) -> tuple[str, Account]:

@@ -4,14 +4,19 @@ Use the aliases in handlers: ``def page(account: Therapist)``. For ``/api/`` pat
 account is a 401 and a wrong role a 403, both JSON errors; for pages a missing account is a
 303 redirect to ``/login?next=...`` and a wrong role a 403 page.
 
-Sessions are signed cookies (``ceatlas.web.sessions``). An ``Authorization: Bearer <token>``
-header (a provider's API token) authenticates API calls instead; such requests ignore the
-cookie and need no CSRF token. Every state-changing form depends on ``verify_csrf`` and
-writes ``{{ csrf_field() }}``.
+A signed-in browser's signed cookie (``ceatlas.web.sessions``) carries a random login
+session id and the CSRF token, never the account: the session itself is a database row
+(``ceatlas.accounts.login_sessions``), so logging out, a password change or reset, or
+ending it from the sessions page makes a copied cookie worthless. An ``Authorization:
+Bearer <token>`` header (a provider's API token) authenticates API calls instead; such
+requests ignore the cookie and need no CSRF token; an expired token is a 401 and a
+read-only one a 403 on anything but GET, HEAD and OPTIONS. Every state-changing form depends
+on ``verify_csrf`` and writes ``{{ csrf_field() }}``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Annotated, Any
@@ -23,13 +28,15 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from ceatlas.accounts.errors import AccountError
+from ceatlas.accounts.login_sessions import LoginSessions, SessionLimits
 from ceatlas.accounts.models import Role
-from ceatlas.accounts.service import Account, Accounts
+from ceatlas.accounts.service import Account
 from ceatlas.accounts.tokens import ApiTokens
 from ceatlas.catalog.publishing_input import PublishError
 from ceatlas.config import Settings
 from ceatlas.web.context import WebContext, get_context
 from ceatlas.web.errors import WebError, wants_json
+from ceatlas.web.proxies import TrustedProxies
 from ceatlas.web.sessions import SessionCookies
 
 __all__ = [
@@ -39,9 +46,11 @@ __all__ = [
     "ProviderAccount",
     "Therapist",
     "csrf_token",
+    "current_session_id",
     "install",
     "log_in",
     "log_out",
+    "login_sessions",
     "optional_account",
     "require_account",
     "require_admin",
@@ -51,9 +60,8 @@ __all__ = [
     "verify_csrf",
 ]
 
-SESSION_USER = "uid"
+SESSION_ID = "sid"  # the random id of the login session (its SHA-256 is in the database)
 SESSION_CSRF = "csrf"
-SESSION_LOGIN_STAMP = "since"  # the account's password_changed when this session logged in
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -81,29 +89,64 @@ def _session(request: Request) -> dict[str, Any]:
     return session
 
 
+def login_sessions(request: Request) -> LoginSessions:
+    """The login sessions store, with the configured lifetime and idle time."""
+    settings = get_context(request).settings
+    limits = SessionLimits(
+        lifetime=dt.timedelta(days=settings.session_lifetime_days),
+        idle=dt.timedelta(hours=settings.session_idle_hours),
+    )
+    return LoginSessions(get_context(request).engine, limits)
+
+
+def _token_account(request: Request, token: str) -> Account:
+    """The account an API token acts for; 401 unknown or expired, 403 read-only writing."""
+    found = ApiTokens(get_context(request).engine).use(token)
+    if found is None:
+        raise WebError(401, "the API token is unknown or was revoked", "authorization")
+    if found.expired:
+        day = f"{found.token.expires_at:%Y-%m-%d}"
+        raise WebError(
+            401,
+            f"this API token expired on {day}; create a new one on the API tokens page",
+            "authorization",
+        )
+    if request.method not in _SAFE_METHODS and not found.token.can_write:
+        raise WebError(
+            403,
+            "this API token may only read; create one that may also change your listings",
+            "authorization",
+        )
+    return found.account
+
+
 def _load(request: Request) -> Account | None:
     cached = getattr(request.state, "ceatlas_account", _UNSET)
     if cached is not _UNSET:
         assert cached is None or isinstance(cached, Account)
         return cached
-    ctx: WebContext = get_context(request)
     token = _bearer(request)
-    account: Account | None
+    account: Account | None = None
     if token is not None:
-        account = ApiTokens(ctx.engine).account_for(token)
-        if account is None:
-            raise WebError(401, "the API token is unknown or was revoked", "authorization")
+        account = _token_account(request, token)
     else:
         session = _session(request)
-        user_id = session.get(SESSION_USER)
-        account = Accounts(ctx.engine).get(user_id) if isinstance(user_id, int) else None
-        if account is not None and session.get(SESSION_LOGIN_STAMP) != account.password_changed:
-            account = None  # the password changed since this session logged in
-        if account is None and user_id is not None:
-            session.pop(SESSION_USER, None)  # the account is gone or the session has ended
-            session.pop(SESSION_LOGIN_STAMP, None)
+        secret = session.get(SESSION_ID)
+        active = login_sessions(request).active(secret) if isinstance(secret, str) else None
+        if active is not None:
+            account = active.account
+            request.state.ceatlas_session_id = active.session_id
+        elif secret is not None:
+            session.pop(SESSION_ID, None)  # ended, expired, or the account is gone
     request.state.ceatlas_account = account
     return account
+
+
+def current_session_id(request: Request) -> int | None:
+    """The row id of this browser's login session (``None`` when not signed in)."""
+    _load(request)
+    found = getattr(request.state, "ceatlas_session_id", None)
+    return found if isinstance(found, int) else None
 
 
 def optional_account(request: Request) -> Account | None:
@@ -200,18 +243,29 @@ Csrf = Depends(verify_csrf)
 
 
 def log_in(request: Request, account: Account) -> None:
-    """Start a fresh session for ``account`` (a new CSRF token: no session fixation)."""
+    """Start a fresh login session for ``account`` (a new id and CSRF token: no session
+    fixation); the browser's previous session, if any, ends."""
     session = _session(request)
+    store = login_sessions(request)
+    previous = session.get(SESSION_ID)
+    if isinstance(previous, str):
+        store.end(previous)
     session.clear()
-    session[SESSION_USER] = account.id
-    session[SESSION_LOGIN_STAMP] = account.password_changed
+    session[SESSION_ID] = store.start(account.id, request.headers.get("user-agent", ""))
     session[SESSION_CSRF] = secrets.token_urlsafe(32)
     request.state.ceatlas_account = account
+    request.state.ceatlas_session_id = None
 
 
 def log_out(request: Request) -> None:
-    _session(request).clear()
+    """End this browser's login session in the database, then forget the cookie."""
+    session = _session(request)
+    secret = session.get(SESSION_ID)
+    if isinstance(secret, str):
+        login_sessions(request).end(secret)
+    session.clear()
     request.state.ceatlas_account = None
+    request.state.ceatlas_session_id = None
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
@@ -242,10 +296,14 @@ def _current_account(context: Any) -> Account | None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Session cookies, the log-in redirect and the template globals for ``app``."""
+    """Session cookies, trusted proxies, the log-in redirect and the template globals."""
     app.add_middleware(
-        SessionCookies, secret=settings.session_secret(), secure=settings.mode == "production"
+        SessionCookies,
+        secret=settings.session_secret(),
+        secure=settings.mode == "production",
+        max_age=settings.session_lifetime_days * 24 * 3600,
     )
+    app.add_middleware(TrustedProxies, networks=settings.trusted_proxies)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequiredError)

@@ -1,8 +1,9 @@
 """Signed session cookies (HMAC-SHA256 over JSON; a pure ASGI middleware).
 
-The cookie holds the whole session (user id, CSRF token, issue time), so every process with
-the same secret key reads it: nothing is kept in memory. It is HttpOnly and SameSite=Lax, and
-Secure in production mode. A cookie older than ``max_age`` or with a bad signature is ignored.
+The cookie holds a small dict: the CSRF token and, once signed in, the random id of the
+login session (whose row in the database says which account it is; see
+``ceatlas.web.auth``), with its issue time. It is HttpOnly and SameSite=Lax, and Secure in
+production mode. A cookie older than ``max_age`` or with a bad signature is ignored.
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ class Signer:
 class SessionCookies:
     """Put ``scope["session"]`` (a dict) on every request; write it back when it changed."""
 
-    def __init__(self, app: ASGIApp, *, secret: str, secure: bool) -> None:
+    def __init__(self, app: ASGIApp, *, secret: str, secure: bool, max_age: int = MAX_AGE) -> None:
         self.app = app
-        self.signer = Signer(secret)
+        self.signer = Signer(secret, max_age)
+        self.max_age = max_age
         self.flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     def _read(self, scope: Scope) -> dict[str, Any]:
@@ -91,7 +93,9 @@ class SessionCookies:
                 headers = MutableHeaders(scope=message)
                 if session and session != initial:
                     value = self.signer.dumps(session)
-                    headers.append("set-cookie", f"{COOKIE}={value}; Max-Age={MAX_AGE}{self.flags}")
+                    headers.append(
+                        "set-cookie", f"{COOKIE}={value}; Max-Age={self.max_age}{self.flags}"
+                    )
                 elif not session and had_cookie:
                     headers.append("set-cookie", f"{COOKIE}=; Max-Age=0{self.flags}")
             await send(message)

@@ -1,4 +1,7 @@
-"""Sign up, log in, log out and change password."""
+"""Sign up, log in, log out, change password, and the list of signed-in browsers.
+
+Password hashing (argon2, deliberately slow) runs in the thread pool, never on the event
+loop, so other requests are answered while a log-in is checked."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ceatlas.accounts import AccountError, Accounts, Role
 from ceatlas.accounts.links import AccountLinks
@@ -13,8 +17,10 @@ from ceatlas.accounts.ratelimit import LoginLimiter, SignupLimiter
 from ceatlas.web.auth import (
     CurrentAccount,
     OptionalAccount,
+    current_session_id,
     log_in,
     log_out,
+    login_sessions,
     safe_next,
     verify_csrf,
 )
@@ -22,6 +28,7 @@ from ceatlas.web.context import Ctx
 from ceatlas.web.mailing import account_mail, send_after_response
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import home_for, read_form
+from ceatlas.web.proxies import client_ip
 
 router = APIRouter()
 Csrf = [Depends(verify_csrf)]
@@ -29,7 +36,8 @@ ROLES = [("therapist", "Massage therapist"), ("provider", "CE provider or school
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The visitor's address (behind a trusted proxy, the one it forwarded)."""
+    return client_ip(request.scope)
 
 
 def _about(seconds: int) -> str:
@@ -67,8 +75,12 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
         context = {"values": values, "errors": {"_": message}, "roles": ROLES}
         return _too_many(render(request, "signup.html", context, 429), wait)
     try:
-        account = Accounts(ctx.engine).sign_up(
-            form.get("email"), form.get("password"), form.get("display_name"), role
+        account = await run_in_threadpool(
+            Accounts(ctx.engine).sign_up,
+            form.get("email"),
+            form.get("password"),
+            form.get("display_name"),
+            role,
         )
     except AccountError as error:
         context = {"values": values, "errors": {error.field or "_": error.message}, "roles": ROLES}
@@ -101,7 +113,7 @@ async def login(request: Request, ctx: Ctx) -> Response:
         )
         context = {"values": values, "errors": {"_": message}}
         return _too_many(render(request, "login.html", context, 429), wait)
-    account = Accounts(ctx.engine).authenticate(email, password)
+    account = await run_in_threadpool(Accounts(ctx.engine).authenticate, email, password)
     if account is None:
         limiter.failed(email, ip)
         errors = {"password": "the e-mail address or the password is not right"}
@@ -131,8 +143,11 @@ async def change_password(
         errors = {"confirm_password": "the two new passwords are not the same"}
         return render(request, "password.html", {"errors": errors, "done": False}, 400)
     try:
-        Accounts(ctx.engine).change_password(
-            account.id, form.get("current_password"), form.get("new_password")
+        await run_in_threadpool(
+            Accounts(ctx.engine).change_password,
+            account.id,
+            form.get("current_password"),
+            form.get("new_password"),
         )
     except AccountError as error:
         errors = {error.field or "_": error.message}
@@ -144,3 +159,65 @@ async def change_password(
     send_after_response(tasks, ctx, [account_mail(ctx).password_changed(changed, moment)])
     log_in(request, changed)
     return render(request, "password.html", {"errors": {}, "done": True})
+
+
+# --- signed-in browsers -------------------------------------------------------------------
+
+
+def ago(moment: dt.datetime, now: dt.datetime) -> str:
+    """How long ago ``moment`` was, in words: "just now", "2 minutes ago", "3 days ago"."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
+_ENDED = {
+    "one": "That browser has been signed out.",
+    "others": "Every other browser has been signed out.",
+}
+
+
+def _sessions_page(
+    request: Request, account: CurrentAccount, ended: str = "", status: int = 200
+) -> Response:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    this = current_session_id(request)
+    rows = [
+        {
+            "id": s.id,
+            "device": s.device,
+            "since": s.created_at,
+            "active": ago(s.last_seen_at, now),
+            "this": s.id == this,
+        }
+        for s in login_sessions(request).list(account.id, now)
+    ]
+    context = {"area": "sessions", "nav": "area", "me": account, "sessions": rows, "ended": ended}
+    return render(request, "account_sessions.html", context, status)
+
+
+@router.get("/account/sessions", response_class=HTMLResponse)
+def sessions_page(request: Request, account: CurrentAccount) -> Response:
+    ended = _ENDED.get(request.query_params.get("ended", ""), "")
+    return _sessions_page(request, account, ended)
+
+
+@router.post("/account/sessions/others/end", dependencies=Csrf)
+def end_other_sessions(request: Request, account: CurrentAccount) -> Response:
+    this = current_session_id(request)
+    login_sessions(request).end_others(account.id, this if this is not None else -1)
+    return _see_other("/account/sessions?ended=others")
+
+
+@router.post("/account/sessions/{session_id}/end", dependencies=Csrf)
+def end_session(request: Request, account: CurrentAccount, session_id: int) -> Response:
+    """Sign one browser out (this one too: then the answer goes to the log-in page)."""
+    this = current_session_id(request)
+    login_sessions(request).end_one(account.id, session_id)
+    if session_id == this:
+        log_out(request)
+        return _see_other("/login")
+    return _see_other("/account/sessions?ended=one")

@@ -489,7 +489,9 @@ async def create_token(request: Request, ctx: Ctx, account: ProviderAccount) -> 
 
     form = await read_form(request)
     try:
-        _, secret = ApiTokens(ctx.engine).create(account.id, form.get("name"))
+        _, secret = ApiTokens(ctx.engine).create(
+            account.id, form.get("name"), form.get("days") or 90, form.get("access") or "write"
+        )
     except AccountError as error:
         errors = {error.field or "_": error.message}
         return _tokens_page(request, ctx, account.id, errors, status=error.status)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ceatlas.accounts import AccountError, Accounts
 from ceatlas.accounts.links import EXPIRED, AccountLinks
@@ -77,7 +78,9 @@ async def reset(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response:
         return _private(render(request, "password_reset.html", context, 400))
     moment = _now()
     try:
-        account = AccountLinks(ctx.engine).reset_password(token, form.get("new_password"), moment)
+        account = await run_in_threadpool(
+            AccountLinks(ctx.engine).reset_password, token, form.get("new_password"), moment
+        )
     except AccountError as error:
         expired = error.message == EXPIRED
         context = {
@@ -155,8 +158,8 @@ async def change_email(
     form = await read_form(request)
     values = {"email": form.get("email")}
     try:
-        old, changed = Accounts(ctx.engine).change_email(
-            account.id, form.get("password"), form.get("email")
+        old, changed = await run_in_threadpool(
+            Accounts(ctx.engine).change_email, account.id, form.get("password"), form.get("email")
         )
     except AccountError as error:
         errors = {error.field or "_": error.message}
