@@ -63,7 +63,8 @@ def serve(
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
+            # X-Forwarded-For is read by the app, from CEATLAS_TRUSTED_PROXIES only.
+            proxy_headers=False,
             server_header=False,
             log_level="info",
             log_config=log_config(),  # no private query strings in the access log
