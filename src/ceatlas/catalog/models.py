@@ -40,7 +40,32 @@ class Provider(Base):
     courses: Mapped[list[Course]] = relationship(back_populates="provider", viewonly=True)
 
 
-class ProviderApproval(Base):
+#: an approval claim's review states: what the provider says (``declared``), checked against
+#: the authority's listing (``verified``), not found or refused there (``rejected``), or
+#: found to have lapsed (``expired``)
+APPROVAL_STATUSES = ("declared", "verified", "rejected", "expired")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class ApprovalReview:
+    """Whether an approval claim was checked: its status, who reviewed it, when, and on what.
+
+    Every claim arrives ``declared`` (import, sync, form, API); an administrator marks it
+    ``verified``, ``rejected`` or ``expired`` with the evidence (what was looked up where,
+    or a link to a document).
+    """
+
+    status: Mapped[str] = mapped_column(String(20), default="declared", server_default="declared")
+    declared_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=_utc_now)
+    reviewed_by: Mapped[str | None] = mapped_column(String(320))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+
+class ProviderApproval(ApprovalReview, Base):
     """An approval held by a provider: NCBTMB, FSMTB, AMMA, ``state:XX`` or ``other``."""
 
     __tablename__ = "provider_approval"
@@ -98,7 +123,7 @@ class Course(Base):
     )
 
 
-class CourseApproval(Base):
+class CourseApproval(ApprovalReview, Base):
     """A course-level approval, e.g. an NCBTMB course approval number."""
 
     __tablename__ = "course_approval"

@@ -377,11 +377,53 @@ def _replace_children(
     conn: Connection, table: Table, fk: str, rows: list[_Row], ids: dict[str, int]
 ) -> None:
     owner_ids = [ids[r.key] for r in rows]
+    reviewed = "status" in table.c
+    reviews = _reviews(conn, table, fk, owner_ids) if reviewed else {}
+    fresh = _FRESH_REVIEW | {"declared_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
     for chunk in _chunks(owner_ids):
         conn.execute(delete(table).where(table.c[fk].in_(chunk)))
-    children = [{**child, fk: ids[r.key]} for r in rows for child in r.children]
+    children = [
+        {**child, fk: ids[r.key]}
+        | ((reviews.get(_claim(ids[r.key], child)) or fresh) if reviewed else {})
+        for r in rows
+        for child in r.children
+    ]
     if children:
         conn.execute(insert(table), children)
+
+
+_FRESH_REVIEW: dict[str, Any] = {
+    "status": "declared",
+    "reviewed_by": None,
+    "reviewed_at": None,
+    "evidence": None,
+}
+
+
+def _claim(owner: int, child: dict[str, Any]) -> tuple[int, str, str]:
+    return owner, str(child.get("authority") or ""), str(child.get("number") or "")
+
+
+def _reviews(
+    conn: Connection, table: Table, fk: str, owner_ids: list[int]
+) -> dict[tuple[int, str, str], dict[str, Any]]:
+    """The review of each approval claim of ``owner_ids`` by (owner, authority, number).
+
+    A claim imported again with the same authority and number keeps its status (a verified
+    claim stays verified); a changed number is a new claim and arrives declared.
+    """
+    columns = ("status", "declared_at", "reviewed_by", "reviewed_at", "evidence")
+    out: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for chunk in _chunks(owner_ids):
+        found = conn.execute(
+            select(table.c[fk], table.c.authority, table.c.number, *(table.c[c] for c in columns))
+            .where(table.c[fk].in_(chunk))
+            .order_by(table.c.id)
+        )
+        for row in found:
+            claim = _claim(row[0], {"authority": row[1], "number": row[2]})
+            out.setdefault(claim, dict(zip(columns, row[3:], strict=True)))
+    return out
 
 
 def _fast_converter(kind: Any, dialect: Any) -> Callable[[Any], Any] | None:

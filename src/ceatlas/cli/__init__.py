@@ -6,6 +6,7 @@ import typer
 
 from ceatlas.cli import (
     accounts,
+    approvals,
     catalog,
     ce,
     generate,
@@ -41,6 +42,7 @@ app.add_typer(ce.app, name="ce")
 app.command("plan")(plan.plan)
 app.command("notify")(notify.notify)
 app.add_typer(sources.app, name="sources")
+app.add_typer(approvals.app, name="approvals")
 
 
 def main() -> None:

@@ -100,8 +100,15 @@ def _add(pairs: dict[_K, Pair], key: _K, sure: Decimal, doubtful: Decimal) -> No
     pairs[key] = (old[0] + sure, old[1] + doubtful)
 
 
-def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
-    """('yes' | 'maybe' | 'no', the reason in plain words with the rule cited)."""
+def approval(
+    rules: Jurisdiction, approvers: frozenset[str], unchecked: frozenset[str] = frozenset()
+) -> tuple[str, str]:
+    """('yes' | 'maybe' | 'no', the reason in plain words with the rule cited).
+
+    An approver in ``unchecked`` is the provider's claim nobody has checked yet: an
+    approval the rule accepts then makes the hours uncertain ('maybe'), never counted,
+    until a checked approval (or the therapist's own record of one) settles it.
+    """
     rule = rules.approvers
     accepted = rules.accepted_approvers
     cited = ""
@@ -113,9 +120,16 @@ def approval(rules: Jurisdiction, approvers: frozenset[str]) -> tuple[str, str]:
         cited = f" ({cite_text(rules, rule.cite)})"
     named = [a for a in accepted if a not in ("other", "any")]
     matched = sorted(a for a in approvers if a in named)
+    checked = [a for a in matched if a not in unchecked]
+    if checked:
+        who = " and ".join(approver_label(a, rules) for a in checked)
+        return "yes", f"approved by {who}, accepted by {rules.name}{cited}"
     if matched:
         who = " and ".join(approver_label(a, rules) for a in matched)
-        return "yes", f"approved by {who}, accepted by {rules.name}{cited}"
+        return "maybe", (
+            f"the provider says it is approved by {who}; not yet checked: {rules.name} "
+            f"accepts that approval{cited}, so the hours count once it is confirmed"
+        )
     possible = sorted(a for a in approvers if not isinstance(rule, str) and a in rule.possible)
     if possible:
         who = " and ".join(approver_label(a, rules) for a in possible)
@@ -176,7 +190,7 @@ def allocate(
         if entry.hours == 0:
             verdict_of[entry.id] = _verdict(entry, ZERO, ZERO, ["a record, not CE hours"], {})
             continue
-        yes, why = approval(rules, entry.approvers)
+        yes, why = approval(rules, entry.approvers, entry.unchecked)
         if yes == "no":
             verdict_of[entry.id] = _verdict(entry, ZERO, ZERO, [why], {})
             continue

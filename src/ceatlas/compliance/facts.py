@@ -38,6 +38,10 @@ class EntryFacts:
     approvers: frozenset[str] = frozenset()
     provider: str | None = None
     expires_on: dt.date | None = None
+    # approvers in ``approvers`` known only from the provider's word: the catalog lists
+    # them as declared claims nobody has checked yet (verified, rejected and expired
+    # claims are settled: a verified one is in ``approvers`` only, the others nowhere)
+    unchecked: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ceatlas.accounts.models import Role, User
-from ceatlas.catalog.models import Course
+from ceatlas.catalog.models import Course, CourseApproval, ProviderApproval
 from ceatlas.compliance.errors import ComplianceError
 from ceatlas.compliance.facts import ComplianceStatus, EntryFacts, LicenseFacts
 from ceatlas.compliance.models import CeChange, CeEntry, CeLicense
@@ -148,6 +148,19 @@ def _value_words(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def catalog_claims(
+    claims: list[ProviderApproval | CourseApproval],
+) -> tuple[set[str], set[str]]:
+    """(verified, declared) authorities of a course's and its provider's approval claims.
+
+    Rejected and expired claims are in neither: they do not count. The therapist's own
+    record of an approval (from a certificate) is taken as given, like a verified claim.
+    """
+    verified = {a.authority for a in claims if a.status == "verified"}
+    declared = {a.authority for a in claims if a.status == "declared"}
+    return verified, declared
 
 
 # No CE record is older than this: an earlier date is a typing mistake (1900-01-01 was
@@ -776,31 +789,32 @@ class CeRecords:
         ]
         entries = self.entries(user_id)
         keys = {e.course_key for e in entries if e.course_key}
-        catalog_approvers: dict[str, set[str]] = {}
+        catalog: dict[str, tuple[set[str], set[str]]] = {}
         if keys:
             with Session(self.engine) as session:
                 for course in session.scalars(select(Course).where(Course.key.in_(keys))):
-                    found = {a.authority for a in course.approvals}
+                    claims: list[ProviderApproval | CourseApproval] = [*course.approvals]
                     if course.provider is not None:
-                        found |= {a.authority for a in course.provider.approvals}
-                    catalog_approvers[course.key] = found
-        facts = [
-            EntryFacts(
-                id=e.id,
-                title=e.title,
-                completed_on=e.completed_on,
-                hours=e.hours,
-                format=e.format,
-                categories=e.categories,
-                approvers=frozenset(
-                    {a["authority"] for a in e.approvals}
-                    | catalog_approvers.get(e.course_key or "", set())
-                ),
-                provider=e.provider,
-                expires_on=e.expires_on,
+                        claims += course.provider.approvals
+                    catalog[course.key] = catalog_claims(claims)
+        facts = []
+        for e in entries:
+            own = {a["authority"] for a in e.approvals}
+            verified, declared = catalog.get(e.course_key or "", (set(), set()))
+            facts.append(
+                EntryFacts(
+                    id=e.id,
+                    title=e.title,
+                    completed_on=e.completed_on,
+                    hours=e.hours,
+                    format=e.format,
+                    categories=e.categories,
+                    approvers=frozenset(own | verified | declared),
+                    provider=e.provider,
+                    expires_on=e.expires_on,
+                    unchecked=frozenset(declared - verified - own),
+                )
             )
-            for e in entries
-        ]
         return licenses, facts
 
     def names(self) -> dict[str, str]:
