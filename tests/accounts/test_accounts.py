@@ -86,19 +86,20 @@ def test_provider_publishes_only_after_approval(engine: Engine, catalog: Catalog
 
 
 @pytest.mark.parametrize(
-    "password",
+    ("password", "reason"),
     [
-        "          ",  # ten spaces
-        "1234567890",  # among the most common passwords
-        "ana@example.org",  # the account's own e-mail
-        "Password123!",  # a common password dressed up
+        ("          ", "a password of only spaces"),  # ten spaces
+        ("1234567890", "a password of only digits"),
+        ("ana@example.org", "do not use your e-mail address"),  # the account's own e-mail
+        ("Password123!", "one of the most common passwords"),  # a common one dressed up
+        ("sunshinebeach", "this password is too easy to guess"),  # zxcvbn: two common words
     ],
 )
-def test_passwords_easy_to_guess_are_refused(engine: Engine, password: str) -> None:
+def test_passwords_easy_to_guess_are_refused(engine: Engine, password: str, reason: str) -> None:
     with pytest.raises(AccountError) as caught:
         Accounts(engine).sign_up("ana@example.org", password, "Ana")
     assert caught.value.field == "password"
-    assert caught.value.message.startswith("this password is too easy to guess")
+    assert reason in caught.value.message
     assert Accounts(engine).count() == 0
 
 
@@ -110,23 +111,3 @@ def test_a_new_password_is_checked_against_the_account_too(engine: Engine) -> No
     assert caught.value.field == "new_password"
     accounts.change_password(made.id, "correct horse battery", "lantern moss thursday")
     assert accounts.authenticate("bo.smith@example.org", "lantern moss thursday") == made
-
-
-def test_guessing_from_elsewhere_does_not_lock_the_owner_out(engine: Engine) -> None:
-    """Five failures from one IP block that IP for this address (15-minute window); the
-    owner on another IP still gets in; fifty from anywhere block the address everywhere;
-    a successful log-in clears the address's failures."""
-    from ceatlas.accounts.ratelimit import LoginLimiter
-
-    limiter = LoginLimiter(engine)
-    noon = dt.datetime(2099, 1, 1, 12, 0)
-    for _ in range(5):
-        limiter.failed("ana@example.org", "203.0.113.9", noon)
-    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon) == 15 * 60
-    assert limiter.retry_after("ana@example.org", "198.51.100.7", noon) == 0  # the owner
-    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon.replace(minute=15)) == 0
-    for n in range(45):
-        limiter.failed("ana@example.org", f"192.0.2.{n}", noon)
-    assert limiter.retry_after("ana@example.org", "198.51.100.7", noon) > 0
-    limiter.succeeded("ana@example.org", "198.51.100.7")
-    assert limiter.retry_after("ana@example.org", "203.0.113.9", noon) == 0

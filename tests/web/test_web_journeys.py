@@ -87,6 +87,8 @@ def test_therapist_signs_up_finds_a_weekend_sciatica_course_and_saves_it(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_label("Massage therapist").check()
         page.get_by_role("button", name="Sign up").click()
+        expect(page.get_by_role("heading", level=1, name="Check your e-mail")).to_be_visible()
+        _log_in(page, live_server, f"ana-{device}@example.org")
         expect(page.get_by_role("heading", level=1, name="My plan")).to_be_visible()
 
         token = page.request.get(live_server + "/api/v1/me").json()["csrf_token"]

@@ -25,6 +25,10 @@ def _key(prefix: str, secret: str) -> str:
     return f"{prefix}:{hashlib.sha256(secret.encode()).hexdigest()[:32]}"
 
 
+def _now_key() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
 def _when(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -106,4 +110,31 @@ class AccountMail:
             subject="Your CE Atlas e-mail address was changed",
             body=body,
             user_id=account.id,
+        )
+
+    def sign_up_attempt(self, account: Account, reset: IssuedLink | None) -> int | None:
+        """Tell the owner of ``account`` that someone tried to sign up with the address,
+        with a reset link (or, past the hourly limit of links, the page that sends one)."""
+        if reset is not None:
+            url = self.link("/password/reset?" + urlencode({"token": reset.token}))
+            until = f"The link works once, until {_when(reset.expires_at)}. "
+        else:
+            url, until = self.link("/password/forgot"), ""
+        body = (
+            f"Hello {account.display_name},\n\n"
+            "Someone just tried to create a CE Atlas account with this e-mail address, "
+            "which already has an account: yours. No new account was made and nothing "
+            "changed.\n\n"
+            "If it was you and you have forgotten your password, choose a new one here:\n\n"
+            f"{url}\n\n"
+            f"{until}If it was not you, you can ignore this message." + _SIGN_OFF
+        )
+        return self.outbox.enqueue(
+            key=_key("signup-attempt", reset.token if reset else f"{account.id}:{_now_key()}"),
+            kind=KIND,
+            to=account.email,
+            subject="Someone tried to sign up to CE Atlas with your address",
+            body=body,
+            user_id=account.id,
+            secret=reset is not None,
         )

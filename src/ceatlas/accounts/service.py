@@ -19,6 +19,7 @@ from zxcvbn import zxcvbn
 
 from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import LoginSession, Role, TherapistProfile, User
+from ceatlas.accounts.passwords import refuse_obvious
 from ceatlas.catalog.models import Provider
 
 MIN_PASSWORD = 10
@@ -44,13 +45,16 @@ def normalise_email(email: str) -> str:
 
 
 def check_password(password: str, field: str = "password", personal: Sequence[str] = ()) -> None:
-    """Refuse a password that is too short or too long, or too easy to guess: zxcvbn's
-    score under :data:`MIN_STRENGTH`, which catches common passwords ("1234567890"),
-    repeats ("          ") and the account's own e-mail or name (``personal``)."""
+    """Refuse a password that is too short or too long, one nobody should use
+    (:func:`~ceatlas.accounts.passwords.refuse_obvious`: the account's e-mail address,
+    the first of ``personal``, a common password, only digits or spaces), or too easy to
+    guess: zxcvbn's score under :data:`MIN_STRENGTH` (which also weighs the account's
+    name and address, ``personal``)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"use at least {MIN_PASSWORD} characters", field)
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"use at most {MAX_PASSWORD} characters", field)
+    refuse_obvious(password, personal[0] if personal else "", field)
     inputs = [p for text in personal for p in (text, *re.split(r"[@.\s]+", text)) if p]
     found = zxcvbn(password[:STRENGTH_CHARS], user_inputs=inputs)
     if found["score"] < MIN_STRENGTH:
@@ -82,6 +86,14 @@ class Account:
     def can_publish(self) -> bool:
         """A provider account may write listings once approved and linked to a provider."""
         return self.role is Role.PROVIDER and self.approved and self.provider_id is not None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What signing up did: ``created`` is false when the address already had ``account``."""
+
+    account: Account
+    created: bool
 
 
 def _account(user: User) -> Account:
@@ -125,7 +137,20 @@ class Accounts:
     def sign_up(
         self, email: str, password: str, display_name: str, role: Role = Role.THERAPIST
     ) -> Account:
-        """Create an account. Therapists can sign in at once; providers wait for an admin."""
+        """Create an account. Therapists can sign in at once; providers wait for an admin.
+        An address that already has an account is a 409 (for the CLI and administrators;
+        the sign-up page uses :meth:`register`, which does not tell)."""
+        made = self.register(email, password, display_name, role)
+        if not made.created:
+            raise AccountError("an account with this e-mail already exists", "email", 409)
+        return made.account
+
+    def register(
+        self, email: str, password: str, display_name: str, role: Role = Role.THERAPIST
+    ) -> Registration:
+        """Create an account, or, when the address already has one, return that account
+        with ``created`` false and change nothing. The same checks and the same argon2
+        hashing run either way, so neither the answer nor its time tells the two apart."""
         address = normalise_email(email)
         name = display_name.strip()
         if not name or len(name) > 200:
@@ -144,16 +169,17 @@ class Accounts:
         if role is Role.THERAPIST:
             user.profile = TherapistProfile()
         with Session(self.engine) as session:
-            if session.scalar(select(User.id).where(User.email == address)) is not None:
-                raise AccountError("an account with this e-mail already exists", "email", 409)
-            session.add(user)
-            try:
-                session.commit()
-            except IntegrityError:
-                raise AccountError(
-                    "an account with this e-mail already exists", "email", 409
-                ) from None
-            return _account(user)
+            existing = session.scalar(select(User).where(User.email == address))
+            if existing is None:
+                session.add(user)
+                try:
+                    session.commit()
+                    return Registration(_account(user), True)
+                except IntegrityError:  # signed up at the same moment elsewhere
+                    session.rollback()
+                    existing = session.scalar(select(User).where(User.email == address))
+            assert existing is not None
+            return Registration(_account(existing), False)
 
     def authenticate(self, email: str, password: str) -> Account | None:
         """The account for these credentials, or ``None``; the same work either way."""

@@ -75,8 +75,8 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
         context = {"values": values, "errors": {"_": message}, "roles": ROLES}
         return _too_many(render(request, "signup.html", context, 429), wait)
     try:
-        account = await run_in_threadpool(
-            Accounts(ctx.engine).sign_up,
+        made = await run_in_threadpool(
+            Accounts(ctx.engine).register,
             form.get("email"),
             form.get("password"),
             form.get("display_name"),
@@ -85,10 +85,16 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
     except AccountError as error:
         context = {"values": values, "errors": {error.field or "_": error.message}, "roles": ROLES}
         return render(request, "signup.html", context, error.status)
-    issued = AccountLinks(ctx.engine).issue_verification(account.id)
-    send_after_response(tasks, ctx, [account_mail(ctx).verification_link(issued)])
-    log_in(request, account)
-    return _see_other(home_for(account.role.value))
+    # The same answer whether or not the address already had an account: a new account
+    # gets its confirmation link, an existing one's owner a warning with a reset link.
+    links = AccountLinks(ctx.engine)
+    mail = account_mail(ctx)
+    if made.created:
+        queued = mail.verification_link(links.issue_verification(made.account.id))
+    else:
+        queued = mail.sign_up_attempt(made.account, links.issue_reset(made.account.email))
+    send_after_response(tasks, ctx, [queued])
+    return render(request, "signup_sent.html", {"email": made.account.email})
 
 
 @router.get("/login", response_class=HTMLResponse)
