@@ -184,7 +184,7 @@ def therapist(engine: Any, records: CeRecords) -> int:
     """The benchmark's therapist (a Florida license, a completed ethics course), added once."""
     accounts = Accounts(engine)
     if accounts.count() == 0 or not _exists(records):
-        accounts.sign_up(EMAIL, "benchmark password", "Bench")
+        accounts.sign_up(EMAIL, "correct horse battery staple", "Bench")
         user = records.therapist_id(EMAIL)
         records.add_license(user, "FL", cycle_end="2027-08-31", today=TODAY)
         records.add_entry(

@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 import json
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -202,6 +203,99 @@ def _primary_item(term: str) -> str:
     return f"primary:{_SINGULAR.get(kind, kind)}:{ident}"
 
 
+# Candidate sessions per database, built without a home location (no distance), kept
+# while the catalog version stays the same: a later plan reads only the keys of the rows
+# its filters select and builds only the sessions it has not seen. Bounded, so a very
+# large catalog keeps at most this many built sessions per database.
+MAX_POOLED = 250_000
+
+
+@dataclass
+class _Pool:
+    version: int | None
+    #: session key -> (the course facts it was built from, the candidate without distance)
+    sessions: dict[str, tuple[CourseFacts, Candidate]]
+
+
+_POOLS: dict[str, _Pool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(engine: Engine, version: int | None) -> _Pool:
+    """This database's pool at ``version`` (a fresh one when the catalog changed; a
+    throwaway one where the catalog has no version to check against)."""
+    if version is None:
+        return _Pool(None, {})
+    key = str(engine.url)
+    with _POOLS_LOCK:
+        found = _POOLS.get(key)
+        if found is None or found.version != version:
+            found = _POOLS[key] = _Pool(version, {})
+        return found
+
+
+def _located(
+    c: Candidate, home: tuple[float, float] | None, distances: dict[tuple[float, float], float]
+) -> Candidate:
+    """``c`` with its distance from ``home`` in km (a copy; ``c`` itself when there is no
+    home or no coordinates)."""
+    if home is None or c.latitude is None or c.longitude is None:
+        return c
+    point = (c.latitude, c.longitude)
+    distance = distances.get(point)
+    if distance is None:
+        miles = distance_miles(home[0], home[1], point[0], point[1])
+        distance = distances[point] = round(miles * KM_PER_MILE, 1)
+    # a shallow copy with one field changed; dataclasses.replace runs __init__ and the
+    # frozen checks again, three times slower on the 50,000 in-person sessions of a plan
+    copy = object.__new__(Candidate)
+    copy.__dict__.update(c.__dict__)
+    copy.__dict__["distance_km"] = distance
+    return copy
+
+
+def _conditions(
+    date_from: dt.date,
+    date_to: dt.date | None,
+    home: tuple[float, float] | None,
+    modes: frozenset[str] | None,
+    max_price: int | None,
+    max_km: float | None,
+) -> list[sa.ColumnElement[bool]]:
+    """The SQL filters of :func:`load_candidates` (apart from the courses)."""
+    s = CourseSession
+    dated = sa.and_(s.start_date.is_not(None), s.start_date >= date_from)
+    if date_to is not None:
+        dated = sa.and_(dated, sa.func.coalesce(s.end_date, s.start_date) <= date_to)
+    open_self_paced = sa.and_(
+        s.start_date.is_(None),
+        sa.or_(s.registration_deadline.is_(None), s.registration_deadline >= date_from),
+    )
+    if date_to is not None:
+        open_self_paced = sa.and_(
+            open_self_paced,
+            sa.or_(s.registration_opens.is_(None), s.registration_opens <= date_to),
+        )
+    narrow: list[sa.ColumnElement[bool]] = []
+    if modes is not None:
+        narrow.append(s.mode.in_(sorted(modes)))
+    if max_price is not None:
+        narrow.append(sa.or_(s.price.is_(None), s.price <= Decimal(max_price) / 100))
+    if max_km is not None and home is not None:
+        dlat = max_km / 110.0 + 0.01
+        dlon = max_km / (111.32 * max(0.05, math.cos(math.radians(home[0])))) + 0.01
+        narrow.append(
+            sa.or_(
+                s.mode.not_in(("in_person", "hybrid")),
+                sa.and_(
+                    s.latitude.between(home[0] - dlat, home[0] + dlat),
+                    s.longitude.between(home[1] - dlon, home[1] + dlon),
+                ),
+            )
+        )
+    return [sa.or_(dated, open_self_paced), *narrow]
+
+
 def load_candidates(
     engine: Engine,
     courses: Iterable[CourseFacts],
@@ -214,20 +308,75 @@ def load_candidates(
     max_km: float | None = None,
     known: dict[str, Candidate] | None = None,
 ) -> list[Candidate]:
-    """Sessions of ``courses`` that start in the window (self-paced: open in the window).
+    """Sessions of ``courses`` that start in the window (self-paced: open in the window),
+    in session-key order.
 
     ``modes``, ``max_price`` (cents) and ``max_km`` (a box around ``home`` for in-person and
-    hybrid sessions) narrow the rows read; exact checks are left to pruning. Sessions in
-    ``known`` (by key, from an earlier load with the same home) are taken from there
-    instead of being built again.
+    hybrid sessions) narrow the rows read; exact checks are left to pruning. Only the keys
+    of the selected rows are read; sessions already built at this catalog version (by an
+    earlier call in this process) are reused, the others are read in full and built. Each
+    is given its distance from ``home``. Sessions in ``known`` (by key, from an earlier load
+    with the same home) are taken from there as they are.
     """
+    from ceatlas.search.accel import Accelerator
+
     wanted = {c.id: c for c in courses}
     if not wanted:
         return []
     s = CourseSession
+    with engine.connect() as conn:
+        pool = _pool(engine, Accelerator.version(conn))
+        where = _conditions(date_from, date_to, home, modes, max_price, max_km)
+        ids = list(wanted)
+        # Most of the catalog wanted (a license's general hours): one scan, courses picked
+        # here; otherwise the wanted courses by id, 900 at a time (SQLite's parameter limit).
+        scan = len(ids) > 900
+        batches: list[list[int] | None] = (
+            [None] if scan else [ids[i : i + 900] for i in range(0, len(ids), 900)]
+        )
+        selected: list[tuple[str, int]] = []
+        for batch in batches:
+            condition = where if batch is None else [s.course_id.in_(batch), *where]
+            rows = conn.execute(sa.select(s.key, s.course_id).where(*condition))
+            selected.extend(row for row in rows.tuples().fetchall() if row[1] in wanted)
+        pooled = pool.sessions
+        missing = {
+            key: course_id
+            for key, course_id in selected
+            if (entry := pooled.get(key)) is None or entry[0] is not wanted[course_id]
+        }
+        built: dict[str, tuple[CourseFacts, Candidate]] = {}
+        if missing:
+            # many rows: one more pass with the same filters beats reading keys 900 at a time
+            built = _build(conn, wanted, missing, where if len(missing) > 4000 else None)
+            if len(pooled) + len(built) <= MAX_POOLED:
+                pooled.update(built)
+    seen = known or {}
+    distances: dict[tuple[float, float], float] = {}
+    out: list[Candidate] = []
+    for key, _course_id in selected:
+        found = seen.get(key)
+        if found is None:
+            entry = built.get(key) or pooled.get(key)
+            if entry is None:  # the row went away between the two reads
+                continue
+            found = _located(entry[1], home, distances)
+        out.append(found)
+    out.sort(key=lambda c: c.id)
+    return out
+
+
+def _build(
+    conn: sa.Connection,
+    wanted: dict[int, CourseFacts],
+    missing: dict[str, int],
+    where: list[sa.ColumnElement[bool]] | None,
+) -> dict[str, tuple[CourseFacts, Candidate]]:
+    """The sessions ``missing`` (key -> course id) read in full and built, with no distance:
+    by key, or (``where`` given, for many keys) by one pass with the loader's filters."""
+    s = CourseSession
     approvals: dict[int, set[str]] = {}
     provider_approvals: dict[int, set[str]] = {}
-    out: list[Candidate] = []
     cache: dict[tuple[str, dt.time | None, dt.time | None], tuple[Slot, ...]] = {}
 
     def slots(raw: Any, start: dt.time | None, end: dt.time | None) -> tuple[Slot, ...]:
@@ -261,7 +410,6 @@ def load_candidates(
     # 100,000 sessions share far fewer approver sets, dates and places: build each once.
     approver_sets: dict[tuple[int, int | None], frozenset[str]] = {}
     meeting_runs: dict[tuple[Any, ...], tuple[Meeting, ...]] = {}
-    distances: dict[tuple[float, float], float | None] = {}
     places: dict[tuple[str | None, str | None, str | None, str], str] = {}
 
     def build(
@@ -291,13 +439,6 @@ def load_candidates(
         end_time = clock(raw_end_time)
         facts = wanted[course_id]
         hours = int(facts.ce_hours or workload_hours or 0)
-        distance = None
-        if home is not None and latitude is not None and longitude is not None:
-            point = (latitude, longitude)
-            if point not in distances:
-                miles = distance_miles(home[0], home[1], latitude, longitude)
-                distances[point] = round(miles * KM_PER_MILE, 1)
-            distance = distances[point]
         in_person = (
             hours if mode == "in_person" else int(hands_on_hours or 0) if mode == "hybrid" else 0
         )
@@ -332,7 +473,7 @@ def load_candidates(
             approvers=approvers,
             in_person_hours=in_person,
             supervised_hours=int(supervised_hours or 0),
-            distance_km=distance,
+            distance_km=None,
             location=where,
             url=registration_url or facts.url,
             provider=facts.provider_name or "",
@@ -341,90 +482,54 @@ def load_candidates(
             timezone=timezone,
         )
 
-    with engine.connect() as conn:
-        ids = list(wanted)
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk : chunk + 900]
-            for row in conn.execute(
-                sa.select(CourseApproval.course_id, CourseApproval.authority).where(
-                    CourseApproval.course_id.in_(part)
-                )
-            ):
-                approvals.setdefault(row.course_id, set()).add(row.authority)
+    courses = sorted(set(missing.values()))
+    for chunk in range(0, len(courses), 900):
+        part = courses[chunk : chunk + 900]
         for row in conn.execute(
-            sa.select(ProviderApproval.provider_id, ProviderApproval.authority)
+            sa.select(CourseApproval.course_id, CourseApproval.authority).where(
+                CourseApproval.course_id.in_(part)
+            )
         ):
-            provider_approvals.setdefault(row.provider_id, set()).add(row.authority)
-        dated = sa.and_(s.start_date.is_not(None), s.start_date >= date_from)
-        if date_to is not None:
-            dated = sa.and_(dated, sa.func.coalesce(s.end_date, s.start_date) <= date_to)
-        open_self_paced = sa.and_(
-            s.start_date.is_(None),
-            sa.or_(s.registration_deadline.is_(None), s.registration_deadline >= date_from),
-        )
-        if date_to is not None:
-            open_self_paced = sa.and_(
-                open_self_paced,
-                sa.or_(s.registration_opens.is_(None), s.registration_opens <= date_to),
-            )
-        narrow: list[sa.ColumnElement[bool]] = []
-        if modes is not None:
-            narrow.append(s.mode.in_(sorted(modes)))
-        if max_price is not None:
-            narrow.append(sa.or_(s.price.is_(None), s.price <= Decimal(max_price) / 100))
-        if max_km is not None and home is not None:
-            dlat = max_km / 110.0 + 0.01
-            dlon = max_km / (111.32 * max(0.05, math.cos(math.radians(home[0])))) + 0.01
-            narrow.append(
-                sa.or_(
-                    s.mode.not_in(("in_person", "hybrid")),
-                    sa.and_(
-                        s.latitude.between(home[0] - dlat, home[0] + dlat),
-                        s.longitude.between(home[1] - dlon, home[1] + dlon),
-                    ),
-                )
-            )
-        columns = (
-            s.key,
-            s.course_id,
-            s.mode,
-            # raw values: text on SQLite (parsed once per distinct value below), date and
-            # time objects from PostgreSQL's driver; SQLAlchemy's per-row parsing was a
-            # fifth of the load time
-            sa.type_coerce(s.start_date, sa.String).label("raw_start_date"),
-            sa.type_coerce(s.end_date, sa.String).label("raw_end_date"),
-            sa.type_coerce(s.start_time, sa.String).label("raw_start_time"),
-            sa.type_coerce(s.end_time, sa.String).label("raw_end_time"),
-            sa.type_coerce(s.meeting_pattern, sa.Text).label("meeting_pattern"),
-            sa.type_coerce(s.price, sa.BigInteger).label("price"),
-            s.latitude,
-            s.longitude,
-            s.city,
-            s.region,
-            s.venue,
-            s.registration_url,
-            sa.type_coerce(s.hands_on_hours, sa.BigInteger).label("hands_on_hours"),
-            sa.type_coerce(s.supervised_hours, sa.BigInteger).label("supervised_hours"),
-            sa.type_coerce(s.workload_hours, sa.BigInteger).label("workload_hours"),
-            s.timezone,
-        )
-        fields = tuple(inspect.signature(build).parameters)
-        where = [sa.or_(dated, open_self_paced), *narrow]
-        # Most of the catalog wanted (a license's general hours): one scan, courses picked
-        # here; otherwise the wanted courses by id, 900 at a time (SQLite's parameter limit).
-        scan = len(ids) > 900
-        batches: list[list[int] | None] = (
-            [None] if scan else [ids[i : i + 900] for i in range(0, len(ids), 900)]
-        )
-        for batch in batches:
-            condition = where if batch is None else [s.course_id.in_(batch), *where]
-            result = conn.execute(sa.select(*columns).where(*condition))
-            # build() takes the selected columns by position, in the order selected.
-            assert tuple(result.keys()) == fields, tuple(result.keys())
-            rows = result.tuples().fetchall()
-            seen = known or {}
-            out.extend(
-                seen.get(row[0]) or build(*row) for row in rows if not scan or row[1] in wanted
-            )
-    out.sort(key=lambda c: c.id)
+            approvals.setdefault(row.course_id, set()).add(row.authority)
+    for row in conn.execute(sa.select(ProviderApproval.provider_id, ProviderApproval.authority)):
+        provider_approvals.setdefault(row.provider_id, set()).add(row.authority)
+    columns = (
+        s.key,
+        s.course_id,
+        s.mode,
+        # raw values: text on SQLite (parsed once per distinct value below), date and
+        # time objects from PostgreSQL's driver; SQLAlchemy's per-row parsing was a
+        # fifth of the load time
+        sa.type_coerce(s.start_date, sa.String).label("raw_start_date"),
+        sa.type_coerce(s.end_date, sa.String).label("raw_end_date"),
+        sa.type_coerce(s.start_time, sa.String).label("raw_start_time"),
+        sa.type_coerce(s.end_time, sa.String).label("raw_end_time"),
+        sa.type_coerce(s.meeting_pattern, sa.Text).label("meeting_pattern"),
+        sa.type_coerce(s.price, sa.BigInteger).label("price"),
+        s.latitude,
+        s.longitude,
+        s.city,
+        s.region,
+        s.venue,
+        s.registration_url,
+        sa.type_coerce(s.hands_on_hours, sa.BigInteger).label("hands_on_hours"),
+        sa.type_coerce(s.supervised_hours, sa.BigInteger).label("supervised_hours"),
+        sa.type_coerce(s.workload_hours, sa.BigInteger).label("workload_hours"),
+        s.timezone,
+    )
+    fields = tuple(inspect.signature(build).parameters)
+    keys = list(missing)
+    conditions: list[list[sa.ColumnElement[bool]]] = (
+        [where]
+        if where is not None
+        else [[s.key.in_(keys[i : i + 900])] for i in range(0, len(keys), 900)]
+    )
+    out: dict[str, tuple[CourseFacts, Candidate]] = {}
+    for condition in conditions:
+        result = conn.execute(sa.select(*columns).where(*condition))
+        # build() takes the selected columns by position, in the order selected.
+        assert tuple(result.keys()) == fields, tuple(result.keys())
+        for row in result.tuples().fetchall():
+            if row[0] in missing and row[1] in wanted:
+                out[row[0]] = (wanted[row[1]], build(*row))
     return out

@@ -60,7 +60,7 @@ def _cover(
         goal=goal,
         label=label,
         need=1,
-        amounts={c.id: 1 for c in candidates if c.covers & wanted},
+        amounts={c.id: 1 for c in candidates if not c.covers.isdisjoint(wanted)},
         items=wanted,
     )
 
@@ -367,6 +367,22 @@ def format_of(c: Candidate) -> str:
     return FORMAT_OF_MODE.get(c.mode, c.mode)
 
 
+def _modes_in(formats: Iterable[str]) -> frozenset[str]:
+    """The session modes whose delivery format (:func:`format_of`) is one of ``formats``
+    (a mode it does not know is its own format)."""
+    wanted = frozenset(formats)
+    known = frozenset(m for m, f in FORMAT_OF_MODE.items() if f in wanted)
+    return known | (wanted - FORMAT_OF_MODE.keys())
+
+
+def _in_formats(candidates: list[Candidate], formats: Iterable[str]) -> list[Candidate]:
+    """The candidates given in one of ``formats`` (all of them when none is named)."""
+    if not formats:
+        return candidates
+    modes = _modes_in(formats)
+    return [c for c in candidates if c.mode in modes]
+
+
 def approved_by(c: Candidate, rules: Jurisdiction) -> bool:
     accepted = rules.accepted_approvers
     if not isinstance(accepted, list):
@@ -416,24 +432,27 @@ def _license(
         goals.notes.append(
             f"{goal}: only sessions from named approvers ({named}) are planned as counting"
         )
-    counts: dict[str, bool] = {}  # by course: approvals, covers and title are the course's
-
-    def counts_here(c: Candidate) -> bool:
-        found = counts.get(c.course)
-        if found is None:
-            found = approved_by(c, rules) and not other_states_course(c, rules, states)
-            counts[c.course] = found
-        return found
-
-    approved = [c for c in candidates if counts_here(c)]
+    # approvals, covers and title are the course's: judged once per course (the first
+    # session of each course stands for the others)
+    first: dict[str, Candidate] = {}
+    for c in candidates:
+        first.setdefault(c.course, c)
+    counting = {
+        course
+        for course, c in first.items()
+        if approved_by(c, rules) and not other_states_course(c, rules, states)
+    }
+    approved = [c for c in candidates if c.course in counting]
     cap_formats = set(status.cap_formats)
     if not status.online_cap_known:
         goals.notes.append(
             f"{goal}: the online limit is unknown, so online sessions are not counted towards it"
         )
-        approved = [c for c in approved if format_of(c) not in cap_formats]
+        capped_modes = _modes_in(cap_formats)
+        approved = [c for c in approved if c.mode not in capped_modes]
+    capped_modes = _modes_in(cap_formats)
     capped = (
-        frozenset(c.id for c in approved if format_of(c) in cap_formats)
+        frozenset(c.id for c in approved if c.mode in capped_modes)
         if status.online_cap is not None
         else frozenset()
     )
@@ -451,7 +470,7 @@ def _license(
             wanted = req.evidence or ((req.topic,) if req.topic else ())
             if not wanted:
                 continue
-            pool = [c for c in approved if not req.formats or format_of(c) in req.formats]
+            pool = _in_formats(approved, req.formats)
             if req.evidence:
                 pool = candidates  # a CPR or BLS card comes from any recognised trainer
             goals.requirements.append(
@@ -484,14 +503,15 @@ def _amounts(
     goals: Goals,
     standards: bool = True,
 ) -> dict[str, int]:
-    pool = [c for c in approved if not req.formats or format_of(c) in req.formats]
+    pool = _in_formats(approved, req.formats)
     if req.topic:
         # a mandated topic's hours come only from courses mainly about it (a 24-hour bundle
         # that lists ethics among many topics is not 24 hours of ethics)
         evidence = TOPIC_EVIDENCE.get(req.topic, (f"primary:category:{req.topic}",))
         if not standards:
             evidence = (f"category:{req.topic}",)  # the previous behaviour
-        pool = [c for c in pool if c.covers & set(evidence)]
+        wanted = frozenset(evidence)
+        pool = [c for c in pool if not c.covers.isdisjoint(wanted)]
         if req.own_laws:
             pool = [c for c in pool if f"state:{rules.id}" in c.approvers]
         goals.items.add(f"category:{req.topic}")

@@ -13,7 +13,9 @@ reported, since the plan is then optimal only over the reduced pool).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ceatlas.planner.problem import Candidate, Constraints, Meeting, Requirement
@@ -163,6 +165,16 @@ def prune(
     return Pruned(result, dict(dropped), reduced)
 
 
+def _by_value(amounts: dict[str, int]) -> Callable[[Candidate], tuple[float, int, str]]:
+    """Sort key: price per unit of the requirement counted by ``amounts``, then price."""
+    return lambda c: (c.price / amounts[c.id], c.price, c.id)
+
+
+def _finish(c: Candidate) -> tuple[dt.date, int, str]:
+    """Sort key: the last day (self-paced: 1970), then price."""
+    return (c.last_day or _EPOCH, c.price, c.id)
+
+
 def _reduce(
     pool: list[Candidate], requirements: list[Requirement] | tuple[Requirement, ...], limit: int
 ) -> list[Candidate]:
@@ -172,11 +184,12 @@ def _reduce(
     keep: set[str] = set()
     for r in requirements:
         useful = [c for c in pool if r.amounts.get(c.id, 0) > 0]
-        by_value = sorted(useful, key=lambda c: (c.price / r.amounts[c.id], c.price, c.id))
-        by_finish = sorted(useful, key=lambda c: (c.last_day or _EPOCH, c.price, c.id))
-        home = [c for c in by_value if not c.is_trip]
-        for ranked, count in ((by_value, share), (by_finish, share // 3), (home, share // 3)):
-            keep.update(c.id for c in ranked[: max(2, count)])
+        value = _by_value(r.amounts)
+        # the first few of each ranking (ids make every key unique: no ties to break)
+        keep.update(c.id for c in heapq.nsmallest(max(2, share), useful, key=value))
+        keep.update(c.id for c in heapq.nsmallest(max(2, share // 3), useful, key=_finish))
+        home = (c for c in useful if not c.is_trip)
+        keep.update(c.id for c in heapq.nsmallest(max(2, share // 3), home, key=value))
     by_course: dict[str, list[Candidate]] = defaultdict(list)
     for c in pool:
         by_course[c.course].append(c)

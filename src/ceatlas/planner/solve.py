@@ -97,13 +97,16 @@ def _capacity(
         counted = [index[i] for i in r.amounts if i in index]
     else:
         counted = candidates
+    amounts, capped = r.amounts, r.capped
     for c in counted:
-        n = r.amounts.get(c.id, 0)
+        n = amounts.get(c.id, 0)
         if n <= 0:
             continue
-        best[c.course] = max(best[c.course], n)
-        if c.id not in r.capped:
-            plain[c.course] = max(plain[c.course], n)
+        course = c.course
+        if n > best[course]:
+            best[course] = n
+        if n > plain[course] and c.id not in capped:
+            plain[course] = n
     total = sum(best.values())
     if r.cap is None:
         return total
