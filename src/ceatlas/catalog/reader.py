@@ -35,6 +35,8 @@ SURVEY = 5
 #: kinds matched on their own, so that their phrases never take words from the others
 #: ("lower back" must not hide "lower back pain")
 _SEPARATE = ("regions",)
+#: CE subjects whose courses use clinical topics as worked examples only
+_EXAMPLE_SUBJECTS = frozenset({"research-literacy"})
 RANK = {"primary": 3, "secondary": 2, "mentioned": 1}
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -58,6 +60,15 @@ _NEGATIONS = frozenset(
         "isn",
         "aren",
         "won",
+        # contractions as tokenised (the apostrophe is dropped: "don't" -> "dont")
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wont",
+        "cant",
+        "shouldnt",
         "cannot",
         "nor",
     ]
@@ -71,6 +82,8 @@ _AFTER_NEGATIONS = frozenset(
         "never",
         "isn",
         "aren",
+        "isnt",
+        "arent",
         "excluded",
         "away",
         "referred",
@@ -104,6 +117,9 @@ _PASSING = (
     "versus",
     "distinguish",
     "separate",
+    "separating",
+    "differentiat",
+    "telling",
     "elective",
     "one with",
 )
@@ -115,6 +131,10 @@ _TAUGHT = (
     "curriculum",
     "syllabus",
     "you will learn",
+    "youll learn",
+    "you learn",
+    "student learn",
+    "we teach",
     "we cover",
     "agenda",
     "outline",
@@ -139,6 +159,9 @@ _FOCUS = (
     "protocols for",
     "treating",
     "treatment of",
+    "treatment for",
+    "sequence for",
+    "approach for",
     "approach to",
     "assessment and treatment",
     "learn",
@@ -146,6 +169,12 @@ _FOCUS = (
     "this workshop",
     "this module",
     "this class",
+    "this certification",
+    "this program",
+    "this training",
+    "this seminar",
+    "class teach",
+    "course teach",
     "in this",
 )
 
@@ -173,6 +202,9 @@ class _Hit:
     evidence: str
     #: named in a sentence that lists many conditions (a survey): taught in part at most
     survey: bool = False
+    #: named in a list introduced as what the course teaches ("Two topics get extended
+    #: time: ..."): taught at least in part
+    taught: bool = False
 
 
 def _fold(text: str) -> str:
@@ -180,6 +212,8 @@ def _fold(text: str) -> str:
 
 
 def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"  # "injuries" -> "injury", "therapies" -> "therapy"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -217,14 +251,17 @@ class TermIndex:
                 phrases = index.separate if kind in _SEPARATE else index.phrases
                 for text in texts:
                     key = tuple(t for t, _, _ in _tokens(text))
-                    if key:
+                    # a name and a synonym may fold to the same words ("Migraine",
+                    # "migraines"): one entry, or every mention would count twice
+                    if key and (kind, eid) not in phrases.get(key, []):
                         phrases.setdefault(key, []).append((kind, eid))
                         if kind not in _SEPARATE:
                             # body-region words are matched as written, never by spelling
                             # ("Mastery" is not "masseter")
                             vocab.update(key)
                 for abbr in getattr(entry, "abbreviations", []):
-                    index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
+                    if (kind, eid) not in index.abbreviations.get(abbr.upper(), []):
+                        index.abbreviations.setdefault(abbr.upper(), []).append((kind, eid))
         index.regions_of = kb.condition_regions()
         index.vocabulary = sorted(w for w in vocab if len(w) >= 6)
         index.known = frozenset(vocab)
@@ -303,6 +340,12 @@ def _scan(
     return hits
 
 
+#: words by which a description states the one subject of the course
+_STATED = ("is about", "all about", "focus", "devoted to", "dedicated to", "only about")
+_QUOTES = ('"', "\u201c", "\u201e", "\u00ab")
+#: the CE category that names a format (live practice), not a subject
+_FORMAT_CATEGORY = "hands-on"
+_FINISHED = frozenset({"finishing", "finished", "completed", "completing", "completion"})
 _TOOL_BEFORE = frozenset({"using", "use", "own", "from"})
 
 
@@ -328,12 +371,21 @@ def _hits_at(
 ) -> list[_Hit]:
     before = words[max(0, start - 8) : start]
     after = words[start + size : start + size + 3]
-    negated = bool(_NEGATIONS & set(before)) or bool(_AFTER_NEGATIONS & set(after))
+    negated = bool(_NEGATIONS & set(before)) or _negated_after(text, toks, start + size, after)
     taught = _cue(words[:start], _TAUGHT)
     passing = not taught and (
         _cue(words[max(0, start - 8) : start], _PASSING) or _in_list(text, toks, start)
     )
     focus = _cue(words[: start + size + 1], _FOCUS)
+    if where == "text" and (
+        _FINISHED & set(before[-3:]) or (after[:1] in (["ends"], ["ended"], ["over"]))
+    ):
+        # "Finishing cancer treatment is...", "Cancer treatment ends": a stage the client
+        # has left behind, named in passing
+        passing = True
+    if found[0][0] == "conditions" and after[:1] in (["surgery"], ["surgerie"], ["operation"]):
+        # "After Breast Cancer Surgery": the reason for the operation, not the subject
+        where, focus, passing = "text", False, True
     if after[:1] in (["risk"], ["risks"]):
         # "Lymphedema Risk": the course is about preventing the condition, not treating it;
         # in a title it is taught in part, elsewhere named in passing
@@ -348,6 +400,19 @@ def _hits_at(
         _Hit(kind, eid, where, sentence_no, passing, negated, focus, fuzzy, evidence)
         for kind, eid in found
     ]
+
+
+def _negated_after(
+    text: str, toks: list[tuple[str, int, int]], end: int, after: Sequence[str]
+) -> bool:
+    """True when a negation follows the term in the same clause ("sciatica is not
+    covered", "pregnancy contraindicated"); a negation opening a new clause or an aside
+    ("low back pain (not for pregnant clients)") is about what follows it."""
+    for offset, word in enumerate(after):
+        if word in _AFTER_NEGATIONS:
+            between = text[toks[end - 1][2] : toks[end + offset][1]]
+            return not any(mark in between for mark in "(,;:!?.-\u2013\u2014")
+    return False
 
 
 def _in_list(text: str, toks: list[tuple[str, int, int]], start: int) -> bool:
@@ -440,9 +505,15 @@ def read_course(
     taught = _taught_lists(sentences, listed)
     for number, sentence in enumerate(sentences, start=1):
         found = _scan(sentence, "text", number, index)
+        quoted = sentence.lstrip().startswith(_QUOTES)
         for hit in found:
+            if quoted:
+                # a client's or graduate's words ("My migraines went from weekly to once
+                # a month."): a testimonial, named in passing
+                hit.passing = True
             if number - 1 in taught:
                 hit.passing = False
+                hit.taught = True
             elif number - 1 in listed:
                 hit.passing = True
         conditions = {h.id for h in found if h.kind == "conditions" and not h.negated}
@@ -460,7 +531,7 @@ def read_course(
             h.kind
             for h in hits
             if not h.negated
-            and (h.where == "title" or (h.focus and not h.passing and h.sentence <= 3))
+            and (h.sentence == 0 or (h.focus and not h.passing and h.sentence <= 3))
         }
         for hit in _scan(program, "title", 0, index):
             if hit.kind in own_kinds:
@@ -483,7 +554,7 @@ def read_course(
             )
             for h in _scan(keyword, "text", 99, index)
         ]
-    terms = _examples_only(_aggregate(hits))
+    terms = _tools_of_condition(_examples_only(_aggregate(_stated_subject(hits))))
     terms += _technique_category(terms)
     terms = _regions_of_conditions(terms, index)
     have = {(t.kind, t.id) for t in terms}
@@ -493,6 +564,43 @@ def read_course(
                 InferredTerm(kind, eid, "secondary", 0.7, "tagged by the provider", "declared")
             )
     return sorted(terms, key=lambda t: (t.kind, -RANK[t.centrality], -t.confidence, t.id))
+
+
+def _stated_subject(hits: list[_Hit]) -> list[_Hit]:
+    """A title naming several conditions ("Sciatica, Hamstring Strain or Piriformis
+    Syndrome? Treating the Piriformis", "neuro clients - MS, parkinsons, stroke") whose
+    description then says outright which one it is about ("This class is about piriformis
+    syndrome", "its all about multiple sclerosis"): the other title conditions are judged
+    by the description alone."""
+    titled = {h.id for h in hits if h.kind == "conditions" and h.sentence == 0}
+    if len(titled) < 2:
+        return hits
+    stated = {
+        h.id
+        for h in hits
+        if h.kind == "conditions"
+        and 1 <= h.sentence <= 3
+        and not (h.passing or h.negated)
+        and _cue(_WORD.findall(_fold(h.evidence)), _STATED)
+    }
+    if len(stated) != 1 or not stated <= titled:
+        return hits
+    return [
+        h for h in hits if not (h.kind == "conditions" and h.sentence == 0 and h.id not in stated)
+    ]
+
+
+def _tools_of_condition(terms: list[InferredTerm]) -> list[InferredTerm]:
+    """A title naming a condition and several techniques ("Lateral Epicondylalgia: DTFM,
+    IASTM and Loading"): the condition is the subject and the techniques are its tools,
+    each taught in part."""
+    titled = [t for t in terms if t.centrality == "primary" and t.confidence >= 0.9]
+    techniques = [t for t in titled if t.kind == "techniques"]
+    if len(techniques) < 2 or not any(t.kind == "conditions" for t in titled):
+        return terms
+    return [
+        replace(t, centrality="secondary", confidence=0.6) if t in techniques else t for t in terms
+    ]
 
 
 def _examples_only(terms: list[InferredTerm]) -> list[InferredTerm]:
@@ -508,6 +616,18 @@ def _examples_only(terms: list[InferredTerm]) -> list[InferredTerm]:
     )
     if not subject:
         return terms
+    if any(
+        t.kind == "categories" and t.centrality == "primary" and t.id in _EXAMPLE_SUBJECTS
+        for t in terms
+    ):
+        # "Does Massage Help Back Pain? Reading the Research": the clinical topics are the
+        # worked examples of a course on reading research
+        return [
+            InferredTerm(t.kind, t.id, "mentioned", 0.4, t.evidence, t.provenance)
+            if t.kind in ("techniques", "conditions", "regions")
+            else t
+            for t in terms
+        ]
     if clinical_title:
         # "Chair Massage as a Business", "Ethics in Sports Massage": the CE subject is the
         # course's subject; a technique the title also names is its setting, taught at
@@ -535,6 +655,11 @@ def _technique_category(terms: list[InferredTerm]) -> list[InferredTerm]:
         return []
     subject = next(
         (t for t in terms if t.kind in ("techniques", "conditions") and t.centrality == "primary"),
+        None,
+    ) or next(
+        # a course that teaches a technique in part and names no subject of its own
+        # ("Ashiatsu: ... broad, flowing deep tissue pressure with your feet")
+        (t for t in terms if t.kind == "techniques" and t.centrality == "secondary"),
         None,
     )
     if subject is None:
@@ -579,6 +704,9 @@ def _aggregate(hits: list[_Hit]) -> list[InferredTerm]:
     out = []
     for (kind, eid), found in by_term.items():
         centrality, confidence, best = _judge(found)
+        if (kind, eid) == ("categories", _FORMAT_CATEGORY) and centrality == "primary":
+            # hands-on practice is how a course is taught, never what it is about
+            centrality, confidence = "secondary", 0.6
         if kind in _SEPARATE and centrality == "primary" and best.where != "title":
             # a body region is the subject only when the title names it (or a main
             # condition sits in it); named in the description, it is worked on in part
@@ -613,6 +741,8 @@ def _judge(found: list[_Hit]) -> tuple[Centrality, float, _Hit]:
         return "primary", 0.75, early_focus[0]
     if len(solid) >= 3:
         return "primary", 0.7, solid[0]
-    if solid and (found[0].kind != "conditions" or len(solid) >= 2 or solid[0].focus):
+    if solid and (
+        found[0].kind != "conditions" or len(solid) >= 2 or any(h.focus or h.taught for h in solid)
+    ):
         return "secondary", 0.6, solid[0]
     return "mentioned", 0.4, (plain or found)[0]

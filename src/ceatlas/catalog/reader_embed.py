@@ -4,7 +4,8 @@ when the ``embeddings`` extra is installed).
 A title often names its subject in words no KB name or synonym matches ("Event Massage",
 "Sore Shoulders at the Desk"). For a course whose lexical reading found no *primary*
 condition or technique, the title (the module's own part for a program module) is compared
-by cosine similarity with every KB condition and technique name and synonym; the closest
+by cosine similarity with every KB condition and technique name, synonym and lay phrase
+("The Shoulder That Won't Lift" is close to "I can't lift my arm over my head"); the closest
 entry above :data:`THRESHOLD` becomes primary, with the title as its evidence. The lexical
 reading is never changed otherwise, so a term it found (or negated) keeps its centrality.
 """
@@ -51,7 +52,8 @@ class TitleEmbedder:
             texts: list[str] = []
             ids[kind] = []
             for eid, entry in kb.entries(kind).items():
-                for text in [entry.name, *getattr(entry, "synonyms", [])]:
+                lay = getattr(entry, "lay_phrases", [])
+                for text in [entry.name, *getattr(entry, "synonyms", []), *lay]:
                     ids[kind].append(eid)
                     texts.append(text)
             matrices[kind] = encode(texts)
