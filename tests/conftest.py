@@ -120,6 +120,7 @@ def canonical(engine: Engine) -> list[dict[str, Any]]:
     from ceatlas.catalog.export import iter_courses, iter_programs
 
     volatile = {"id", "provider_id", "course_id", "content_hash", "updated_at"}
+    volatile |= {"origin_kind", "origin", "last_seen_at"}  # provenance: where and when seen
 
     def clean(row: dict[str, Any] | None) -> dict[str, Any] | None:
         if row is None:

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +105,13 @@ def _routes() -> dict[str, Route]:
 
 @pytest.fixture
 def site() -> Iterator[Site]:
+    with serve_site() as server:
+        yield server
+
+
+@contextmanager
+def serve_site() -> Iterator[Site]:
+    """The fixture site on a free loopback port until the block ends."""
     server = Site(("127.0.0.1", 0), Handler)
     server.routes, server.requests = _routes(), []
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -14,7 +14,7 @@ from ceatlas.catalog import repeats
 from ceatlas.catalog.records import CourseRecord, Notice, ProgramRecord, Record, RecordError
 from ceatlas.catalog.schemaorg_read import LOCATED, SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
-from ceatlas.catalog.store import CatalogWriter, WriteTotals
+from ceatlas.catalog.store import CatalogWriter, Origin, WriteTotals
 from ceatlas.catalog.vocabulary import Resolver, TermMapper
 
 BATCH_SESSIONS = 2000
@@ -111,16 +111,22 @@ class Importer:
         prune: bool = False,
         progress: Callable[[int], None] | None = None,
         today: dt.date | None = None,
+        origin_kind: str = "file",
+        origin: Origin | None = None,
     ) -> None:
         """``today``: sessions starting before it are written as history and counted in
-        the report's ``past_sessions`` (default: the system date)."""
+        the report's ``past_sessions`` (default: the system date). Provenance: what is
+        written is stamped ``origin`` if given, else ``origin_kind`` with each file's name
+        (or the documents' label)."""
         self.engine = engine
         self.today = today or dt.date.today()
         self.terms = TermMapper(resolver)
         self.strict = strict
         self.prune = prune
         self.progress = progress
-        self.writer = CatalogWriter(engine, track_sessions=prune)
+        self.origin_kind = origin_kind
+        self.writer = CatalogWriter(engine, track_sessions=prune, origin=origin)
+        self._fixed_origin = origin is not None
         self.report = ImportReport(totals=self.writer.totals)
         self._courses_written: set[str] = set()  # course keys this import has written
         self._pending: dict[str, CourseRecord] = {}  # courses of the batch not yet written
@@ -137,6 +143,7 @@ class Importer:
         """Import JSON-LD documents held in memory (e.g. the sample catalog)."""
         reader = SchemaOrgReader(self.terms)
         self.report.files.append(label)
+        self._origin_from(label)
 
         def items() -> Iterator[Item]:
             for number, document in enumerate(documents, start=1):
@@ -146,8 +153,13 @@ class Importer:
         self._write(items())
         return self.report
 
+    def _origin_from(self, name: str) -> None:
+        if not self._fixed_origin:
+            self.writer.origin = Origin(self.origin_kind, name)
+
     def import_file(self, path: Path) -> None:
         self.report.files.append(str(path))
+        self._origin_from(path.name)
         if not path.is_file():
             self._reject_file(path, "no such file")
             return

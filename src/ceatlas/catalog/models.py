@@ -113,6 +113,10 @@ class Course(Base):
     covers_categories: Mapped[list[str]] = mapped_column(JSONList, default=list)
     covers_regions: Mapped[list[str]] = mapped_column(JSONList, default=list)
     primary_terms: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    # Provenance (see ``store.Origin``): how the course last arrived and when last seen.
+    origin_kind: Mapped[str | None] = mapped_column(String(20))
+    origin: Mapped[str | None] = mapped_column(String(1000))
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     provider: Mapped[Provider | None] = relationship(back_populates="courses", lazy="joined")
     approvals: Mapped[list[CourseApproval]] = relationship(
@@ -182,6 +186,10 @@ class CourseSession(Base):
     supervised_hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     content_hash: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Provenance (see ``store.Origin``): how the session last arrived and when last seen.
+    origin_kind: Mapped[str | None] = mapped_column(String(20))
+    origin: Mapped[str | None] = mapped_column(String(1000))
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     course: Mapped[Course] = relationship(back_populates="sessions", lazy="joined")
 

@@ -49,7 +49,7 @@ from ceatlas.catalog.records import (
 )
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Where
-from ceatlas.catalog.store import APPROVAL_COLUMNS, COURSE_COLUMNS, CatalogWriter
+from ceatlas.catalog.store import APPROVAL_COLUMNS, COURSE_COLUMNS, CatalogWriter, Origin
 from ceatlas.catalog.understanding import read_catalog
 from ceatlas.catalog.vocabulary import Resolver, TermMapper
 from ceatlas.kb import KnowledgeBase
@@ -64,14 +64,16 @@ class Publisher:
         resolver: Resolver | None,
         provider_id: int,
         today: dt.date | None = None,
+        via: str = "form",
     ) -> None:
         """``today`` is the day sessions are checked against (the app's clock; default: the
-        system date)."""
+        system date); ``via`` the provenance recorded for single writes: form or api."""
         self.engine = engine
         self.today = today or dt.date.today()
         self.resolver = resolver
         self.terms = TermMapper(resolver)
         self.provider_id = provider_id
+        self.via = via
         with Session(engine) as db:
             key = db.scalar(select(Provider.key).where(Provider.id == provider_id))
         if key is None:
@@ -167,7 +169,7 @@ class Publisher:
         error = self.scope(record)
         if error is not None:
             raise PublishError(error.reason, field, 409)
-        rejected = CatalogWriter(self.engine).write([(None, record)])
+        rejected = CatalogWriter(self.engine, origin=Origin(self.via)).write([(None, record)])
         if rejected:
             raise PublishError(rejected[0][1].reason, field, 409)
 
@@ -345,7 +347,7 @@ class Publisher:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{suffix}"
             path.write_bytes(data)
-            report = _ScopedImporter(self).run([path])
+            report = _ScopedImporter(self, Origin("file", Path(filename).name)).run([path])
         report.files = [Path(filename).name]
         for i, problem in enumerate(report.problems):
             where = problem.where.replace(str(path), Path(filename).name)
@@ -354,7 +356,7 @@ class Publisher:
 
     def import_documents(self, documents: Iterable[Any], label: str) -> ImportReport:
         """Import JSON-LD documents (an API sync) as this provider's."""
-        return _ScopedImporter(self).import_documents(documents, label)
+        return _ScopedImporter(self, Origin("api")).import_documents(documents, label)
 
     def _id_of(self, model: type[Course] | type[CourseSession] | type[Program], key: str) -> int:
         with Session(self.engine) as db:
@@ -376,8 +378,8 @@ _KEPT_COURSE_COLUMNS = (
 class _ScopedImporter(Importer):
     """The catalog importer, with every record scoped to one provider before it is written."""
 
-    def __init__(self, publisher: Publisher) -> None:
-        super().__init__(publisher.engine, publisher.resolver, today=publisher.today)
+    def __init__(self, publisher: Publisher, origin: Origin) -> None:
+        super().__init__(publisher.engine, publisher.resolver, today=publisher.today, origin=origin)
         self.publisher = publisher
 
     def _flush(self, batch: list[tuple[Where, Record]]) -> None:

@@ -65,11 +65,16 @@ class Catalog:
         return report
 
     def import_documents(
-        self, documents: Iterable[Any], label: str, today: dt.date | None = None
+        self,
+        documents: Iterable[Any],
+        label: str,
+        today: dt.date | None = None,
+        origin_kind: str = "file",
     ) -> ImportReport:
-        report = Importer(self.engine, self.resolver, today=today).import_documents(
-            documents, label
-        )
+        """Import JSON-LD documents held in memory, recorded as from ``label`` (provenance
+        ``origin_kind``: file, or sample for the sample catalog)."""
+        importer = Importer(self.engine, self.resolver, today=today, origin_kind=origin_kind)
+        report = importer.import_documents(documents, label)
         self.read_courses()
         return report
 
@@ -83,7 +88,7 @@ class Catalog:
         """Load (or refresh) the sample catalog, its dates placed relative to ``today``."""
         from ceatlas.catalog.sample import build_sample
 
-        return self.import_documents(build_sample(today), "sample catalog", today)
+        return self.import_documents(build_sample(today), "sample catalog", today, "sample")
 
     def export(self, out: TextIO, fmt: str) -> int:
         writers = {

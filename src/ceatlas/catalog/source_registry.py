@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -49,6 +51,22 @@ def normalize_url(url: str) -> str:
     if port is not None:
         netloc += f":{port}"
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def private_address(url: str) -> str | None:
+    """Why ``url``'s host may not be fetched for a provider (it names or resolves to a
+    loopback, private, link-local or reserved address); None when it is a public host.
+    A host that does not resolve is refused too."""
+    host = urlsplit(url).hostname or ""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return f"the host {host!r} could not be found"
+    for address in found:
+        ip = ipaddress.ip_address(str(address).split("%", 1)[0])
+        if not ip.is_global:
+            return f"the host {host!r} is not a public internet address"
+    return None
 
 
 def parse_every(text: str) -> int:
@@ -133,7 +151,26 @@ def remove_source(engine: Engine, ident: int) -> str:
     return str(url)
 
 
-def list_sources(engine: Engine, ids: list[int] | None = None) -> list[SourceInfo]:
+def running(engine: Engine, ident: int, now: dt.datetime | None = None) -> bool:
+    """Whether a sync of source ``ident`` started in the last hour and has not finished."""
+    since = (now or utcnow()) - dt.timedelta(hours=1)
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(RUNS.c.id)
+            .where(
+                RUNS.c.source_id == ident,
+                RUNS.c.finished_at.is_(None),
+                RUNS.c.started_at >= since,
+            )
+            .limit(1)
+        ).first()
+    return found is not None
+
+
+def list_sources(
+    engine: Engine, ids: list[int] | None = None, *, provider: str | None = None
+) -> list[SourceInfo]:
+    """Sources by id (those in ``ids``; those owned by ``provider`` when given)."""
     pages = (
         select(PAGES.c.source_id, func.count().label("n"))
         .where(PAGES.c.status != "gone")
@@ -147,6 +184,8 @@ def list_sources(engine: Engine, ids: list[int] | None = None) -> list[SourceInf
     )
     if ids:
         query = query.where(SOURCES.c.id.in_(ids))
+    if provider is not None:
+        query = query.where(SOURCES.c.provider_key == provider)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     found = [

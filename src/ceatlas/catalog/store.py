@@ -4,6 +4,10 @@ A batch is one transaction, and a record (a course with its sessions and approva
 program with its embedded courses) never spans two batches, so a killed import leaves
 whole records only; running it again upserts by key and adds no duplicates. Unchanged rows
 (same content hash) are not written at all, so importing the same file twice changes nothing.
+
+Provenance: a writer given an :class:`Origin` stamps every course and session it writes,
+and every one it sees unchanged, with the origin and the moment (``last_seen_at``); these
+columns are outside the content hash, so they never make a row count as changed.
 """
 
 from __future__ import annotations
@@ -75,9 +79,28 @@ READER_COLUMNS = frozenset(
 )
 
 
+# Where a course or session came from and when it was last seen (see ``Origin``).
+PROVENANCE_COLUMNS = frozenset({"origin_kind", "origin", "last_seen_at"})
+ORIGIN_KINDS = ("source", "file", "form", "api", "sample")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where written rows come from: ``kind`` is one of :data:`ORIGIN_KINDS` (a registered
+    source's page, an imported file, the provider's form, its write API, the sample
+    catalog); ``ref`` the page address or the file's name (None for a form or the API)."""
+
+    kind: str
+    ref: str | None = None
+
+    def values(self, now: dt.datetime) -> dict[str, Any]:
+        return {"origin_kind": self.kind, "origin": self.ref, "last_seen_at": now}
+
+
 def _columns(table: Table) -> tuple[str, ...]:
     skip = {"id", "key", "content_hash", "updated_at", "provider_id", "course_id"}
-    return tuple(c.name for c in table.columns if c.name not in skip | READER_COLUMNS)
+    hidden = skip | READER_COLUMNS | PROVENANCE_COLUMNS
+    return tuple(c.name for c in table.columns if c.name not in hidden)
 
 
 PROVIDER_COLUMNS = _columns(PROVIDERS)
@@ -128,8 +151,13 @@ class _Row:
 class CatalogWriter:
     """Writes batches of records; remembers ids of providers and courses it has seen."""
 
-    def __init__(self, engine: Engine, *, track_sessions: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, track_sessions: bool = False, origin: Origin | None = None
+    ) -> None:
+        """``origin``: stamped on the courses and sessions written or seen (None: the
+        provenance columns are left as they are)."""
         self.engine = engine
+        self.origin = origin
         self.totals = WriteTotals()
         self._provider_ids: dict[str, int] = {}
         self._course_ids: dict[str, int] = {}
@@ -269,6 +297,7 @@ class CatalogWriter:
     def _write(self, conn: Connection, records: list[Record]) -> WriteTotals:
         totals = WriteTotals()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        seen = self.origin.values(now.replace(microsecond=0)) if self.origin else None
         providers = {
             p.key: _Row(
                 p.key,
@@ -294,14 +323,16 @@ class CatalogWriter:
             )
             courses[course.key] = _Row(course.key, values, digest, course.approvals)
         totals.courses = self._upsert(
-            conn, COURSES, courses, now, self._course_ids, COURSE_APPROVALS, "course_id"
+            conn, COURSES, courses, now, self._course_ids, COURSE_APPROVALS, "course_id", seen=seen
         )
         native = self._native_sessions(conn)
         for course in _courses_of(records):
             course_id = self._course_ids[course.key]
             for session in course.sessions:
                 sessions[session.key] = native.row(session, course_id)
-        totals.sessions = self._upsert(conn, SESSIONS, sessions, now, None, None, None, native)
+        totals.sessions = self._upsert(
+            conn, SESSIONS, sessions, now, None, None, None, native, seen=seen
+        )
         programs = {}
         for program in (r for r in records if isinstance(r, ProgramRecord)):
             provider_id = self._provider_ids[program.provider.key] if program.provider else None
@@ -324,7 +355,11 @@ class CatalogWriter:
         child_table: Table | None,
         child_fk: str | None,
         native: _NativeSessions | None = None,
+        *,
+        seen: dict[str, Any] | None = None,
     ) -> Counts:
+        """Insert new rows, update changed ones; with ``seen`` (provenance values) stamp
+        new, changed and unchanged rows alike."""
         counts = Counts()
         if not rows:
             return counts
@@ -334,21 +369,39 @@ class CatalogWriter:
                 table.c.key.in_(chunk)
             )
             existing.update((key, (ident, digest)) for key, ident, digest in conn.execute(query))
-        fresh, changed = [], []
+        fresh, changed, same = [], [], []
+        stamp = seen or {}
         for key, row in rows.items():
             found = existing.get(key)
             if found is None:
                 fresh.append(
-                    {**row.values, "key": key, "content_hash": row.digest, "updated_at": now}
+                    {
+                        **row.values,
+                        **stamp,
+                        "key": key,
+                        "content_hash": row.digest,
+                        "updated_at": now,
+                    }
                 )
             elif found[1] != row.digest:
                 changed.append(
-                    {**row.values, "_id": found[0], "content_hash": row.digest, "updated_at": now}
+                    {
+                        **row.values,
+                        **stamp,
+                        "_id": found[0],
+                        "content_hash": row.digest,
+                        "updated_at": now,
+                    }
                 )
+            else:
+                same.append(found[0])
             if found is not None and id_cache is not None:
                 id_cache[key] = found[0]
+        if seen and same:
+            for chunk in _chunks(same):
+                conn.execute(update(table).where(table.c.id.in_(chunk)).values(seen))
         if fresh and native is not None:
-            native.insert(conn, [rows[f["key"]] for f in fresh], now)
+            native.insert(conn, [rows[f["key"]] for f in fresh], now, seen)
         elif fresh:
             if id_cache is not None:
                 result = conn.execute(insert(table).returning(table.c.key, table.c.id), fresh)
@@ -460,10 +513,12 @@ class _NativeSessions:
         self.stamp = SESSIONS.c.updated_at.type._cached_bind_processor(dialect)
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ("key", *self.columns, "content_hash", "updated_at")
-        # Only our own table and column names go into this statement; values are bound.
-        self.sql = (
-            f"INSERT INTO {SESSIONS.name} ({', '.join(names)}) "  # noqa: S608
-            f"VALUES ({', '.join([mark] * len(names))})"
+        provenance = (*names, "origin_kind", "origin", "last_seen_at")
+        # Only our own table and column names go into these statements; values are bound.
+        self.sql, self.sql_seen = (
+            f"INSERT INTO {SESSIONS.name} ({', '.join(n)}) "  # noqa: S608
+            f"VALUES ({', '.join([mark] * len(n))})"
+            for n in (names, provenance)
         )
 
     def row(self, session: SessionRecord, course_id: int) -> _Row:
@@ -477,10 +532,22 @@ class _NativeSessions:
         row.children = [{"native": converted}]
         return row
 
-    def insert(self, conn: Connection, rows: list[_Row], now: dt.datetime) -> None:
+    def insert(
+        self,
+        conn: Connection,
+        rows: list[_Row],
+        now: dt.datetime,
+        seen: dict[str, Any] | None = None,
+    ) -> None:
         stamp = self.stamp(now) if self.stamp else now
-        params = [(r.key, *r.children[0]["native"], r.digest, stamp) for r in rows]
-        conn.exec_driver_sql(self.sql, params)
+        if seen is None:
+            params = [(r.key, *r.children[0]["native"], r.digest, stamp) for r in rows]
+            conn.exec_driver_sql(self.sql, params)
+            return
+        moment = seen["last_seen_at"]
+        extra = (seen["origin_kind"], seen["origin"], self.stamp(moment) if self.stamp else moment)
+        params = [(r.key, *r.children[0]["native"], r.digest, stamp, *extra) for r in rows]
+        conn.exec_driver_sql(self.sql_seen, params)
 
     @staticmethod
     def digest_of(row: _Row) -> str:
@@ -515,3 +582,15 @@ def _courses_of(records: Iterable[Record]) -> Iterable[CourseRecord]:
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _KEY_CHUNK):
         yield items[start : start + _KEY_CHUNK]
+
+
+def mark_seen(
+    conn: Connection, session_keys: Sequence[str], origin: Origin, now: dt.datetime
+) -> None:
+    """Stamp the sessions ``session_keys`` and their courses as seen now at ``origin`` (a
+    source page answering 304 or unchanged still lists them)."""
+    values = origin.values(now)
+    for chunk in _chunks(list(session_keys)):
+        conn.execute(update(SESSIONS).where(SESSIONS.c.key.in_(chunk)).values(values))
+        courses = select(SESSIONS.c.course_id).where(SESSIONS.c.key.in_(chunk))
+        conn.execute(update(COURSES).where(COURSES.c.id.in_(courses)).values(values))

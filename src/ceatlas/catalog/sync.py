@@ -15,6 +15,15 @@ Consistency when killed: each page's import is committed (per batch, as any impo
 only then, in one transaction, the page's retirements and its new state (validators, hash,
 session keys). A sync killed between the two leaves the old state, so the next sync fetches
 the page in full again and the idempotent upsert adds nothing twice.
+
+Provenance: what a page brings is stamped with the page's address and the moment
+(``origin_kind`` source); a page answering 304 or unchanged stamps its sessions as seen.
+
+Ownership: a source registered for a provider (``--provider KEY``, or from the provider
+area) writes only that provider's listings. A record the page lists under another
+provider, or whose course or session key belongs to another provider's listing, is
+refused, counted and named in the run's errors; retiring never touches another
+provider's sessions.
 """
 
 from __future__ import annotations
@@ -36,7 +45,12 @@ from sqlalchemy import Connection, Engine, delete, select, update
 
 from ceatlas.catalog import repeats
 from ceatlas.catalog.importer import Importer
-from ceatlas.catalog.records import CourseRecord, ProgramRecord
+from ceatlas.catalog.records import (
+    CourseRecord,
+    ProviderRecord,
+    Record,
+    RecordError,
+)
 from ceatlas.catalog.source_registry import (
     PAGES,
     RUNS,
@@ -46,7 +60,7 @@ from ceatlas.catalog.source_registry import (
     utcnow,
 )
 from ceatlas.catalog.sources import Item, Where, read_file
-from ceatlas.catalog.store import COURSES, SESSIONS, Counts
+from ceatlas.catalog.store import COURSES, PROVIDERS, SESSIONS, Counts, Origin, mark_seen
 from ceatlas.catalog.vocabulary import Resolver
 
 MAX_PAGES = 5000  # pages one sync of one source fetches at most
@@ -83,6 +97,7 @@ class SourceReport:
     courses: Counts = field(default_factory=Counts)
     sessions: Counts = field(default_factory=Counts)
     records_rejected: int = 0
+    records_refused: int = 0  # listings of another provider on a provider's own source
     skipped: list[dict[str, str]] = field(default_factory=list)  # every page not imported
     errors: list[dict[str, str]] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
@@ -178,24 +193,86 @@ class Fetcher:
 
 
 class _PageImporter(Importer):
-    """The catalog importer, fed with pages fetched from a source."""
+    """The catalog importer, fed with pages fetched from a source; with an ``owner``
+    (a provider key) it writes that provider's listings only."""
+
+    owner: str | None = None
+    refused: list[str]
+    _keys: set[str]
 
     def import_page(self, url: str, path: Path) -> set[str]:
-        """Import the page saved at ``path`` (fetched from ``url``); return its session keys."""
-        keys: set[str] = set()
+        """Import the page saved at ``path`` (fetched from ``url``); return the session keys
+        of the records it was allowed to write."""
+        self._keys, self.refused = set(), []
         shown = str(path)
 
         def items() -> Iterator[Item]:
             for where, outcome in read_file(path, self.terms):
-                if isinstance(outcome, CourseRecord | ProgramRecord):
-                    for course in repeats.courses_in(outcome):
-                        keys.update(s.key for s in course.sessions)
                 place = Where(where.file.replace(shown, url), where.line, where.block, where.index)
                 yield place, outcome
 
         self.report.files.append(url)
+        self.writer.origin = Origin("source", url)
         self._write(items())
-        return keys
+        return self._keys
+
+    def _flush(self, batch: list[tuple[Where, Record]]) -> None:
+        kept: list[tuple[Where, Record]] = []
+        for where, record in batch:
+            reason = self._foreign(record) if self.owner else None
+            if reason is None:
+                kept.append((where, record))
+                for course in repeats.courses_in(record):
+                    self._keys.update(s.key for s in course.sessions)
+            else:
+                self._problem(where, RecordError("provider", reason))
+                self.refused.append(reason)
+        if kept:
+            super()._flush(kept)
+
+    def _foreign(self, record: Record) -> str | None:
+        """Why ``record`` is not the owner's to write (None: it is)."""
+        owner = self.owner
+        assert owner is not None
+        if isinstance(record, ProviderRecord):
+            if record.key != owner:
+                return f"the page describes provider {record.key!r}; this source is {owner!r}'s"
+            return None
+        if record.provider is None:
+            record.provider = ProviderRecord(owner, {}, ref_only=True)
+        elif record.provider.key != owner:
+            what = "course" if isinstance(record, CourseRecord) else "program"
+            name = record.values.get("title") or record.values.get("name") or record.key
+            return (
+                f"{what} {name!r} is listed under provider {record.provider.key!r}; "
+                f"this source belongs to provider {owner!r}"
+            )
+        with self.engine.connect() as conn:
+            for course in repeats.courses_in(record):
+                if course.provider is None:
+                    course.provider = ProviderRecord(owner, {}, ref_only=True)
+                elif course.provider.key != owner:
+                    return f"course {course.key!r} is listed under provider {course.provider.key!r}"
+                holder = _holder(conn, COURSES.c.key == course.key)
+                if holder not in (None, owner):
+                    return f"course {course.key!r} belongs to another provider"
+                for session in course.sessions:
+                    holder = _holder(conn, SESSIONS.c.key == session.key, sessions=True)
+                    if holder not in (None, owner):
+                        return f"session {session.key!r} belongs to another provider"
+        return None
+
+
+def _holder(conn: Connection, where: Any, *, sessions: bool = False) -> str | None:
+    """The provider key (or "" for none) of the course matched by ``where``; None: no match."""
+    query = select(PROVIDERS.c.key).select_from(COURSES)
+    if sessions:
+        query = query.join(SESSIONS, SESSIONS.c.course_id == COURSES.c.id)
+    query = query.outerjoin(PROVIDERS, PROVIDERS.c.id == COURSES.c.provider_id).where(where)
+    found = conn.execute(query.limit(1)).first()
+    if found is None:
+        return None
+    return str(found[0] or "")
 
 
 @dataclass
@@ -229,6 +306,7 @@ class SourceSync:
         self.source = source
         self.workdir = workdir
         self.importer = _PageImporter(engine, resolver, today=today)
+        self.importer.owner = source.provider_key
         self.report = SourceReport(source.id, source.url, started_at=_stamp(utcnow()))
         self.pages: dict[str, _Page] = {}
 
@@ -303,7 +381,7 @@ class SourceSync:
         if status == 304:
             report.not_modified += 1
             report.skip(page.url, "not modified since the last sync (HTTP 304)")
-            self._save(page, fetched=True)
+            self._save(page, fetched=True, seen=True)
             return page.links
         if status in (404, 410):
             self._gone(page, f"gone (HTTP {status})")
@@ -319,7 +397,7 @@ class SourceSync:
         if page.content_hash == digest and page.status == "ok":
             report.unchanged += 1
             report.skip(page.url, "unchanged since the last sync (same content)")
-            self._save(page, fetched=True)
+            self._save(page, fetched=True, seen=True)
             return page.links
         kind, links = classify(body, response.headers.get("content-type", ""), page.url)
         page.kind = kind
@@ -384,6 +462,9 @@ class SourceSync:
             self.report.notes.append(f"rejected: {problem}")
         for note in rep.skipped[shown[1] :]:
             self.report.notes.append(f"skipped: {note}")
+        for reason in self.importer.refused:
+            self.report.records_refused += 1
+            self.report.error(page.url, f"refused: {reason}")
         self.report.pages_imported += 1
         with self.engine.begin() as conn:
             retired = self._retire(conn, page, keys, "no longer listed on the page")
@@ -427,12 +508,17 @@ class SourceSync:
         removed = 0
         for start in range(0, len(stale), _CHUNK):
             chunk = stale[start : start + _CHUNK]
-            rows = conn.execute(
+            query = (
                 select(SESSIONS.c.id, SESSIONS.c.key, SESSIONS.c.start_date, COURSES.c.title)
                 .join(COURSES, COURSES.c.id == SESSIONS.c.course_id)
                 .where(SESSIONS.c.key.in_(chunk))
                 .order_by(SESSIONS.c.key)
-            ).all()
+            )
+            if self.source.provider_key:  # never another provider's sessions
+                query = query.join(PROVIDERS, PROVIDERS.c.id == COURSES.c.provider_id).where(
+                    PROVIDERS.c.key == self.source.provider_key
+                )
+            rows = conn.execute(query).all()
             for row in rows:
                 when = row.start_date.isoformat() if row.start_date else "no date"
                 self.report.changes.append(
@@ -444,9 +530,14 @@ class SourceSync:
         self.report.sessions_retired += removed
         return removed
 
-    def _save(self, page: _Page, *, fetched: bool = False, changed: bool = False) -> None:
+    def _save(
+        self, page: _Page, *, fetched: bool = False, changed: bool = False, seen: bool = False
+    ) -> None:
+        """Store the page's state; ``seen``: it still lists its sessions (stamp them)."""
         with self.engine.begin() as conn:
             self._store(conn, page, fetched=fetched, changed=changed)
+            if seen and page.session_keys:
+                mark_seen(conn, page.session_keys, Origin("source", page.url), utcnow())
 
     def _store(
         self,

@@ -76,7 +76,7 @@ class ImportSummary(BaseModel):
 
 def _publisher(ctx: WebContext, account: ProviderAccount) -> Publisher:
     assert account.provider_id is not None
-    return Publisher(ctx.engine, ctx.kb, account.provider_id, ctx.today())
+    return Publisher(ctx.engine, ctx.kb, account.provider_id, ctx.today(), via="api")
 
 
 @router.get("/listings", response_model=Listings, summary="My courses and programs")
