@@ -213,8 +213,10 @@ MAX_POOLED = 250_000
 @dataclass
 class _Pool:
     version: int | None
-    #: session key -> (the course facts it was built from, the candidate without distance)
-    sessions: dict[str, tuple[CourseFacts, Candidate]]
+    #: session key -> the candidate without distance
+    sessions: dict[str, Candidate]
+    #: course id -> the course facts its sessions were built from
+    courses: dict[int, CourseFacts]
 
 
 _POOLS: dict[str, _Pool] = {}
@@ -225,12 +227,12 @@ def _pool(engine: Engine, version: int | None) -> _Pool:
     """This database's pool at ``version`` (a fresh one when the catalog changed; a
     throwaway one where the catalog has no version to check against)."""
     if version is None:
-        return _Pool(None, {})
+        return _Pool(None, {}, {})
     key = str(engine.url)
     with _POOLS_LOCK:
         found = _POOLS.get(key)
         if found is None or found.version != version:
-            found = _POOLS[key] = _Pool(version, {})
+            found = _POOLS[key] = _Pool(version, {}, {})
         return found
 
 
@@ -325,7 +327,11 @@ def load_candidates(
         return []
     s = CourseSession
     with engine.connect() as conn:
-        pool = _pool(engine, Accelerator.version(conn))
+        version = Accelerator.version(conn)
+        pool = _pool(engine, version)
+        if any(pool.courses.get(i, facts) is not facts for i, facts in wanted.items()):
+            # courses described otherwise than when their sessions were built: start afresh
+            pool = _pool(engine, None)
         where = _conditions(date_from, date_to, home, modes, max_price, max_km)
         ids = list(wanted)
         # Most of the catalog wanted (a license's general hours): one scan, courses picked
@@ -340,16 +346,13 @@ def load_candidates(
             rows = conn.execute(sa.select(s.key, s.course_id).where(*condition))
             selected.extend(row for row in rows.tuples().fetchall() if row[1] in wanted)
         pooled = pool.sessions
-        missing = {
-            key: course_id
-            for key, course_id in selected
-            if (entry := pooled.get(key)) is None or entry[0] is not wanted[course_id]
-        }
-        built: dict[str, tuple[CourseFacts, Candidate]] = {}
+        missing = {key: course_id for key, course_id in selected if key not in pooled}
+        built: dict[str, Candidate] = {}
         if missing:
             # many rows: one more pass with the same filters beats reading keys 900 at a time
             built = _build(conn, wanted, missing, where if len(missing) > 4000 else None)
             if len(pooled) + len(built) <= MAX_POOLED:
+                pool.courses.update((i, wanted[i]) for i in set(missing.values()))
                 pooled.update(built)
     seen = known or {}
     distances: dict[tuple[float, float], float] = {}
@@ -357,10 +360,10 @@ def load_candidates(
     for key, _course_id in selected:
         found = seen.get(key)
         if found is None:
-            entry = built.get(key) or pooled.get(key)
-            if entry is None:  # the row went away between the two reads
+            base = built.get(key) or pooled.get(key)
+            if base is None:  # the row went away between the two reads
                 continue
-            found = _located(entry[1], home, distances)
+            found = _located(base, home, distances)
         out.append(found)
     out.sort(key=lambda c: c.id)
     return out
@@ -371,7 +374,7 @@ def _build(
     wanted: dict[int, CourseFacts],
     missing: dict[str, int],
     where: list[sa.ColumnElement[bool]] | None,
-) -> dict[str, tuple[CourseFacts, Candidate]]:
+) -> dict[str, Candidate]:
     """The sessions ``missing`` (key -> course id) read in full and built, with no distance:
     by key, or (``where`` given, for many keys) by one pass with the loader's filters."""
     s = CourseSession
@@ -524,12 +527,12 @@ def _build(
         if where is not None
         else [[s.key.in_(keys[i : i + 900])] for i in range(0, len(keys), 900)]
     )
-    out: dict[str, tuple[CourseFacts, Candidate]] = {}
+    out: dict[str, Candidate] = {}
     for condition in conditions:
         result = conn.execute(sa.select(*columns).where(*condition))
         # build() takes the selected columns by position, in the order selected.
         assert tuple(result.keys()) == fields, tuple(result.keys())
         for row in result.tuples().fetchall():
             if row[0] in missing and row[1] in wanted:
-                out[row[0]] = (wanted[row[1]], build(*row))
+                out[row[0]] = build(*row)
     return out

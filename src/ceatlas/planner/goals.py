@@ -255,10 +255,11 @@ def _pathway_to_standard(
         if item.startswith("technique:"):
             requirement = _cover(goal, f"{goal}: {names[item]}", {f"primary:{item}"}, candidates)
         else:
+            primary = f"primary:{item}"
             pool = [
                 c
                 for c in candidates
-                if f"primary:{item}" in c.covers or (item in c.covers and c.covers & domain)
+                if primary in c.covers or (item in c.covers and not c.covers.isdisjoint(domain))
             ]
             requirement = _cover(goal, f"{goal}: {names[item]}", {item}, pool)
             if included.get(item):
@@ -328,7 +329,8 @@ def _pathway_hours(
     goals: Goals,
     skip_total: bool = False,
 ) -> None:
-    related = [c for c in candidates if c.covers & set(items)]
+    counted = frozenset(items)
+    related = [c for c in candidates if not c.covers.isdisjoint(counted)]
     measures: list[tuple[str, str, Callable[[Candidate], int]]] = [
         ("min_hours", "hours", lambda c: c.hours),
         ("in_person_min_hours", "in-person hours", lambda c: c.in_person_hours),

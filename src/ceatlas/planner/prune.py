@@ -182,8 +182,13 @@ def _reduce(
     the sessions of the prerequisite courses they need."""
     share = max(6, limit // max(1, 2 * len(requirements)))
     keep: set[str] = set()
+    index = {c.id: c for c in pool}
     for r in requirements:
-        useful = [c for c in pool if r.amounts.get(c.id, 0) > 0]
+        # whichever is shorter to walk; the order does not matter, every ranking is total
+        if len(r.amounts) < len(pool):
+            useful = [index[i] for i, n in r.amounts.items() if n > 0 and i in index]
+        else:
+            useful = [c for c in pool if r.amounts.get(c.id, 0) > 0]
         value = _by_value(r.amounts)
         # the first few of each ranking (ids make every key unique: no ties to break)
         keep.update(c.id for c in heapq.nsmallest(max(2, share), useful, key=value))
