@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, update
+from typer.testing import CliRunner
 
 from catalog.test_source_sync import OPTIONS, Route, Site, serve_site
 from ceatlas.catalog.publishing import Publisher
@@ -24,6 +25,7 @@ from ceatlas.catalog.source_registry import PAGES, add_source
 from ceatlas.catalog.store import COURSES, PROVIDERS, SESSIONS
 from ceatlas.catalog.sync import sync_sources
 from ceatlas.catalog.vocabulary import Resolver
+from ceatlas.cli import app
 
 STUDIO = "https://studio.example.com/"
 MYO = "https://studio.example.com/classes/myofascial"
@@ -205,3 +207,18 @@ def test_the_migration_backfills_facts_only(
     others = [v for k, v in sessions.items() if not k.startswith(MYO)]
     assert others
     assert set(others) == {("sample", None, None)}
+
+
+def test_cli_sync_of_an_owned_source_reports_what_it_refused(
+    cli_env: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CEATLAS_SYNC_HOST_DELAY", "0")
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--no-sample"]).exit_code == 0
+    page = site.base + "/classes/myofascial.html"
+    added = runner.invoke(app, ["sources", "add", page, "--provider", "https://other.example/"])
+    assert added.exit_code == 0, added.output
+    synced = runner.invoke(app, ["sources", "sync"])
+    assert synced.exit_code == 1  # a refusal is an error of the run
+    assert "sessions +0 ~0 =0 retired 0; 1 refused (another provider's)" in synced.stdout
+    assert "is listed under provider 'https://studio.example.com/'" in synced.output

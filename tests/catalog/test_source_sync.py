@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ class Route:
     file: str | None = None  # served from SITE
     status: int = 200
     delay: float = 0.0
+    drop: bool = False  # send half the body, then close the connection
 
 
 class Site(http.server.ThreadingHTTPServer):
@@ -82,7 +84,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain" if "robots" in self.path else kind)
         self.send_header("Content-Length", str(0 if status == 304 else len(body)))
         self.end_headers()
-        if status != 304:
+        if route.drop:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif status != 304:
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -283,6 +290,33 @@ def test_a_sync_killed_half_way_leaves_the_catalog_consistent(
     assert report.sessions.inserted == 0
     assert report.sessions_retired == 1
     assert len(_sessions(engine)) == 6
+
+
+def test_a_connection_dropped_mid_page_keeps_that_pages_sessions_and_the_rest_syncs(
+    engine: Engine, resolver: Resolver | None, site: Site
+) -> None:
+    add_source(engine, site.base + "/sitemap.xml")
+    sync_sources(engine, resolver, OPTIONS)
+    assert len(_sessions(engine)) == 6
+    # The changing page changes, but the server drops the connection half-way through it;
+    # the closing page is withdrawn (410) in the same sync.
+    site.routes["/classes/changing.html"] = Route("classes/changing-v2.html", drop=True)
+    site.routes["/classes/closing.html"] = Route(status=410)
+    report = sync_sources(engine, resolver, OPTIONS, everything=True)[0]
+    errors = {e["url"].removeprefix(site.base): e["reason"] for e in report.errors}
+    assert "/classes/changing.html" in errors
+    # Nothing of the half page was written: changing keeps its two v1 sessions (4 May at
+    # its v1 price, no 1 June); closing's one session is retired: 6 - 1 = 5.
+    stored = _sessions(engine)
+    assert len(stored) == 5
+    assert C + "changing/2027-05-04" in stored
+    assert C + "changing/2027-06-01" not in stored
+    assert str(stored[C + "changing/2027-04-06"]) == "199.00"
+    # Once the server answers in full, the next sync completes the change.
+    site.routes["/classes/changing.html"] = Route("classes/changing-v2.html")
+    again = sync_sources(engine, resolver, OPTIONS, everything=True)[0]
+    assert (again.sessions.inserted, again.sessions.updated, again.sessions_retired) == (1, 1, 1)
+    assert len(_sessions(engine)) == 5
 
 
 def test_rss_and_atom_feeds_list_pages() -> None:

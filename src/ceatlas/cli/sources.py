@@ -147,6 +147,11 @@ def summary(report: SourceReport) -> str:
         f"{report.unchanged} unchanged, {report.pages_gone} gone, {report.pages_failed} failed, "
         f"{report.pages_blocked} blocked by robots.txt; "
         f"sessions +{s.inserted} ~{s.updated} ={s.unchanged} retired {report.sessions_retired}"
+        + (
+            f"; {report.records_refused} refused (another provider's)"
+            if report.records_refused
+            else ""
+        )
     )
 
 
