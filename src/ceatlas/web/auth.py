@@ -17,11 +17,16 @@ on ``verify_csrf`` and writes ``{{ csrf_field() }}``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
+import os
 import secrets
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2 import pass_context
@@ -51,6 +56,7 @@ __all__ = [
     "log_in",
     "log_out",
     "login_sessions",
+    "off_the_loop",
     "optional_account",
     "require_account",
     "require_admin",
@@ -66,6 +72,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _UNSET = object()
+T = TypeVar("T")
 
 
 class LoginRequiredError(Exception):
@@ -237,6 +244,23 @@ async def verify_csrf(request: Request) -> None:
 
 
 Csrf = Depends(verify_csrf)
+
+
+# --- password hashing off the event loop ---------------------------------------------------
+
+#: argon2 checks running at once per process (each already uses several threads); more
+#: wait their turn without holding a thread, so other requests keep their share of the CPU
+HASHING_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+
+
+async def off_the_loop(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work(*args)`` (password hashing: CPU-bound) in a worker thread, at most
+    :data:`HASHING_AT_ONCE` at a time, so the event loop keeps answering meanwhile."""
+    limiter = getattr(request.app.state, "ceatlas_hashing", None)
+    if not isinstance(limiter, anyio.CapacityLimiter):
+        limiter = anyio.CapacityLimiter(HASHING_AT_ONCE)
+        request.app.state.ceatlas_hashing = limiter
+    return await anyio.to_thread.run_sync(functools.partial(work, *args), limiter=limiter)
 
 
 # --- signing in and out ---------------------------------------------------------------------

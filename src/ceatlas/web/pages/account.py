@@ -9,7 +9,6 @@ import datetime as dt
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ceatlas.accounts import AccountError, Accounts, Role
 from ceatlas.accounts.links import AccountLinks
@@ -21,6 +20,7 @@ from ceatlas.web.auth import (
     log_in,
     log_out,
     login_sessions,
+    off_the_loop,
     safe_next,
     verify_csrf,
 )
@@ -75,7 +75,8 @@ async def signup(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response
         context = {"values": values, "errors": {"_": message}, "roles": ROLES}
         return _too_many(render(request, "signup.html", context, 429), wait)
     try:
-        made = await run_in_threadpool(
+        made = await off_the_loop(
+            request,
             Accounts(ctx.engine).register,
             form.get("email"),
             form.get("password"),
@@ -119,7 +120,7 @@ async def login(request: Request, ctx: Ctx) -> Response:
         )
         context = {"values": values, "errors": {"_": message}}
         return _too_many(render(request, "login.html", context, 429), wait)
-    account = await run_in_threadpool(Accounts(ctx.engine).authenticate, email, password)
+    account = await off_the_loop(request, Accounts(ctx.engine).authenticate, email, password)
     if account is None:
         limiter.failed(email, ip)
         errors = {"password": "the e-mail address or the password is not right"}
@@ -149,7 +150,8 @@ async def change_password(
         errors = {"confirm_password": "the two new passwords are not the same"}
         return render(request, "password.html", {"errors": errors, "done": False}, 400)
     try:
-        await run_in_threadpool(
+        await off_the_loop(
+            request,
             Accounts(ctx.engine).change_password,
             account.id,
             form.get("current_password"),

@@ -8,14 +8,13 @@ import datetime as dt
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ceatlas.accounts import AccountError, Accounts
 from ceatlas.accounts.links import EXPIRED, AccountLinks
 from ceatlas.accounts.preferences import EMAIL_KINDS, EmailPreferences
 from ceatlas.accounts.service import normalise_email
 from ceatlas.mail.unsubscribe import read_unsubscribe_token
-from ceatlas.web.auth import CurrentAccount, OptionalAccount, log_in, verify_csrf
+from ceatlas.web.auth import CurrentAccount, OptionalAccount, log_in, off_the_loop, verify_csrf
 from ceatlas.web.context import Ctx
 from ceatlas.web.mailing import account_mail, send_after_response
 from ceatlas.web.pages.common import render
@@ -78,8 +77,12 @@ async def reset(request: Request, ctx: Ctx, tasks: BackgroundTasks) -> Response:
         return _private(render(request, "password_reset.html", context, 400))
     moment = _now()
     try:
-        account = await run_in_threadpool(
-            AccountLinks(ctx.engine).reset_password, token, form.get("new_password"), moment
+        account = await off_the_loop(
+            request,
+            AccountLinks(ctx.engine).reset_password,
+            token,
+            form.get("new_password"),
+            moment,
         )
     except AccountError as error:
         expired = error.message == EXPIRED
@@ -158,8 +161,12 @@ async def change_email(
     form = await read_form(request)
     values = {"email": form.get("email")}
     try:
-        old, changed = await run_in_threadpool(
-            Accounts(ctx.engine).change_email, account.id, form.get("password"), form.get("email")
+        old, changed = await off_the_loop(
+            request,
+            Accounts(ctx.engine).change_email,
+            account.id,
+            form.get("password"),
+            form.get("email"),
         )
     except AccountError as error:
         errors = {error.field or "_": error.message}
