@@ -1,10 +1,14 @@
-"""``ceatlas plan``: the optimal plan of sessions to reach a goal within budget and schedule."""
+"""``ceatlas plan``: the optimal plan of sessions to reach a goal within budget and schedule.
+
+The planner (and OR-Tools, which brings pandas) is imported when the command runs, not when
+the ``ceatlas`` command starts: other commands do not pay for it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +16,10 @@ from ceatlas.cli.ce import local_profile
 from ceatlas.cli.common import fail, out, print_json, services
 from ceatlas.compliance import CeRecords, ComplianceError
 from ceatlas.db import migrate
-from ceatlas.planner.goals import GoalError, GoalSpec
-from ceatlas.planner.serialize import plan_json
-from ceatlas.planner.service import Planner, PlanOptions, PlanOutcome
-from ceatlas.planner.solve import Plan
-from ceatlas.planner.words import hours_text, money
+
+if TYPE_CHECKING:
+    from ceatlas.planner.service import PlanOutcome
+    from ceatlas.planner.solve import Plan
 
 
 def _list(values: list[str] | None) -> tuple[str, ...]:
@@ -24,6 +27,8 @@ def _list(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _print_plan(p: Plan) -> None:
+    from ceatlas.planner.words import hours_text, money
+
     state = "proven optimal" if p.optimal else f"best found, gap {100 * (p.gap or 0):.1f}%"
     out.print(
         f"{p.label}: {money(p.cost)}, {hours_text(p.hours)}, {p.trips} trip(s), "
@@ -75,6 +80,10 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Plan the sessions that reach your goals at least cost (or earliest, or fewest trips)."""
+    from ceatlas.planner.goals import GoalError, GoalSpec
+    from ceatlas.planner.serialize import plan_json
+    from ceatlas.planner.service import Planner, PlanOptions
+
     try:
         day = dt.date.fromisoformat(today) if today else dt.date.today()
     except ValueError:
