@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(EXAMINED.glob("*.yaml")):
         sets["examined"] = (
             EXAMINED,
-            "first held-out set (written apart; its errors then examined, so no longer held out)",
+            "earlier held-out sets (written apart; their errors then examined, so no longer held out)",
         )
     if any(HELD_OUT.glob("*.yaml")):
         sets["held_out"] = (HELD_OUT, "held-out set (written apart, never examined or tuned on)")

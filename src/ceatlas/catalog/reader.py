@@ -484,17 +484,11 @@ def _taught_lists(sentences: list[str], listed: set[int]) -> set[int]:
     return out
 
 
-def read_course(
-    index: TermIndex,
-    title: str,
-    description: str | None = None,
-    keywords: Sequence[str] = (),
-    declared: Sequence[tuple[str, str]] = (),
-) -> list[InferredTerm]:
-    """The KB terms a course names, each with its centrality, confidence and evidence.
-
-    ``declared`` are (kind, id) pairs the provider tagged, already resolved to KB ids.
-    """
+def collect_hits(
+    index: TermIndex, title: str, description: str | None, keywords: Sequence[str]
+) -> list[_Hit]:
+    """Every place the course's title, description, program name and keywords name a KB
+    term, with the cues around it (passing, negated, focus, taught, survey)."""
     program, subject = _split_module(title)
     hits = _scan(subject, "title", 0, index)
     if program:
@@ -554,7 +548,22 @@ def read_course(
             )
             for h in _scan(keyword, "text", 99, index)
         ]
-    terms = _tools_of_condition(_examples_only(_aggregate(_stated_subject(hits))))
+    return hits
+
+
+def read_course(
+    index: TermIndex,
+    title: str,
+    description: str | None = None,
+    keywords: Sequence[str] = (),
+    declared: Sequence[tuple[str, str]] = (),
+) -> list[InferredTerm]:
+    """The KB terms a course names, each with its centrality, confidence and evidence.
+
+    ``declared`` are (kind, id) pairs the provider tagged, already resolved to KB ids.
+    """
+    hits = _stated_subject(collect_hits(index, title, description, keywords))
+    terms = _tools_of_condition(_examples_only(_aggregate(hits)))
     terms += _technique_category(terms)
     terms = _regions_of_conditions(terms, index)
     have = {(t.kind, t.id) for t in terms}
