@@ -50,7 +50,6 @@ class ApprovalFact:
     number: str | None
     valid_until: dt.date | None
     current: bool
-    status: str = "declared"  # declared, verified, rejected, expired (see approval_review)
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,6 @@ def providers(
                     a.number,
                     a.valid_until,
                     a.valid_until is None or a.valid_until >= today,
-                    a.status,
                 )
                 for a in p.approvals
             ],

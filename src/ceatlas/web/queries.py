@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from ceatlas.catalog import directory
 from ceatlas.catalog import models as m
-from ceatlas.catalog.approval_review import STATUS_WORDS
 from ceatlas.catalog.directory import required_ce_hours
 from ceatlas.catalog.schemaorg_write import course_jsonld
 from ceatlas.kb import KnowledgeBase
@@ -68,8 +67,6 @@ def approvals(
             number=a.number,
             valid_until=a.valid_until,
             label=approval_label(a.authority, a.authority_name, a.number, kb, owner),
-            status=a.status,
-            status_label=STATUS_WORDS.get(a.status, a.status),
         )
         for a in rows
     ]
@@ -304,8 +301,7 @@ def program_detail(db: Session, program_id: int, today: dt.date | None = None) -
 def approvals_for_courses(
     db: Session, course_ids: list[int], kb: KnowledgeBase
 ) -> dict[int, list[str]]:
-    """Short approval labels per course (its own approvals, then its provider's), each
-    with whether it was checked: 'NCBTMB approved provider #1234 (verified)'."""
+    """Short approval labels per course (its own approvals, then its provider's)."""
     out: dict[int, list[str]] = defaultdict(list)
     if not course_ids:
         return out
@@ -315,10 +311,9 @@ def approvals_for_courses(
         .options(selectinload(m.Course.approvals))
     ).all()
     for course in courses:
-        found = approvals(course.approvals, kb, "course")
+        labels = [a.label for a in approvals(course.approvals, kb, "course")]
         if course.provider is not None:
-            found += approvals(course.provider.approvals, kb, "provider")
-        labels = [f"{a.label} ({a.status_label})" for a in found]
+            labels += [a.label for a in approvals(course.provider.approvals, kb, "provider")]
         out[course.id] = list(dict.fromkeys(labels))
     return out
 
@@ -462,8 +457,6 @@ def provider_list(
                     number=a.number,
                     valid_until=a.valid_until,
                     label=approval_label(a.authority, a.authority_name, a.number, kb, "provider"),
-                    status=a.status,
-                    status_label=STATUS_WORDS.get(a.status, a.status),
                     current=a.current,
                 )
                 for a in r.approvals

@@ -14,6 +14,7 @@ from ceatlas.web.pages import (
     recommend,
     recovery,
     search,
+    sources,
     therapist,
 )
 
@@ -29,6 +30,7 @@ router.include_router(ce.router)
 router.include_router(provider.router)
 router.include_router(admin.router)
 router.include_router(admin_terms.router)
+router.include_router(sources.router)
 router.include_router(recommend.router)
 
 __all__ = ["router"]
