@@ -33,6 +33,7 @@ from ceatlas.catalog.publishing_input import (
     ProgramIn,
     PublishError,
     SessionIn,
+    approval_problem,
     checked_web_url,
     course_jsonld,
     our_field,
@@ -188,17 +189,26 @@ class Publisher:
         unknown word is refused with the closest terms, so it never reaches a public page."""
         if not isinstance(self.resolver, KnowledgeBase):
             return
-        for kind, words in (("techniques", data.techniques), ("conditions", data.conditions)):
+        for kind, field, words in (
+            ("techniques", "techniques", data.techniques),
+            ("conditions", "conditions", data.conditions),
+            ("categories", "ce_categories", data.ce_categories or []),
+        ):
             for word in words:
                 if self.resolver.resolve(kind, word) is None:
                     close = self.resolver.closest(kind, word)
                     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-                    singular = kind[:-1]
+                    what = "CE category" if kind == "categories" else kind[:-1]
                     raise PublishError(
-                        f"{word!r} is not a {singular} in the knowledge base{hint} "
+                        f"{word!r} is not a {what} in the knowledge base{hint} "
                         f"(describe anything else in the description)",
-                        kind,
+                        field,
                     )
+        states = {j.id for j in self.resolver.jurisdictions.values() if j.kind == "state"}
+        for text in data.approvals or []:
+            problem = approval_problem(text, states)
+            if problem is not None:
+                raise PublishError(problem, "approvals")
 
     def create_course(self, data: CourseIn) -> int:
         self._check_terms(data)
@@ -222,11 +232,14 @@ class Publisher:
         with Session(self.engine) as db:
             course = self.own_course(db, course_id)
             kept = {c: getattr(course, c) for c in _KEPT_COURSE_COLUMNS}
+            if data.ce_categories is not None:
+                del kept["ce_categories"]
             record.key = course.key
             record.values.update(kept)
-            record.approvals = [
-                {c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals
-            ]
+            if data.approvals is None:  # not sent: the stored approvals stay
+                record.approvals = [
+                    {c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals
+                ]
         self._write(record, "title")
         self._read_course(course_id)
 
@@ -365,7 +378,8 @@ class Publisher:
         return int(found)
 
 
-# Course fields the form does not edit: an edit keeps what an import put there.
+# Course fields the form does not edit: an edit keeps what an import put there (CE
+# categories only when the update does not send them).
 _KEPT_COURSE_COLUMNS = (
     "body_regions",
     "competencies",

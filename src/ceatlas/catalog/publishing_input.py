@@ -6,6 +6,7 @@ import."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zoneinfo
 from decimal import Decimal
@@ -73,6 +74,20 @@ class CourseIn(BaseModel):
     conditions: list[Term] = Field(default_factory=list, max_length=50)
     credential_awarded: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=1000, description="The course's page (https://).")
+    ce_categories: list[Term] | None = Field(
+        None,
+        max_length=20,
+        description="CE subject categories, by their knowledge-base names (ethics, medical "
+        "errors, ...); an unknown one is refused. Omitted on an update: kept as stored.",
+    )
+    approvals: list[Term] | None = Field(
+        None,
+        max_length=20,
+        description="Approvals the course holds, each AUTHORITY:number (NCBTMB:451234, "
+        "FL:MCE1234 for the Florida board; NCBTMB, FSMTB, AMTA, ABMP, AMMA or a state's "
+        "two-letter code). Saved as declared by the provider until an administrator checks "
+        "them. Omitted on an update: kept as stored.",
+    )
 
     _blanks = model_validator(mode="before")(_blank_to_none)
 
@@ -80,6 +95,11 @@ class CourseIn(BaseModel):
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _word_list(value)
+
+    @field_validator("ce_categories", "approvals", mode="before")
+    @classmethod
+    def _kept_lists(cls, value: Any) -> Any:
+        return None if value is None else _word_list(value)
 
     @field_validator("url")
     @classmethod
@@ -218,6 +238,8 @@ COURSE_PATHS = {
     "condition": "conditions",
     "educationalCredentialAwarded": "credential_awarded",
     "url": "url",
+    "category": "ce_categories",
+    "approval": "approvals",
 }
 SESSION_PATHS = {
     "courseMode": "mode",
@@ -275,7 +297,41 @@ def course_jsonld(data: CourseIn, provider_key: str) -> dict[str, Any]:
         "url": data.url,
     }
     doc.update({k: v for k, v in optional.items() if v is not None})
+    if data.ce_categories is not None:
+        doc["category"] = data.ce_categories
+    if data.approvals is not None:
+        doc["approval"] = [_approval_node(text) for text in data.approvals]
     return doc
+
+
+_NATIONAL_APPROVERS = ("NCBTMB", "FSMTB", "AMTA", "ABMP", "AMMA")
+
+
+def _approval_node(text: str) -> dict[str, str]:
+    authority, _, number = text.partition(":")
+    if authority.strip().lower() == "state":  # state:FL:MCE1234, as in CSV
+        authority, _, number = number.partition(":")
+        authority = f"state:{authority.strip()}"
+    node = {"authority": authority.strip()}
+    if number.strip():
+        node["identifier"] = number.strip()
+    return node
+
+
+def approval_problem(text: str, states: set[str]) -> str | None:
+    """Why ``text`` (AUTHORITY:number) is not an approval the form takes, with the closest
+    approvers, or None when it is one."""
+    authority = _approval_node(text)["authority"]
+    code = authority.upper().removeprefix("STATE:")
+    if code in _NATIONAL_APPROVERS or (len(code) == 2 and code in states):
+        return None
+    known = [*_NATIONAL_APPROVERS, *sorted(states)]
+    close = difflib.get_close_matches(code, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return (
+        f"{authority!r} in {text!r} is not an approver we know{hint} (write NCBTMB, FSMTB, "
+        "AMTA, ABMP, AMMA or a state's two-letter code, then a colon and the number)"
+    )
 
 
 def _moment(day: dt.date | None, time: dt.time | None) -> str | None:

@@ -21,6 +21,7 @@ from ceatlas.catalog.publishing_input import (
     SessionIn,
     field_of_message,
 )
+from ceatlas.kb import KnowledgeBase
 from ceatlas.web import labels
 from ceatlas.web.auth import CurrentAccount, ProviderAccount, verify_csrf
 from ceatlas.web.context import Ctx, WebContext
@@ -41,7 +42,11 @@ COURSE_FIELDS = (
     "conditions",
     "credential_awarded",
     "url",
+    "ce_categories",
+    "approvals",
 )
+# sent blank, these clear the course's list (omitted from an API update, they are kept)
+CLEARABLE = ("ce_categories", "approvals")
 SESSION_FIELDS = tuple(SessionIn.model_fields)
 PROGRAM_GROUPS = 3
 M = TypeVar("M", bound=BaseModel)
@@ -79,7 +84,10 @@ def _parse(model: type[M], raw: dict[str, Any]) -> tuple[M | None, dict[str, str
 
 
 def _course_raw(form: FormData) -> dict[str, Any]:
-    return {name: form.get(name) for name in COURSE_FIELDS}
+    raw: dict[str, Any] = {name: form.get(name) for name in COURSE_FIELDS}
+    for name in CLEARABLE:
+        raw[name] = raw[name] if raw[name].strip() else []
+    return raw
 
 
 def _session_raw(form: FormData) -> dict[str, Any]:
@@ -163,8 +171,19 @@ async def new_course(request: Request, ctx: Ctx, account: ProviderAccount) -> Re
     return _see_other(f"/provider/courses/{course_id}/edit?created=1")
 
 
-def _course_values(course: Course) -> dict[str, str]:
-    data = {name: getattr(course, name) for name in COURSE_FIELDS}
+def _course_values(course: Course, kb: KnowledgeBase) -> dict[str, str]:
+    """The course as the form shows it: CE categories by name, approvals as
+    AUTHORITY:number (FL:MCE1234 for the Florida board)."""
+    data = {name: getattr(course, name) for name in COURSE_FIELDS if name not in CLEARABLE}
+    categories = kb.entries("categories")
+    data["ce_categories"] = [
+        categories[c].name if c in categories else c for c in course.ce_categories
+    ]
+    data["approvals"] = [
+        (a.authority_name or a.authority).removeprefix("state:")
+        + (f":{a.number}" if a.number else "")
+        for a in course.approvals
+    ]
     return _text_values(CourseIn.model_validate(data))
 
 
@@ -175,7 +194,7 @@ def edit_course_page(
     publisher = _publisher(ctx, account.provider_id)
     with Session(ctx.engine) as db:
         course = publisher.own_course(db, course_id)
-        values = _course_values(course)
+        values = _course_values(course, ctx.kb)
         sessions = list(course.sessions)
         db.expunge_all()
     return _course_form(request, values, {}, course_id, sessions)
