@@ -121,6 +121,7 @@ def canonical(engine: Engine) -> list[dict[str, Any]]:
 
     volatile = {"id", "provider_id", "course_id", "content_hash", "updated_at"}
     volatile |= {"origin_kind", "origin", "last_seen_at"}  # provenance: where and when seen
+    volatile |= {"declared_at"}  # when an approval claim arrived
 
     def clean(row: dict[str, Any] | None) -> dict[str, Any] | None:
         if row is None:

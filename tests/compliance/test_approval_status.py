@@ -11,6 +11,7 @@ records 3 h of it, in person, on 2026-05-01, inside the cycle that ends 2027-08-
 - verified: 3 h counted, 0 h uncertain;
 - rejected or expired: the claim is gone; no accepted approval remains, so 0 h counted,
   0 h uncertain ("Florida accepts only courses approved by ...");
+- the transcript prints the same reasons, so it says "not yet checked" too;
 - the therapist's own record of the approval (from the certificate) is taken as given:
   3 h counted even while the catalog's claim is declared.
 """
@@ -18,6 +19,8 @@ records 3 h of it, in person, on 2026-05-01, inside the cycle that ends 2027-08-
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from ceatlas.accounts.service import Accounts
 from ceatlas.catalog.approval_review import list_claims, review
 from ceatlas.catalog.service import Catalog
 from ceatlas.compliance import CeRecords, EntryInput
+from ceatlas.compliance.transcript import transcript_pdf
 from ceatlas.kb import load_kb
 
 TODAY = dt.date(2026, 11, 23)
@@ -66,6 +70,19 @@ def _verdict(records: CeRecords, user: int) -> tuple[Decimal, Decimal, str]:
     return verdict.counted, verdict.uncertain, " ".join(verdict.reasons)
 
 
+def _pdf_text(data: bytes) -> str:
+    """The text a core-font PDF shows (its page streams, decompressed)."""
+    shown: list[str] = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            content = stream
+        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
+            shown.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
+    return " ".join(" ".join(shown).split())
+
+
 def _settle(engine: Engine, verdict: str) -> None:
     (claim,) = list_claims(engine, load_kb())
     review(engine, load_kb(), claim.ref, verdict, "looked up on 2026-12-03", "admin")
@@ -78,6 +95,16 @@ def test_declared_approval_is_uncertain_and_says_so(therapist: tuple[CeRecords, 
     assert (counted, uncertain) == (Decimal("0"), Decimal("3"))
     assert "the provider says it is approved by the Florida board; not yet checked" in why
     total = records.status(user, TODAY)[0].total
+    pdf = transcript_pdf(
+        "Ana",
+        "ana@example.org",
+        records.licenses(user),
+        records.entries(user),
+        records.status(user, TODAY),
+        TODAY,
+        records.names(),
+    )
+    assert "not yet checked" in _pdf_text(pdf)
     assert total is not None
     assert (total.counted, total.uncertain) == (Decimal(0), Decimal(3))
 

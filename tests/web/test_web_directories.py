@@ -35,8 +35,8 @@ def test_provider_directory_gives_the_facts_people_choose_by(small: TestClient) 
     assert "Tampa, FL · 2 courses · 2 upcoming sessions" in text
     assert "Ways of teaching: In person, Live online" in text
     assert (
-        "NCBTMB approved provider #451234; FSMTB approved provider (expired Thu Dec 31, 2026)"
-        in text
+        "NCBTMB approved provider #451234 (declared by the provider); "
+        "FSMTB approved provider (expired Thu Dec 31, 2026)" in text
     )
     assert "Place not published · 1 course · 1 upcoming session" in text
     assert "Ways of teaching: Self-paced online" in text

@@ -32,6 +32,8 @@ STATUS_WORDS = {
     "rejected": "rejected",
     "expired": "expired",
 }
+#: claims that can make a course count: checked ones, and declared ones (as uncertain)
+COUNTING_STATUSES = ("declared", "verified")
 #: a verdict an administrator gives, and the status it sets
 VERDICTS = {"verify": "verified", "reject": "rejected", "expire": "expired"}
 MAX_EVIDENCE = 2000

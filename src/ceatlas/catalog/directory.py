@@ -50,6 +50,7 @@ class ApprovalFact:
     number: str | None
     valid_until: dt.date | None
     current: bool
+    status: str = "declared"  # declared, verified, rejected, expired (see approval_review)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def providers(
                     a.number,
                     a.valid_until,
                     a.valid_until is None or a.valid_until >= today,
+                    a.status,
                 )
                 for a in p.approvals
             ],

@@ -32,6 +32,7 @@ import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from ceatlas.catalog.approval_review import COUNTING_STATUSES
 from ceatlas.catalog.store import (
     COURSE_APPROVALS,
     COURSES,
@@ -374,7 +375,9 @@ def load(conn: Connection, version: int, elements: Callable[[Any], Any]) -> Snap
 
     def approvals(table: sa.Table, owner: Any, index: Callable[[Ints], Ints]) -> tuple[Ints, ...]:
         rows = conn.execute(
-            sa.select(owner, table.c.authority, _raw(table.c.valid_until, sa.String))
+            sa.select(owner, table.c.authority, _raw(table.c.valid_until, sa.String)).where(
+                table.c.status.in_(COUNTING_STATUSES)  # rejected and expired claims never count
+            )
         ).all()
         owners = index(np.array([int(r[0]) for r in rows], dtype=np.int64))
         return (

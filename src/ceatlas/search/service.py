@@ -25,6 +25,7 @@ from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, ScalarSelect, SelectBase
 
+from ceatlas.catalog.approval_review import COUNTING_STATUSES
 from ceatlas.catalog.places import BY_KEY, EARTH_RADIUS_MILES, PLACES, locate
 from ceatlas.catalog.store import (
     COURSE_APPROVALS,
@@ -439,6 +440,7 @@ class SearchService:
         def valid(table: sa.Table) -> ColumnElement[bool]:
             return sa.and_(
                 table.c.authority.in_(accepted),
+                table.c.status.in_(COUNTING_STATUSES),
                 sa.or_(table.c.valid_until.is_(None), table.c.valid_until >= today),
             )
 
@@ -966,6 +968,7 @@ class SearchService:
         def valid(table: sa.Table) -> ColumnElement[bool]:
             return sa.and_(
                 table.c.authority.in_(accepted),
+                table.c.status.in_(COUNTING_STATUSES),
                 sa.or_(table.c.valid_until.is_(None), table.c.valid_until >= today),
             )
 
@@ -1267,7 +1270,10 @@ def _reason(approval: sa.Row[Any], owner: str, state: str) -> str:
     who = f"{authority[6:]} state" if authority.startswith("state:") else authority
     number = f" {approval.number}" if approval.number else ""
     until = f" (valid until {approval.valid_until})" if approval.valid_until else ""
-    return f"{who}-approved {owner}{number}, accepted by {state}{until}"
+    checked = (
+        "verified" if approval.status == "verified" else "declared by the provider, not yet checked"
+    )
+    return f"{who}-approved {owner}{number}, accepted by {state}{until}; {checked}"
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     from ceatlas.web import auth
     from ceatlas.web.api import router as api_router
     from ceatlas.web.pages import router as pages_router
+    from ceatlas.web.pages.admin_approvals import router as approvals_router
 
     settings.session_secret()  # refuses a missing or default secret in production, first
     engine = make_engine(settings.resolved_database_url)
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(approvals_router)
     openapi.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ceatlas.catalog import directory
 from ceatlas.catalog import models as m
+from ceatlas.catalog.approval_review import STATUS_WORDS
 from ceatlas.catalog.directory import required_ce_hours
 from ceatlas.catalog.schemaorg_write import course_jsonld
 from ceatlas.kb import KnowledgeBase
@@ -67,6 +68,8 @@ def approvals(
             number=a.number,
             valid_until=a.valid_until,
             label=approval_label(a.authority, a.authority_name, a.number, kb, owner),
+            status=a.status,
+            status_label=STATUS_WORDS.get(a.status, a.status),
         )
         for a in rows
     ]
@@ -301,7 +304,8 @@ def program_detail(db: Session, program_id: int, today: dt.date | None = None) -
 def approvals_for_courses(
     db: Session, course_ids: list[int], kb: KnowledgeBase
 ) -> dict[int, list[str]]:
-    """Short approval labels per course (its own approvals, then its provider's)."""
+    """Short approval labels per course (its own approvals, then its provider's), each
+    with whether it was checked: 'NCBTMB approved provider #1234 (verified)'."""
     out: dict[int, list[str]] = defaultdict(list)
     if not course_ids:
         return out
@@ -311,9 +315,10 @@ def approvals_for_courses(
         .options(selectinload(m.Course.approvals))
     ).all()
     for course in courses:
-        labels = [a.label for a in approvals(course.approvals, kb, "course")]
+        found = approvals(course.approvals, kb, "course")
         if course.provider is not None:
-            labels += [a.label for a in approvals(course.provider.approvals, kb, "provider")]
+            found += approvals(course.provider.approvals, kb, "provider")
+        labels = [f"{a.label} ({a.status_label})" for a in found]
         out[course.id] = list(dict.fromkeys(labels))
     return out
 
@@ -457,6 +462,8 @@ def provider_list(
                     number=a.number,
                     valid_until=a.valid_until,
                     label=approval_label(a.authority, a.authority_name, a.number, kb, "provider"),
+                    status=a.status,
+                    status_label=STATUS_WORDS.get(a.status, a.status),
                     current=a.current,
                 )
                 for a in r.approvals

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -39,12 +39,25 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+ApprovalStatus = Literal["declared", "verified", "rejected", "expired"]
+
+
 class Approval(BaseModel):
     authority: str = Field(description="NCBTMB, FSMTB, AMTA, AMMA, state:XX or other.")
     authority_name: str | None = None
     number: str | None = None
     valid_until: dt.date | None = None
     label: str = Field(description="Human-readable summary, e.g. 'NCBTMB approved provider'.")
+    status: ApprovalStatus = Field(
+        description="Whether the claim was checked against the authority's listing: "
+        "'declared' (the provider's word, not yet checked), 'verified' (checked and found), "
+        "'rejected' (not found or refused; it does not count) or 'expired' (lapsed; it does "
+        "not count)."
+    )
+    status_label: str = Field(
+        description="The status in words: 'verified', 'declared by the provider', 'rejected', "
+        "'expired'."
+    )
 
 
 class TermRef(BaseModel):

@@ -18,7 +18,7 @@ from ceatlas.web.context import Ctx, Db
 from ceatlas.web.errors import WebError, not_found
 from ceatlas.web.ics import session_calendar
 from ceatlas.web.labels import mode_label
-from ceatlas.web.license_fit import license_fits
+from ceatlas.web.license_fit import LicenseFit, checked_count, license_fits
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
 from ceatlas.web.pages.sources import origin_words
 from ceatlas.web.schemas import MAX_ID
@@ -44,7 +44,7 @@ def course_page(
         fits = license_fits(
             licenses, detail.approvals, detail.provider_approvals, ctx.kb, ctx.today()
         )
-        toward = _toward_by_mode(ctx, db, account.id, course_id)
+        toward = _toward_by_mode(ctx, db, account.id, course_id, {f.state: f for f in fits})
     programs = [
         p
         for p in db.scalars(select(m.Program).order_by(m.Program.name))
@@ -67,9 +67,12 @@ def course_page(
     )
 
 
-def _toward_by_mode(ctx: Ctx, db: Db, user_id: int, course_id: int) -> list[tuple[str, list[str]]]:
+def _toward_by_mode(
+    ctx: Ctx, db: Db, user_id: int, course_id: int, fits: dict[str, LicenseFit]
+) -> list[tuple[str, list[str]]]:
     """For each way this course's upcoming sessions are given: what they count toward, per
-    license (in person may count toward hands-on hours that online does not)."""
+    license (in person may count toward hands-on hours that online does not), corrected by
+    whether the approval was checked (``fits``, by state name)."""
     today = ctx.today()
     sessions = db.execute(
         select(m.CourseSession.key, m.CourseSession.mode).where(
@@ -82,7 +85,7 @@ def _toward_by_mode(ctx: Ctx, db: Db, user_id: int, course_id: int) -> list[tupl
     found = counts_for_licenses(ctx.engine, ctx.kb, statuses, [k for k, _ in sessions], today)
     by_mode: dict[str, list[str]] = {}
     for key, mode in sessions:
-        lines = [lc.sentence for lc in found.get(key, [])]
+        lines = [checked_count(lc, fits)[0] for lc in found.get(key, [])]
         if lines:
             by_mode.setdefault(mode_label(mode), lines)
     return sorted(by_mode.items())

@@ -29,6 +29,7 @@ from ceatlas.web.labels import (
     mode_label,
     money,
 )
+from ceatlas.web.license_fit import checked_count, course_fits
 from ceatlas.web.pages.common import SAMPLE_NOTICE, render
 from ceatlas.web.search_params import FIELDS, LIST_FIELDS, parse
 from ceatlas.web.templating import _query_url
@@ -134,10 +135,13 @@ def _add_license_counts(ctx: Ctx, account: Account | None, cards: list[dict[str,
     found = counts_for_licenses(
         ctx.engine, ctx.kb, statuses, [c["session_key"] for c in cards], today
     )
+    licenses = CeRecords(ctx.engine, ctx.kb, ctx.settings.data_dir).licenses(account.id)
+    fits = course_fits(ctx.engine, ctx.kb, licenses, [c["course_id"] for c in cards], today)
     for card in cards:
-        card["licenses"] = [
-            {"text": lc.sentence, "counts": lc.counts} for lc in found.get(card["session_key"], [])
-        ]
+        card["licenses"] = []
+        for lc in found.get(card["session_key"], []):
+            text, counts = checked_count(lc, fits.get(card["course_id"], {}))
+            card["licenses"].append({"text": text, "counts": counts})
 
 
 def _license_state(ctx: Ctx, account: Account | None) -> tuple[str, str] | None:
@@ -279,6 +283,7 @@ def _results(
             {
                 "session_id": hit.session.id,
                 "session_key": hit.session.key,
+                "course_id": hit.course.id,
                 "licenses": [],
                 "title": hit.course.title,
                 "course_url": f"/courses/{hit.course.id}",
