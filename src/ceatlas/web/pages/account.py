@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ceatlas.accounts import AccountError, Accounts, Role
 from ceatlas.accounts.links import AccountLinks
 from ceatlas.accounts.ratelimit import LoginLimiter, SignupLimiter
+from ceatlas.accounts.service import Account
 from ceatlas.web.auth import (
     CurrentAccount,
     OptionalAccount,
@@ -24,7 +25,7 @@ from ceatlas.web.auth import (
     safe_next,
     verify_csrf,
 )
-from ceatlas.web.context import Ctx
+from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.mailing import account_mail, send_after_response
 from ceatlas.web.pages.common import render
 from ceatlas.web.pages.forms import home_for, read_form
@@ -110,9 +111,7 @@ async def login(request: Request, ctx: Ctx) -> Response:
     form = await read_form(request)
     email, password = form.get("email"), form.get("password")
     values = {"email": email, "next": safe_next(form.get("next"), "")}
-    ip = _client_ip(request)
-    limiter = LoginLimiter(ctx.engine)
-    wait = limiter.retry_after(email, ip)
+    wait, account = await off_the_loop(request, _check_login, request, ctx, email, password)
     if wait:
         message = (
             f"too many failed attempts; try again in {_about(wait)}, "
@@ -120,14 +119,30 @@ async def login(request: Request, ctx: Ctx) -> Response:
         )
         context = {"values": values, "errors": {"_": message}}
         return _too_many(render(request, "login.html", context, 429), wait)
-    account = await off_the_loop(request, Accounts(ctx.engine).authenticate, email, password)
     if account is None:
-        limiter.failed(email, ip)
         errors = {"password": "the e-mail address or the password is not right"}
         return render(request, "login.html", {"values": values, "errors": errors}, 401)
+    return _see_other(safe_next(form.get("next"), home_for(account.role.value)))
+
+
+def _check_login(
+    request: Request, ctx: WebContext, email: str, password: str
+) -> tuple[int, Account | None]:
+    """The whole log-in (limits, argon2, recording the outcome, starting the session), in
+    a worker thread: the seconds to wait (nothing checked), or the account signed in
+    (``None``: wrong e-mail or password, failure recorded)."""
+    ip = _client_ip(request)
+    limiter = LoginLimiter(ctx.engine)
+    wait = limiter.retry_after(email, ip)
+    if wait:
+        return wait, None
+    account = Accounts(ctx.engine).authenticate(email, password)
+    if account is None:
+        limiter.failed(email, ip)
+        return 0, None
     limiter.succeeded(email, ip)
     log_in(request, account)
-    return _see_other(safe_next(form.get("next"), home_for(account.role.value)))
+    return 0, account
 
 
 @router.post("/logout", dependencies=Csrf)
