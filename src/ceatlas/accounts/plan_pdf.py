@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ceatlas.accounts.profile import MODE_WORDS, Plan, PlanItem, WithdrawnItem
+from ceatlas.accounts.profile import Plan, PlanItem, WithdrawnItem
+from ceatlas.catalog.records import MODE_WORDS
 from ceatlas.exports.pdf import Document
 
 # the plan's own words for the ways of learning, capitalised for a line of their own

@@ -19,6 +19,7 @@ from ceatlas.accounts.errors import AccountError
 from ceatlas.accounts.models import SavedSession, TherapistProfile
 from ceatlas.accounts.service import _now
 from ceatlas.catalog.models import Course, CourseSession
+from ceatlas.catalog.records import MODE_WORDS
 
 KM_PER_MILE = 1.609344
 MAX_PLAN = 200
@@ -450,14 +451,6 @@ def _take_snapshot(session: Session, saved: SavedSession) -> None:
     assert course is not None
     for name, value in _snapshot(found, course).items():
         setattr(saved, name, value)
-
-
-MODE_WORDS = {
-    "in_person": "in person",
-    "hybrid": "hybrid (online and in person)",
-    "live_online": "live online",
-    "self_paced_online": "self-paced online",
-}
 
 
 def _dates(start: object, end: object) -> str:

@@ -11,6 +11,13 @@ from typing import Any
 
 SESSION_MODES = ("self_paced_online", "live_online", "in_person", "hybrid")
 ONLINE_MODES = frozenset({"self_paced_online", "live_online"})
+#: each way of learning in a therapist's words, for sentences ("a session in person")
+MODE_WORDS = {
+    "in_person": "in person",
+    "hybrid": "hybrid (online and in person)",
+    "live_online": "live online",
+    "self_paced_online": "self-paced online",
+}
 
 
 class RecordError(Exception):

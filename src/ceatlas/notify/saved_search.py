@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ceatlas.accounts.models import SavedSearch, SavedSearchHit
 from ceatlas.catalog.models import Course, CourseSession
+from ceatlas.catalog.records import MODE_WORDS
 from ceatlas.kb import KnowledgeBase
 from ceatlas.mail import Outbox
 from ceatlas.notify.common import Links, queue_for, recipients
@@ -145,16 +146,10 @@ def untold(engine: Engine, user_id: int) -> list[NewSession]:
                 c.id,
                 c.title,
                 s.start_date,
-                ", ".join(p for p in (s.city, s.region) if p) or _mode_words(s.mode),
+                ", ".join(p for p in (s.city, s.region) if p) or MODE_WORDS.get(s.mode, s.mode),
             )
             for saved, _hit, s, c in rows
         ]
-
-
-def _mode_words(mode: str) -> str:
-    return {"live_online": "live online", "self_paced_online": "online, at your own pace"}.get(
-        mode, "in person"
-    )
 
 
 def _mark_told(engine: Engine, user_id: int) -> None:
