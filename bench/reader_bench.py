@@ -165,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument(
+        "--suffix", default="", help="appended to the results' file name (reader-DATE-SUFFIX)"
+    )
     args = parser.parse_args(argv)
     today = dt.date.today().isoformat()
     result: dict[str, Any] = {"date": today, "machine": machine()}
@@ -172,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     if any(EXAMINED.glob("*.yaml")):
         sets["examined"] = (
             EXAMINED,
-            "earlier held-out sets (written apart; their errors then examined, so no longer held out)",
+            "earlier held-out sets (written apart; their errors then examined, so no longer "
+            "held out)",
         )
     if any(HELD_OUT.glob("*.yaml")):
         sets["held_out"] = (HELD_OUT, "held-out set (written apart, never examined or tuned on)")
@@ -182,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     result["regions"] = regions()
     if not args.skip_throughput:
         result["throughput"] = throughput(args.sessions)
-    out = ROOT / "results" / f"reader-{today}"
+    out = ROOT / "results" / f"reader-{today}{'-' + args.suffix if args.suffix else ''}"
     out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         f"# Course reader, {today}",
