@@ -27,6 +27,7 @@ from ceatlas.planner.problem import (
     Constraints,
     Objective,
     Problem,
+    Requirement,
     Weights,
 )
 from ceatlas.planner.solve import PlanResult, solve
@@ -218,6 +219,11 @@ class Planner:
         courses_wanted = [by_key[k] for k in keys]
 
         loaded: dict[str, Candidate] = {}
+        offered = {item for c in courses for item in c.covers}
+
+        def narrowed_away(unmet: list[Requirement]) -> list[Requirement]:
+            """Unmet requirements the catalog may still meet outside the limits."""
+            return [r for r in unmet if not r.items or r.items & offered]
 
         def attempt(narrow: bool) -> PlanResult:
             assert constraints.date_from is not None
@@ -249,19 +255,18 @@ class Planner:
                 max_per_course=options.max_per_course,
                 max_pool=options.max_pool,
                 explain=not narrow,
+                # the narrow attempt is planned again over every session when a requirement
+                # is unmet that the catalog may meet: no need to finish it then
+                give_up=(lambda unmet: bool(narrowed_away(unmet))) if narrow else None,
             )
 
         # First only the sessions the constraints allow (fast); when that leaves a goal
         # unmet or no plan, again over every session so that "not in the catalog" and the
         # explanation by relaxing one constraint at a time are right.
         result = attempt(narrow=True)
-        offered = {item for c in courses for item in c.covers}
-        narrowed_away = [
-            r
-            for r in result.stats.get("unmet_requirements", [])
-            if not r.items or r.items & offered
-        ]
-        if result.status == "infeasible" or narrowed_away:
+        if result.status == "infeasible" or narrowed_away(
+            result.stats.get("unmet_requirements", [])
+        ):
             result = attempt(narrow=False)
         result.stats.pop("unmet_requirements", None)
         return PlanOutcome(result, spec, constraints, home_label, deadlines)

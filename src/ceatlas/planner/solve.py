@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -246,8 +247,14 @@ def solve(
     explain: bool = True,
     max_per_course: int | None = None,
     max_pool: int | None = None,
+    give_up: Callable[[list[Requirement]], bool] | None = None,
 ) -> PlanResult:
-    """The best plan for ``problem``, up to ``alternatives`` different ones, or why none."""
+    """The best plan for ``problem``, up to ``alternatives`` different ones, or why none.
+
+    ``give_up`` is asked about the requirements no candidate can meet; when it says yes, the
+    result is returned at once ("infeasible", with those requirements in ``stats``), before
+    pruning and solving: a caller that will plan again anyway does not wait for a plan it
+    throws away."""
     started = time.perf_counter()
     everything = list(problem.candidates)
     unmet: list[str] = []
@@ -274,6 +281,19 @@ def solve(
     notes = list(problem.notes)
     if unmet:
         notes.append("planned without the requirements the catalog cannot meet (listed as unmet)")
+    if give_up is not None and give_up(unmet_requirements):
+        return PlanResult(
+            "infeasible",
+            None,
+            unmet=unmet,
+            notes=notes,
+            stats={
+                "candidates": len(everything),
+                "seconds": time.perf_counter() - started,
+                "unmet_requirements": unmet_requirements,
+                "given_up": True,
+            },
+        )
     if not requirements:
         return PlanResult(
             "nothing-to-do" if not unmet else "infeasible",
