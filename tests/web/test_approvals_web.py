@@ -155,3 +155,40 @@ def test_openapi_documents_the_status(fresh_client: TestClient) -> None:
     assert status["enum"] == ["declared", "verified", "rejected", "expired"]
     assert "not yet checked" in status["description"]
     assert "status" in schema["required"]
+
+
+def test_provider_standing_follows_its_checked_approvals(
+    fresh_client: TestClient, engine: Engine, catalog: Catalog, tmp_path: Path
+) -> None:
+    """Gulf School lists no approval of its own (its course's does not make the provider
+    approved): pending. Given a declared NCBTMB approval: provisional. Verified: verified.
+    Rejected, it is back to pending."""
+    _import(catalog, tmp_path)
+    with Session(engine) as db:
+        provider_id = db.scalars(select(Course.provider_id).where(Course.key == COURSE)).one()
+    assert provider_id is not None
+
+    def standing() -> tuple[str, str]:
+        api = fresh_client.get(f"/api/v1/providers/{provider_id}").json()
+        page = fresh_client.get(f"/providers/{provider_id}").text
+        return api["standing"], page
+
+    assert standing()[0] == "pending"
+    assert "Pending: it lists no approval that could be checked." in standing()[1]
+    path = tmp_path / "gulf-provider.csv"
+    path.write_text(
+        "provider_key,provider_name,provider_approvals,course_key,title,ce_hours,"
+        "course_approvals\n"
+        f"https://gulf.example/,Gulf School,NCBTMB:777001,{COURSE},Gulf Hot Stone Basics,3,"
+        "state:FL:MCE9999\n"
+    )
+    catalog.import_paths([path])
+    assert standing()[0] == "provisional"
+    assert "Provisional: it lists approvals that are not checked yet." in standing()[1]
+    kb = load_kb()
+    ref = next(c.ref for c in list_claims(engine, kb) if c.number == "777001")
+    review(engine, kb, ref, "verify", "found in NCBTMB's provider search", "root@example.org")
+    assert standing()[0] == "verified"
+    assert "(verified)" in standing()[1]
+    review(engine, kb, ref, "reject", "not in NCBTMB's provider search", "root@example.org")
+    assert standing()[0] == "pending"

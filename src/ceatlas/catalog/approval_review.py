@@ -197,3 +197,22 @@ def review(
             course = db.get(Course, row.course_id)
             return _claim(row, course.provider if course else None, course, kb)
         return _claim(row, db.get(Provider, row.provider_id), None, kb)
+
+
+#: a provider's standing on the site, FSMTB-style, from its own approval claims
+STANDING_WORDS = {
+    "verified": "Verified: an approval it holds was checked against the approver's listing",
+    "provisional": "Provisional: it lists approvals that are not checked yet",
+    "pending": "Pending: it lists no approval that could be checked",
+}
+
+
+def provider_standing(claims: list[ProviderApproval], today: dt.date) -> str:
+    """'verified' when one of the provider's own approvals is verified and current,
+    'provisional' when one is declared and current (not checked yet), else 'pending'."""
+    current = [a for a in claims if a.valid_until is None or a.valid_until >= today]
+    if any(a.status == "verified" for a in current):
+        return "verified"
+    if any(a.status == "declared" for a in current):
+        return "provisional"
+    return "pending"

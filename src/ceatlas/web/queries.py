@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ceatlas.catalog import directory
 from ceatlas.catalog import models as m
-from ceatlas.catalog.approval_review import STATUS_WORDS
+from ceatlas.catalog.approval_review import STANDING_WORDS, STATUS_WORDS, provider_standing
 from ceatlas.catalog.directory import required_ce_hours
 from ceatlas.catalog.schemaorg_write import course_jsonld
 from ceatlas.kb import KnowledgeBase
@@ -193,7 +193,9 @@ def embeddable_json(document: Any) -> str:
     )
 
 
-def provider_detail(db: Session, provider_id: int, kb: KnowledgeBase) -> s.Provider | None:
+def provider_detail(
+    db: Session, provider_id: int, kb: KnowledgeBase, today: dt.date
+) -> s.Provider | None:
     provider = db.get(m.Provider, provider_id)
     if provider is None:
         return None
@@ -203,6 +205,7 @@ def provider_detail(db: Session, provider_id: int, kb: KnowledgeBase) -> s.Provi
     programs = db.scalars(
         select(m.Program).where(m.Program.provider_id == provider_id).order_by(m.Program.name)
     ).all()
+    standing = provider_standing(provider.approvals, today)
     return s.Provider(
         id=provider.id,
         key=provider.key,
@@ -219,6 +222,8 @@ def provider_detail(db: Session, provider_id: int, kb: KnowledgeBase) -> s.Provi
         country=provider.country,
         is_sample=provider.is_sample,
         approvals=approvals(provider.approvals, kb, "provider"),
+        standing=standing,
+        standing_label=STANDING_WORDS[standing],
         courses=[course_summary(c) for c in courses],
         programs=[
             s.ProgramSummary(

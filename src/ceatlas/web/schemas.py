@@ -177,6 +177,12 @@ class Provider(BaseModel):
     country: str | None = None
     is_sample: bool
     approvals: list[Approval] = []
+    standing: Literal["pending", "provisional", "verified"] = Field(
+        description="The provider's standing from its own approvals: 'verified' (one was "
+        "checked against the approver's listing and is current), 'provisional' (approvals "
+        "declared, none checked yet) or 'pending' (none that could be checked)."
+    )
+    standing_label: str = Field(description="The standing in words.")
     courses: list[CourseSummary] = []
     programs: list[ProgramSummary] = []
 

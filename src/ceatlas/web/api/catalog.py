@@ -35,7 +35,7 @@ def get_session(db: Db, session_id: Id) -> SessionDetail:
 @router.get("/providers/{provider_id}", response_model=Provider, summary="One provider")
 def get_provider(ctx: Ctx, db: Db, provider_id: Id) -> Provider:
     """A provider with its approvals, courses and programs."""
-    found = queries.provider_detail(db, provider_id, ctx.kb)
+    found = queries.provider_detail(db, provider_id, ctx.kb, ctx.today())
     if found is None:
         raise not_found("provider")
     return found

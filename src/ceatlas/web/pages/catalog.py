@@ -168,7 +168,7 @@ def programs_page(
 
 @router.get("/providers/{provider_id}", response_class=HTMLResponse)
 def provider_page(request: Request, ctx: Ctx, db: Db, provider_id: Id) -> HTMLResponse:
-    provider = queries.provider_detail(db, provider_id, ctx.kb)
+    provider = queries.provider_detail(db, provider_id, ctx.kb, ctx.today())
     if provider is None:
         raise not_found("provider")
     return render(
