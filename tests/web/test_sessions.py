@@ -18,6 +18,7 @@ from ceatlas.accounts.links import AccountLinks
 from ceatlas.accounts.models import LoginSession
 from ceatlas.config import Settings, load_settings
 from ceatlas.web.app import create_app
+from ceatlas.web.sessions import Signer
 from web.forms import PASSWORD, csrf, log_in, post_form
 
 CHROME_LINUX = (
@@ -222,3 +223,16 @@ def test_another_accounts_session_is_not_found_and_csrf_is_required(
         no_token = bo.post(f"/account/sessions/{anas[0]}/end", follow_redirects=False)
         assert no_token.status_code == 403
     assert _signed_in(browsers[1])  # Ana's Firefox session is untouched
+
+
+def test_a_validly_signed_cookie_naming_an_account_is_no_session(
+    app: FastAPI, web_settings: Settings, ana: int
+) -> None:
+    """Only a session id the database knows signs in: a cookie signed with the site's own
+    key that names the account (as cookies did before sessions moved to the database), or
+    carries a made-up session id, is anonymous."""
+    signer = Signer(web_settings.session_secret())
+    with _client(app) as client:
+        for data in ({"uid": ana, "csrf": "x"}, {"sid": "made-up", "csrf": "x"}):
+            client.cookies.set("ceatlas_session", signer.dumps(data))
+            assert not _signed_in(client)
