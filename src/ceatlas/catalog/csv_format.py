@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -126,6 +127,10 @@ def _meetings(cell: str | None) -> list[dict[str, Any]]:
     return found
 
 
+#: the stand-ins ``errors="surrogateescape"`` leaves for bytes that are not UTF-8
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
 class CsvReader:
     def __init__(self, terms: TermMapper) -> None:
         self.terms = terms
@@ -151,6 +156,13 @@ class CsvReader:
             line = reader.line_num
             if None in row:
                 yield line, RecordError("", "more cells than header columns")
+                continue
+            spoiled = next((k for k, v in row.items() if v and _NOT_UTF8.search(v)), None)
+            if spoiled is not None:
+                yield (
+                    line,
+                    RecordError(spoiled, "holds a byte that is not UTF-8; save the file as UTF-8"),
+                )
                 continue
             try:
                 yield line, self.record(row)

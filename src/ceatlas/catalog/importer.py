@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ceatlas.catalog import repeats
+from ceatlas.catalog.limits import ImportLimits
 from ceatlas.catalog.records import CourseRecord, Notice, ProgramRecord, Record, RecordError
 from ceatlas.catalog.schemaorg_read import LOCATED, SchemaOrgReader
 from ceatlas.catalog.sources import SUFFIXES, Item, UnsupportedFileError, Where, read_file
@@ -45,6 +46,8 @@ class ImportReport:
     nodes_ignored: int = 0
     files_rejected: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Problems past the listing limit (catalog.limits), counted by reason instead.
+    problems_not_listed: dict[str, int] = field(default_factory=dict)
     # Records that described a course already seen in this import, merged into it.
     merged: list[str] = field(default_factory=list)
     # Sessions with an address but no coordinates, placed at their ZIP code's or city's centre.
@@ -56,6 +59,11 @@ class ImportReport:
     totals: WriteTotals = field(default_factory=WriteTotals)
     # Sessions written that start before the import's day: kept as history, never searched.
     past_sessions: int = 0
+
+    def not_listed_note(self) -> list[str]:
+        """The problems past the listing limit in words, most frequent first."""
+        counts = sorted(self.problems_not_listed.items(), key=lambda kv: -kv[1])
+        return [f"and {n:,} more problems like '{reason}'" for reason, n in counts]
 
     def past_note(self) -> str | None:
         """The past sessions in words, or None when there are none."""
@@ -82,6 +90,7 @@ class ImportReport:
             "sessions": {**vars(t.sessions), "pruned": t.sessions_pruned},
             "programs": vars(t.programs),
             "problems": [vars(p) for p in self.problems],
+            "problems_not_listed": self.problems_not_listed,
             "merged": self.merged,
             "located": self.located,
             "skipped": self.skipped,
@@ -128,6 +137,7 @@ class Importer:
         self.writer = CatalogWriter(engine, track_sessions=prune, origin=origin)
         self._fixed_origin = origin is not None
         self.report = ImportReport(totals=self.writer.totals)
+        self.limits = ImportLimits.from_env()
         self._courses_written: set[str] = set()  # course keys this import has written
         self._pending: dict[str, CourseRecord] = {}  # courses of the batch not yet written
         self._past_keys: set[str] = set()  # sessions written that start before today
@@ -188,7 +198,12 @@ class Importer:
 
     def _problem(self, where: Where, error: RecordError) -> None:
         self.report.records_rejected += 1
-        self.report.problems.append(Problem(str(where), error.field, error.reason))
+        if len(self.report.problems) < self.limits.max_listed:
+            self.report.problems.append(Problem(str(where), error.field, error.reason))
+            return
+        reason = f"{error.field}: {error.reason}" if error.field else error.reason
+        counts = self.report.problems_not_listed
+        counts[reason] = counts.get(reason, 0) + 1
 
     def _write(self, items: Iterable[Item]) -> None:
         batch: list[tuple[Where, Record]] = []

@@ -15,6 +15,7 @@ from typing import Any
 
 from ceatlas.catalog import parsing as p
 from ceatlas.catalog.csv_format import CsvReader
+from ceatlas.catalog.limits import ImportLimits, deeper_than, too_deep, too_many_objects
 from ceatlas.catalog.records import Notice, Record, RecordError
 from ceatlas.catalog.schemaorg_nodes import bare_document
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader, bare_keys
@@ -78,6 +79,28 @@ def _loads(text: str) -> Any:
     return json.loads(text, object_hook=bare_keys)
 
 
+class TooLargeError(ValueError):
+    """A document asks more of the importer than :mod:`.limits` allows."""
+
+
+def _checked(text: str, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)`` within the import limits: too many objects are refused before
+    parsing, too deep a nesting before the reader walks it (and instead of Python's
+    RecursionError)."""
+    limits = ImportLimits.from_env()
+    reason = too_many_objects(text, limits)
+    if reason:
+        raise TooLargeError(reason)
+    try:
+        document = parse(text)
+    except RecursionError:
+        raise TooLargeError(deeper_than(limits)) from None
+    reason = too_deep(document, limits)
+    if reason:
+        raise TooLargeError(reason)
+    return document
+
+
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
@@ -103,10 +126,13 @@ def _documents(
 def _json(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Iterator[Item]:
     raw = path.read_bytes()
     try:
-        document = _loads(_decode(raw))
+        document = _checked(_decode(raw), _loads)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", None)
         yield Where(str(path), line), RecordError("", f"not valid JSON: {_json_reason(error)}")
+        return
+    except TooLargeError as error:
+        yield Where(str(path)), RecordError("", f"not read: {error}")
         return
     if progress:
         progress(len(raw))
@@ -123,12 +149,15 @@ def _ndjson(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> I
             where = Where(str(path), number)
             try:
                 line = raw.rstrip(b"\r\n").decode("utf-8-sig" if number == 1 else "utf-8")
-                document = _loads(line)
+                document = _checked(line, _loads)
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 yield (
                     where,
                     RecordError("", f"not valid JSON: {_json_reason(error, one_line=True)}"),
                 )
+                continue
+            except TooLargeError as error:
+                yield where, RecordError("", f"not read: {error}")
                 continue
             yield from _documents(reader, document, where, single_line=True)
 
@@ -142,7 +171,9 @@ def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Ite
     if progress:
         progress(len(raw))
     try:
-        tree = lxml_html.fromstring(raw)
+        # huge_tree: a script block over lxml's default 10 MB is read whole (and then held
+        # to the import limits) rather than emptied with the blocks after it
+        tree = lxml_html.fromstring(raw, parser=lxml_html.HTMLParser(huge_tree=True))
     except (ValueError, SyntaxError) as error:  # lxml's ParserError derives from these
         yield Where(str(path)), RecordError("", f"not readable as HTML: {error}")
         return
@@ -153,9 +184,14 @@ def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Ite
     for block, script in enumerate(scripts, start=1):
         where = Where(str(path), script.sourceline, block)
         try:
-            document, removed = loads_lenient(script.text or "", bare_keys)
+            document, removed = _checked(
+                script.text or "", lambda text: loads_lenient(text, bare_keys)
+            )
         except json.JSONDecodeError as error:
             yield where, RecordError("", f"not valid JSON: {_json_reason(error)}")
+            continue
+        except TooLargeError as error:
+            yield where, RecordError("", f"not read: {error}")
             continue
         if removed:
             yield where, Notice("warning", f"not strict JSON ({removed}); read leniently")
@@ -173,7 +209,10 @@ def _html(path: Path, reader: SchemaOrgReader, progress: Progress | None) -> Ite
 
 def _csv(path: Path, reader: CsvReader, progress: Progress | None) -> Iterator[Item]:
     with path.open("rb") as binary:
-        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        # a byte that is not UTF-8 spoils its own row only (CsvReader refuses that row)
+        stream = io.TextIOWrapper(
+            binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
         last = 0
         try:
             for line, outcome in reader.rows(stream):

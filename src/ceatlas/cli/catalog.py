@@ -137,6 +137,8 @@ def _print_report(report: ImportReport) -> None:
         err.print(f"rejected: {problem}", markup=False, soft_wrap=True)
     if len(report.problems) > SHOWN_PROBLEMS:
         err.print(f"... and {len(report.problems) - SHOWN_PROBLEMS} more (use --json for all)")
+    for note in report.not_listed_note():
+        err.print(f"rejected: ... {note}", markup=False, soft_wrap=True)
     for path in report.files_rejected:
         err.print(f"file rejected: {path}", markup=False)
     for note in report.merged[:SHOWN_PROBLEMS]:

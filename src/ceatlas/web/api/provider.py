@@ -67,6 +67,9 @@ class ImportSummary(BaseModel):
     sessions: dict[str, int]
     programs: dict[str, int]
     problems: list[dict[str, str]]
+    problems_not_listed: dict[str, int] = Field(
+        {}, description="Problems past the listing limit, counted by reason."
+    )
     merged: list[str] = []  # records that repeated a course of this request, merged into it
     past_sessions: int = Field(
         0, description="Sessions starting before today: kept as history, left out of search."
@@ -199,6 +202,7 @@ def import_jsonld(
         sessions=vars(t.sessions),
         programs=vars(t.programs),
         problems=[vars(p) for p in report.problems],
+        problems_not_listed=report.problems_not_listed,
         merged=report.merged,
         past_sessions=report.past_sessions,
         past_note=report.past_note(),
