@@ -151,6 +151,9 @@ def test_cli_lists_verifies_rejects_and_expires(cli_env: Path, tmp_path: Path) -
         "course": ("rejected", "command line"),
         "provider": ("expired", "command line"),
     }
+    one = runner.invoke(app, ["approvals", "list", "--status", "all", "--limit", "1", "--json"])
+    assert len(json.loads(one.stdout)) == 1
+    assert "only the oldest 1 are shown" in one.stderr
     gone = runner.invoke(app, ["approvals", "verify", "course-99999", "--evidence", "found"])
     assert gone.exit_code == 1
     assert "no approval claim course-99999" in gone.output

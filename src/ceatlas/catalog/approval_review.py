@@ -133,10 +133,17 @@ def list_claims(
         if status is not None:
             course_q = course_q.where(CourseApproval.status == status)
             provider_q = provider_q.where(ProviderApproval.status == status)
-        for c_row, course in db.execute(course_q.order_by(CourseApproval.id)).tuples():
+        # each table gives at most ``limit`` rows in queue order; the merge keeps the first
+        course_q = course_q.order_by(
+            CourseApproval.declared_at.asc().nulls_first(), CourseApproval.id
+        ).limit(limit)
+        provider_q = provider_q.order_by(
+            ProviderApproval.declared_at.asc().nulls_first(), ProviderApproval.id
+        )
+        for c_row, course in db.execute(course_q).tuples():
             claim = _claim(c_row, course.provider, course, kb)
             out.append(((c_row.declared_at or earliest, 1, c_row.id), claim))
-        for p_row, provider in db.execute(provider_q.order_by(ProviderApproval.id)).tuples():
+        for p_row, provider in db.execute(provider_q.limit(limit)).tuples():
             claim = _claim(p_row, provider, None, kb)
             out.append(((p_row.declared_at or earliest, 0, p_row.id), claim))
     out.sort(key=lambda pair: pair[0])

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ceatlas.catalog.approval_review import ReviewError, list_claims, review
-from ceatlas.cli.common import fail, out, print_json, services
+from ceatlas.cli.common import err, fail, out, print_json, services
 
 app = typer.Typer(
     help="Check the approvals providers declare: list the queue, verify, reject, expire.",
@@ -37,15 +37,18 @@ def list_(
         str,
         typer.Option("--status", help="declared (the queue), verified, rejected, expired or all."),
     ] = "declared",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many.")] = 500,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Approval claims with a status, oldest declared first (default: the ones to check)."""
     with services() as app_:
         app_.catalog.init()
         try:
-            found = list_claims(app_.engine, app_.kb, None if status == "all" else status)
+            found = list_claims(app_.engine, app_.kb, None if status == "all" else status, limit)
         except ReviewError as error:
             raise fail(str(error)) from None
+    if len(found) == limit:
+        err.print(f"only the oldest {limit} are shown (--limit to see more)", markup=False)
     if as_json:
         print_json([dataclasses.asdict(c) for c in found])
         return
