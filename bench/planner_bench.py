@@ -1,6 +1,7 @@
 """Planner benchmark: solve time on generated catalogs for many goal and constraint mixes.
 
     .venv/bin/python bench/planner_bench.py [--sizes 10000 100000] [--repeat 1]
+        [--variant NAME] [--cold] [--db PATH] [--merge EARLIER.json] [--name planner-DATE-b]
 
 For each size the generated catalog database under ``bench/work/`` (``check-10k.db``,
 ``search-100000.db``; made by ``ceatlas generate`` + ``ceatlas import``) is copied to
@@ -13,7 +14,13 @@ with a Florida license and a few completed courses is added. Each mix is a call 
 - ``solve``: CP-SAT on the primary objective (the number the target is about);
 - ``total``: everything, including 2 alternatives and, when infeasible, the explanation.
 
-Results go to ``bench/results/planner-<date>.json`` and ``.md`` with the machine.
+Results go to ``bench/results/planner-<date>.json`` and ``.md`` (``--name`` for another
+name) with the machine. The planner keeps candidate sessions per catalog version in the
+process, so the mixes after the first reuse what earlier ones built: ``--cold`` empties
+that pool and the course facts before every call, as a fresh process (a one-shot ``ceatlas
+plan``) would find them. To set two versions of the code side by side in one table, run the
+older one with ``PYTHONPATH=<its checkout>/src``, ``--variant`` naming it and ``--db`` a copy
+of the catalog migrated by it, then this one with ``--merge`` the first run's JSON.
 """
 
 from __future__ import annotations
@@ -133,8 +140,20 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(size: int, repeat: int) -> list[dict[str, Any]]:
-    path = prepare(size)
+def _forget_pools() -> None:
+    """Empty the planner's per-process caches (where this version of the code has them)."""
+    from ceatlas.planner import candidates
+
+    for name in ("_POOLS", "_FACTS"):
+        found = getattr(candidates, name, None)
+        if isinstance(found, dict):
+            found.clear()
+
+
+def run(
+    size: int, repeat: int, variant: str = "", cold: bool = False, db: Path | None = None
+) -> list[dict[str, Any]]:
+    path = db or prepare(size)
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     kb = load_kb()
@@ -145,6 +164,8 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
     rows = []
     for name, goals, options in MIXES:
         for attempt in range(repeat):
+            if cold:
+                _forget_pools()
             started = time.perf_counter()
             outcome = planner.plan(
                 user,
@@ -158,6 +179,8 @@ def run(size: int, repeat: int) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "size": size,
+                    "variant": variant,
+                    "load1": round(os.getloadavg()[0], 2),
                     "mix": name,
                     "attempt": attempt,
                     "status": r.status,
@@ -239,16 +262,17 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def write(rows: list[dict[str, Any]]) -> Path:
+def write(rows: list[dict[str, Any]], name: str | None = None) -> Path:
     RESULTS.mkdir(exist_ok=True)
     day = dt.date.today().isoformat()
+    stem = name or f"planner-{day}"
     data: dict[str, Any] = {
         "date": day,
         "machine": machine(),
         "summary": summary(rows),
         "runs": rows,
     }
-    (RESULTS / f"planner-{day}.json").write_text(json.dumps(data, indent=2) + "\n")
+    (RESULTS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
     lines = [
         f"# Planner benchmark, {day}",
         "",
@@ -282,10 +306,10 @@ def write(rows: list[dict[str, Any]]) -> Path:
             f"{r['candidates']} -> "
             f"{r['after_pruning']} | {r['solve_s']} | {r['total_s']} | {r['cost']} |"
         )
-    notes = RESULTS / f"planner-{day}.notes.md"
+    notes = RESULTS / f"{stem}.notes.md"
     if notes.exists():
         lines += ["", notes.read_text()]
-    path = RESULTS / f"planner-{day}.md"
+    path = RESULTS / f"{stem}.md"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -294,11 +318,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--variant", default="", help="a name for this run's rows")
+    parser.add_argument("--cold", action="store_true", help="empty the planner's caches first")
+    parser.add_argument("--db", type=Path, default=None, help="the catalog database to use")
+    parser.add_argument("--merge", type=Path, default=None, help="add the rows of this JSON")
+    parser.add_argument("--name", default=None, help="result file name (no extension)")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
+    if args.merge is not None:
+        rows += json.loads(args.merge.read_text())["runs"]
     for size in args.sizes:
-        rows += run(size, args.repeat)
-    print(write(rows))
+        rows += run(size, args.repeat, args.variant, args.cold, args.db)
+    print(write(rows, args.name))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Recommendation benchmark (issue #7): a 50-complaint caseload over the 100,000-session catalog.
 
     .venv/bin/python bench/recommend_bench.py [--sessions 100000] [--runs 40] [--matcher auto]
+        [--oneshot 5] [--previous-src OTHER/src --previous-db DB] [--name recommend-DATE-b]
 
 Uses a *copy* of the search benchmark's database (``bench/work/search-<n>.db``, made by
 ``bench/search_bench.py import``; the original is never opened for writing), migrated to the
@@ -9,7 +10,14 @@ recommends for a caseload of 50 complaint phrasings drawn (seeded) from
 ``tests/recommend/complaints.csv`` with 1-12 clients a month each, under one of several
 constraint mixes, and times the whole ``Recommender.recommend`` call (matching, technique
 ranking, course search and ranking) and its two halves. Results, with the machine
-description and the load average, go to ``bench/results/recommend-<date>.{json,md}``.
+description and the load average, go to ``bench/results/recommend-<date>.{json,md}``
+(``--name`` for another name).
+
+``--oneshot N`` also times N one-shot terminal calls of each kind, each a fresh process as a
+therapist would start it: ``import ceatlas.cli`` alone (start-up), ``ceatlas recommend`` with
+complaints the lexical matcher is certain of (no model loaded), and with ``--matcher
+embedding`` (the model loaded); wall clock and the CPU time of the process. With
+``--previous-src`` the same calls run against another checkout's code in the same run.
 """
 
 from __future__ import annotations
@@ -112,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--matcher", default="auto", choices=["auto", "lexical", "embedding"])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--oneshot", type=int, default=0, help="one-shot calls of each kind")
+    parser.add_argument("--previous-src", default=None, help="another checkout's src folder")
+    parser.add_argument(
+        "--previous-db", type=Path, default=None, help="a copy of the catalog migrated by it"
+    )
+    parser.add_argument("--name", default=None, help="result file name (no extension)")
     args = parser.parse_args(argv)
 
     from ceatlas.db import make_engine, migrate
@@ -229,11 +243,68 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"recommend-{DATE}"
+    if args.oneshot:
+        data["oneshot"] = {"this code": oneshot(path, args.oneshot, None)}
+        if args.previous_src:
+            data["oneshot"]["previous code"] = oneshot(
+                args.previous_db or path, args.oneshot, args.previous_src
+            )
+        data["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    stem = RESULTS / (args.name or f"recommend-{DATE}")
     stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(report(data), encoding="utf-8")
     print(stem.with_suffix(".md"))
     return 0
+
+
+ONESHOT_CALLS: dict[str, list[str]] = {
+    "start-up (import ceatlas.cli)": ["-c", "import ceatlas.cli"],
+    "recommend, lexically certain (no model)": [
+        "-m", "ceatlas", "recommend", "sciatica:9", "frozen shoulder:3", "plantar fasciitis:2",
+    ],
+    "recommend --matcher embedding (model loaded)": [
+        "-m", "ceatlas", "recommend", "sciatica:9",
+        "her arm feels heavy and tight since the lymph nodes were taken out:3",
+        "--matcher", "embedding",
+    ],
+}  # fmt: skip
+
+
+def oneshot(database: Path, times: int, source: str | None) -> dict[str, Any]:
+    """Wall clock and CPU seconds of each one-shot call, ``times`` fresh processes each."""
+    import resource
+    import subprocess
+    import tempfile
+
+    env = {**os.environ, "CEATLAS_DATABASE_URL": f"sqlite:///{database}"}
+    if source:
+        env["PYTHONPATH"] = source
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as data_dir:
+        env["CEATLAS_DATA_DIR"] = data_dir
+        # once unmeasured: the KB's condition embeddings are computed and kept on disk
+        first = ONESHOT_CALLS["recommend --matcher embedding (model loaded)"]
+        subprocess.run([sys.executable, *first], env=env, check=False, capture_output=True)
+        for name, call in ONESHOT_CALLS.items():
+            wall: list[float] = []
+            cpu: list[float] = []
+            for _ in range(times):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [sys.executable, *call], env=env, capture_output=True, check=False
+                )
+                wall.append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                if done.returncode not in (0, 1):
+                    raise SystemExit(f"{name} failed: {done.stderr.decode()[-2000:]}")
+            out[name] = {
+                "wall_s": {"median": round(statistics.median(wall), 2), "max": round(max(wall), 2)},
+                "cpu_s": {"median": round(statistics.median(cpu), 2), "max": round(max(cpu), 2)},
+                "n": times,
+            }
+    return out
 
 
 def report(data: dict[str, Any]) -> str:
@@ -313,6 +384,20 @@ def report(data: dict[str, Any]) -> str:
         f"courses, {data['mean_uncertain']} complaints left for the user to pick.",
         "",
     ]
+    if data.get("oneshot"):
+        lines += [
+            "## One-shot terminal calls (a fresh process each)",
+            "",
+            "| code | call | n | wall median / max (s) | CPU median / max (s) |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for code, calls in data["oneshot"].items():
+            for name, s in calls.items():
+                lines.append(
+                    f"| {code} | {name} | {s['n']} | {s['wall_s']['median']} / "
+                    f"{s['wall_s']['max']} | {s['cpu_s']['median']} / {s['cpu_s']['max']} |"
+                )
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -226,3 +226,56 @@ def test_page_refuses_identifiers_without_echoing(client: TestClient) -> None:
     bad_place = _post_page(client, {"complaints": "sciatica: 2", "budget": "-5"})
     assert bad_place.status_code == 422
     assert 'id="err-budget"' in bad_place.text
+
+
+def test_api_answers_several_caseloads_one_by_one(client: TestClient) -> None:
+    """Each caseload gets the answer it gets alone, in the order given."""
+    monday = {"complaints": [{"condition": "sciatica", "clients_per_month": 9}]}
+    home_visits = {
+        "complaints": [
+            {"condition": "sciatica", "clients_per_month": 9},
+            {"condition": "piriformis-syndrome", "clients_per_month": 5},
+        ]
+    }
+    options = {"constraints": {"budget": 300}, "matcher": "lexical"}
+    response = client.post(
+        "/api/v1/recommend/caseloads", json={"caseloads": [monday, home_visits], **options}
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["clients_per_month"] for r in results] == [9, 14]  # 9; 9 + 5
+    alone = [_post(client, {**caseload, **options}).json() for caseload in (monday, home_visits)]
+    assert results == alone
+    assert results[1]["planner"]["conditions"] == ["sciatica", "piriformis-syndrome"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"caseloads": []}, ""),
+        (
+            {"caseloads": [{"complaints": [{"text": "sciatica", "clients_per_month": 2}]}] * 11},
+            "",
+        ),
+        (
+            {
+                "caseloads": [
+                    {"complaints": [{"text": "sciatica", "clients_per_month": 2}], "dob": "x"}
+                ]
+            },
+            "field 'dob' looks like it holds a birth date",
+        ),
+        (
+            {
+                "caseloads": [{"complaints": [{"text": "sciatica", "clients_per_month": 2}]}],
+                "client_name": "x",
+            },
+            "field 'client_name' looks like it holds a name",
+        ),
+    ],
+    ids=["none", "eleven", "identifier in a caseload", "identifier beside them"],
+)
+def test_api_refuses_bad_caseloads(client: TestClient, body: dict[str, Any], words: str) -> None:
+    response = client.post("/api/v1/recommend/caseloads", json=body)
+    assert response.status_code == 422, response.text
+    assert words in response.json()["error"]["message"]

@@ -27,7 +27,8 @@ class IdentifierError(ValueError):
     """A caseload field or value looks like a client identifier."""
 
 
-def _refuse_identifier_fields(data: Any, where: str) -> None:
+def refuse_identifier_fields(data: Any, where: str) -> None:
+    """Refuse a mapping with a key that names a client identifier (a name, a birth date)."""
     if not isinstance(data, dict):
         return
     for key in data:
@@ -56,7 +57,7 @@ class Complaint(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_identifier_fields(cls, data: Any) -> Any:
-        _refuse_identifier_fields(data, "")
+        refuse_identifier_fields(data, "")
         return data
 
     @field_validator("clients_per_month", mode="before")
@@ -104,7 +105,7 @@ class Caseload(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_identifier_fields(cls, data: Any) -> Any:
-        _refuse_identifier_fields(data, "")
+        refuse_identifier_fields(data, "")
         return data
 
     @property

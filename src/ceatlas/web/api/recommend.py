@@ -1,4 +1,6 @@
-"""``POST /api/v1/recommend``: techniques and courses for a caseload.
+"""``POST /api/v1/recommend``: techniques and courses for a caseload;
+``POST /api/v1/recommend/caseloads``: the same for several caseloads in one call (a clinic's
+days, say), each answered on its own, in the order given.
 
 Anonymous and stateless: the caseload is read, answered and forgotten (nothing is stored,
 so no account or CSRF token is needed). Fields or values that look like client identifiers
@@ -7,10 +9,10 @@ are refused with a 422 that names the field.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ceatlas.recommend import (
     Caseload,
@@ -20,6 +22,7 @@ from ceatlas.recommend import (
     Recommendations,
     Recommender,
 )
+from ceatlas.recommend.caseload import refuse_identifier_fields
 from ceatlas.recommend.matching import shared_matcher
 from ceatlas.search import SearchError
 from ceatlas.web.context import Ctx, WebContext
@@ -51,12 +54,44 @@ class RecommendResponse(Recommendations):
     )
 
 
+MAX_CASELOADS = 10
+
+
+class SeveralRequest(BaseModel):
+    """Several caseloads answered one by one under the same constraints and options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    caseloads: list[Caseload] = Field(min_length=1, max_length=MAX_CASELOADS)
+    constraints: Constraints = Field(default_factory=Constraints)
+    matcher: Literal["lexical", "embedding", "auto"] = "auto"
+    assume_best: bool = False
+    max_techniques: int = Field(5, ge=1, le=20)
+    max_courses: int = Field(10, ge=0, le=50)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_identifier_fields(cls, data: Any) -> Any:
+        refuse_identifier_fields(data, "")
+        return data
+
+
+class SeveralResponse(BaseModel):
+    results: list[RecommendResponse] = Field(description="One answer per caseload, in order.")
+
+
 def run(ctx: WebContext, body: RecommendRequest) -> RecommendResponse:
     """The one entry point the API and the page share."""
+    return _answer(ctx, Caseload(complaints=body.complaints), body)
+
+
+def _answer(
+    ctx: WebContext, caseload: Caseload, body: RecommendRequest | SeveralRequest
+) -> RecommendResponse:
     try:
         matcher = shared_matcher(ctx.kb, body.matcher, wait=body.matcher != "auto")
         result = Recommender(ctx.kb, ctx.engine, matcher=matcher).recommend(
-            Caseload(complaints=body.complaints),
+            caseload,
             body.constraints,
             today=ctx.today(),
             assume_best=body.assume_best,
@@ -80,3 +115,12 @@ def run(ctx: WebContext, body: RecommendRequest) -> RecommendResponse:
 )
 def recommend(ctx: Ctx, body: RecommendRequest) -> RecommendResponse:
     return run(ctx, body)
+
+
+@router.post(
+    "/recommend/caseloads",
+    summary="Techniques and courses for several caseloads in one call",
+    responses=ERROR_RESPONSES,
+)
+def recommend_several(ctx: Ctx, body: SeveralRequest) -> SeveralResponse:
+    return SeveralResponse(results=[_answer(ctx, caseload, body) for caseload in body.caseloads])
