@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
@@ -467,7 +468,10 @@ async def upload(request: Request, ctx: Ctx, account: ProviderAccount) -> Respon
         context = {"area": "upload", "report": None, "errors": errors}
         return _page(request, "provider_upload.html", context, 422)
     try:
-        report = _publisher(ctx, account.provider_id).upload(file.filename, file.data)
+        # parsing and writing a file is CPU and database work: a worker thread, so the
+        # server keeps answering other requests meanwhile
+        publisher = _publisher(ctx, account.provider_id)
+        report = await run_in_threadpool(publisher.upload, file.filename, file.data)
     except PublishError as error:
         context = {"area": "upload", "report": None, "errors": {"file": error.message}}
         return _page(request, "provider_upload.html", context, error.status)
