@@ -112,6 +112,11 @@ def test_admin_verifies_with_evidence_and_a_refusal_keeps_the_text(
     (claim,) = [c for c in list_claims(engine, load_kb(), "verified") if c.ref == ref]
     assert (claim.reviewed_by, claim.evidence) == ("root@example.org", evidence)
     assert f'id="{ref}"' not in fresh_client.get(done.headers["location"]).text
+    nameless = post_form(
+        fresh_client, "/admin/approvals", {"claim": "", "verdict": "verify", "evidence": "x"}
+    )
+    assert nameless.status_code == 422
+    assert "is not a claim: write course-&lt;id&gt; or provider-&lt;id&gt;" in nameless.text
     gone = post_form(
         fresh_client,
         "/admin/approvals",
