@@ -272,8 +272,17 @@ def test_api_answers_several_caseloads_one_by_one(client: TestClient) -> None:
             },
             "field 'client_name' looks like it holds a name",
         ),
+        (
+            {
+                "caseloads": [
+                    {"complaints": [{"condition": "sciatica", "clients_per_month": 1}] * 100},
+                    {"complaints": [{"condition": "sciatica", "clients_per_month": 1}] * 101},
+                ]
+            },
+            "at most 200 complaints in all caseloads together (201 given)",
+        ),
     ],
-    ids=["none", "eleven", "identifier in a caseload", "identifier beside them"],
+    ids=["none", "eleven", "identifier in a caseload", "identifier beside them", "201 in all"],
 )
 def test_api_refuses_bad_caseloads(client: TestClient, body: dict[str, Any], words: str) -> None:
     response = client.post("/api/v1/recommend/caseloads", json=body)

@@ -1,6 +1,7 @@
 """``POST /api/v1/recommend``: techniques and courses for a caseload;
 ``POST /api/v1/recommend/caseloads``: the same for several caseloads in one call (a clinic's
-days, say), each answered on its own, in the order given.
+days, say), each answered on its own, in the order given; together at most as many
+complaints as one caseload may have.
 
 Anonymous and stateless: the caseload is read, answered and forgotten (nothing is stored,
 so no account or CSRF token is needed). Fields or values that look like client identifiers
@@ -22,7 +23,7 @@ from ceatlas.recommend import (
     Recommendations,
     Recommender,
 )
-from ceatlas.recommend.caseload import refuse_identifier_fields
+from ceatlas.recommend.caseload import MAX_COMPLAINTS, refuse_identifier_fields
 from ceatlas.recommend.matching import shared_matcher
 from ceatlas.search import SearchError
 from ceatlas.web.context import Ctx, WebContext
@@ -74,6 +75,16 @@ class SeveralRequest(BaseModel):
     def _no_identifier_fields(cls, data: Any) -> Any:
         refuse_identifier_fields(data, "")
         return data
+
+    @model_validator(mode="after")
+    def _not_too_many(self) -> SeveralRequest:
+        # one call does at most the work of one full caseload
+        total = sum(len(c.complaints) for c in self.caseloads)
+        if total > MAX_COMPLAINTS:
+            raise ValueError(
+                f"at most {MAX_COMPLAINTS} complaints in all caseloads together ({total} given)"
+            )
+        return self
 
 
 class SeveralResponse(BaseModel):
