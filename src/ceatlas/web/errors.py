@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ceatlas.web.schemas import ErrorBody, ErrorDetail, ErrorResponse
+from ceatlas.web.schemas import MAX_ID, ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("ceatlas.web")
 DATA_ERROR = (
@@ -72,6 +72,19 @@ def validation_error(
     return WebError(422, text, first.field, details)
 
 
+OUT_OF_RANGE = "a number in this request is out of range"
+
+
+def ids_in_range(request: Request) -> None:
+    """A dependency of every route: a whole-number path parameter beyond the database's id
+    range is refused with 422, the same on every route and both backends (before, SQLite
+    could not bind a 64-bit overflow and answered 500, and PostgreSQL answered 404)."""
+    for name, value in request.path_params.items():
+        text = str(value)
+        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+            raise WebError(422, f"{name}: {OUT_OF_RANGE}", name)
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
@@ -114,7 +127,13 @@ def install(app: FastAPI) -> None:
         log.info("database refused a value on %s %s: %s", request.method, request.url.path, exc)
         return render(request, WebError(400, DATA_ERROR))
 
+    async def on_overflow(request: Request, exc: Exception) -> Response:
+        # SQLite cannot bind an integer beyond 64 bits taken from a form or query
+        log.info("integer out of range on %s %s", request.method, request.url.path)
+        return render(request, WebError(422, OUT_OF_RANGE))
+
     app.add_exception_handler(WebError, on_web_error)
+    app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
