@@ -31,6 +31,7 @@ from ceatlas.accounts.service import Accounts
 from ceatlas.catalog.approval_review import list_claims, review
 from ceatlas.catalog.service import Catalog
 from ceatlas.compliance import CeRecords, EntryInput
+from ceatlas.compliance.allocate import approval
 from ceatlas.compliance.transcript import transcript_pdf
 from ceatlas.kb import load_kb
 
@@ -136,3 +137,26 @@ def test_the_therapists_own_record_of_the_approval_counts(
     records, user = therapist
     _add(records, user, ["state:FL:MCE9999"])
     assert _verdict(records, user)[:2] == (Decimal("3"), Decimal("0"))
+
+
+def test_a_possible_approver_declared_by_the_provider_says_both_doubts() -> None:
+    """DC.yaml: the District accepts courses approved by its own board (``state:DC``) and
+    lists NCBTMB among approvers it may accept (a secondary source only). An NCBTMB approval
+    is therefore uncertain whether checked or not; declared, the reason says it is not yet
+    checked either. The DC board's own approval, declared, is uncertain; verified, sure."""
+    dc = load_kb().jurisdictions["DC"]
+    ncbtmb = frozenset({"NCBTMB"})
+    checked = approval(dc, ncbtmb)
+    assert checked[0] == "maybe"
+    assert "rests on a secondary source only" in checked[1]
+    assert "not yet checked" not in checked[1]
+    declared = approval(dc, ncbtmb, ncbtmb)
+    assert declared[0] == "maybe"
+    assert declared[1].endswith("rests on a secondary source only; not yet checked either")
+    board = frozenset({"state:DC"})
+    assert approval(dc, board)[0] == "yes"
+    assert approval(dc, board, board)[0] == "maybe"
+    assert (
+        "the provider says it is approved by the District of Columbia board"
+        in (approval(dc, board, board)[1])
+    )

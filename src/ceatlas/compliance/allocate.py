@@ -133,8 +133,10 @@ def approval(
     possible = sorted(a for a in approvers if not isinstance(rule, str) and a in rule.possible)
     if possible:
         who = " and ".join(approver_label(a, rules) for a in possible)
+        unsure = "; not yet checked either" if all(a in unchecked for a in possible) else ""
         return "maybe", (
-            f"approved by {who}: that {rules.name} accepts it rests on a secondary source only"
+            f"approved by {who}: that {rules.name} accepts it rests on a secondary source "
+            f"only{unsure}"
         )
     shown = ", ".join(approver_label(a, rules) for a in named) or "none named"
     if "any" in accepted:
