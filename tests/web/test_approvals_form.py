@@ -4,6 +4,7 @@ techniques) and approvals (approver and number), saved as declared by the provid
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts import Accounts, Role
 from ceatlas.catalog.approval_review import list_claims, review
 from ceatlas.catalog.models import Course, Provider
+from ceatlas.catalog.service import Catalog
 from ceatlas.kb import load_kb
 from web.forms import PASSWORD, log_in, post_form
 
@@ -101,3 +103,39 @@ def test_course_form_saves_categories_and_declared_approvals(
     ]
     assert post_form(fresh_client, path, form | {"approvals": ""}).status_code == 303
     assert _claims(engine, course_id) == []
+
+
+def test_an_imported_approval_by_another_approver_survives_a_form_edit(
+    fresh_client: TestClient, engine: Engine, catalog: Catalog, tmp_path: Path
+) -> None:
+    """The form names approvers by code only; a course imported with an approval by
+    another, named body keeps it when the provider saves the form."""
+    _provider(engine)
+    with Session(engine) as db:
+        key = db.scalars(select(Provider.key).order_by(Provider.id).limit(1)).one()
+    path = tmp_path / "other.csv"
+    path.write_text(
+        "provider_key,course_key,title,ce_hours,course_approvals\n"
+        f"{key},https://other.example/c/1,Pregnancy Massage Basics,6,"
+        "other:State Massage Association:SMA-77; NCBTMB:458801\n"
+    )
+    catalog.import_paths([path])
+    with Session(engine) as db:
+        course_id = db.scalars(
+            select(Course.id).where(Course.key == "https://other.example/c/1")
+        ).one()
+    log_in(fresh_client, "school@example.org")
+    edit = fresh_client.get(f"/provider/courses/{course_id}/edit").text
+    assert 'value="NCBTMB:458801"' in edit
+    form = {
+        "title": "Pregnancy Massage Basics",
+        "ce_hours": "6",
+        "ce_categories": "",
+        "approvals": "NCBTMB:458801",
+    }
+    saved = post_form(fresh_client, f"/provider/courses/{course_id}/edit", form)
+    assert saved.status_code == 303
+    assert sorted(_claims(engine, course_id)) == [
+        ("NCBTMB", "458801", "declared"),
+        ("other", "SMA-77", "declared"),
+    ]

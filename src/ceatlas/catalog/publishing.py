@@ -236,10 +236,11 @@ class Publisher:
                 del kept["ce_categories"]
             record.key = course.key
             record.values.update(kept)
+            stored = [{c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals]
             if data.approvals is None:  # not sent: the stored approvals stay
-                record.approvals = [
-                    {c: getattr(a, c) for c in APPROVAL_COLUMNS} for a in course.approvals
-                ]
+                record.approvals = stored
+            else:  # approvers the form cannot name (an import's "other") stay as they are
+                record.approvals += [a for a in stored if a["authority"] == "other"]
         self._write(record, "title")
         self._read_course(course_id)
 

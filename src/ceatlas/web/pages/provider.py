@@ -174,16 +174,17 @@ async def new_course(request: Request, ctx: Ctx, account: ProviderAccount) -> Re
 
 def _course_values(course: Course, kb: KnowledgeBase) -> dict[str, str]:
     """The course as the form shows it: CE categories by name, approvals as
-    AUTHORITY:number (FL:MCE1234 for the Florida board)."""
+    AUTHORITY:number (FL:MCE1234 for the Florida board); approvals by another, named
+    approver (which the form cannot take) are left out and kept when it is saved."""
     data = {name: getattr(course, name) for name in COURSE_FIELDS if name not in CLEARABLE}
     categories = kb.entries("categories")
     data["ce_categories"] = [
         categories[c].name if c in categories else c for c in course.ce_categories
     ]
-    data["approvals"] = [
-        (a.authority_name or a.authority).removeprefix("state:")
-        + (f":{a.number}" if a.number else "")
+    data["approvals"] = [  # another approver by name (from an import) is kept on save
+        a.authority.removeprefix("state:") + (f":{a.number}" if a.number else "")
         for a in course.approvals
+        if a.authority != "other"
     ]
     return _text_values(CourseIn.model_validate(data))
 
