@@ -51,7 +51,14 @@ def not_found(what: str) -> WebError:
 def validation_error(
     error: ValidationError | RequestValidationError, known_fields: tuple[str, ...] = ()
 ) -> WebError:
-    """A 422 naming the first field at fault (and listing every problem)."""
+    """A 422 naming the first field at fault (and listing every problem); a body that is
+    not JSON at all is a 400 saying where the JSON breaks."""
+    for item in error.errors():
+        if item.get("type") == "json_invalid":
+            reason = str((item.get("ctx") or {}).get("error") or "not valid JSON")
+            at = [part for part in item.get("loc", ()) if isinstance(part, int)]
+            where = f" at character {at[0] + 1}" if at else ""
+            return WebError(400, f"the request body is not valid JSON: {reason}{where}")
     details: list[ErrorDetail] = []
     for item in error.errors():
         loc = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body")]
