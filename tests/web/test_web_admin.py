@@ -62,6 +62,35 @@ def test_approve_a_provider_account(fresh_client: TestClient, engine: Engine) ->
         )
 
 
+def test_a_new_provider_with_a_bad_website_or_none(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """A website without https:// is refused at its field, keeping what was typed (it was a
+    500); a name alone is enough for a new provider (it was refused as "needs a name")."""
+    accounts = Accounts(engine)
+    accounts.create_admin("root@example.org", PASSWORD)
+    school = accounts.sign_up("solo@example.org", PASSWORD, "Solo", Role.PROVIDER)
+    log_in(fresh_client, "root@example.org")
+    path = f"/admin/providers/{school.id}/approve"
+    typed = {"new_provider_name": "Solo Bodywork Studio", "new_url": "solo-bodywork.example"}
+    bad = post_form(fresh_client, path, typed, page="/admin")
+    assert bad.status_code == 422
+    assert "enter a web address starting with https://" in bad.text
+    assert 'value="solo-bodywork.example"' in bad.text
+    assert accounts.get(school.id).approved is False  # type: ignore[union-attr]
+    named = post_form(
+        fresh_client, path, {"new_provider_name": "Solo Bodywork Studio"}, page="/admin"
+    )
+    assert named.status_code == 303
+    approved = accounts.get(school.id)
+    assert approved is not None
+    assert approved.can_publish
+    with Session(engine) as db:
+        provider = db.get(Provider, approved.provider_id)
+        assert provider is not None
+        assert (provider.name, provider.url) == ("Solo Bodywork Studio", None)
+
+
 def test_sources_page_lists_kb_sources(fresh_client: TestClient, engine: Engine) -> None:
     Accounts(engine).create_admin("root@example.org", PASSWORD)
     log_in(fresh_client, "root@example.org")

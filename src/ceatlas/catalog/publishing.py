@@ -416,12 +416,15 @@ def create_provider(
     """Add a catalog provider (for an approved account to publish as); returns its key."""
     document: dict[str, Any] = {"@type": "Organization", "name": name.strip()}
     if url and url.strip():
-        document["url"] = checked_web_url(url.strip())
-    outcomes = list(SchemaOrgReader(TermMapper(resolver)).records(document))
-    _, record = outcomes[0]
-    if isinstance(record, RecordError) or record is None:
-        reason = record.reason if isinstance(record, RecordError) else "a provider needs a name"
-        raise PublishError(reason, "new_provider_name")
+        try:
+            document["url"] = checked_web_url(url.strip())
+        except ValueError as error:
+            raise PublishError(str(error), "new_url") from None
+    try:
+        # read as a provider even with a name alone (an import skips such a bare node)
+        record = SchemaOrgReader(TermMapper(resolver)).provider(document, {}, required=True)
+    except RecordError as error:
+        raise PublishError(error.reason, "new_provider_name") from None
     assert isinstance(record, ProviderRecord)
     with Session(engine) as db:
         if db.scalar(select(Provider.id).where(Provider.key == record.key)) is not None:
