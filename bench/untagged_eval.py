@@ -1,9 +1,10 @@
 """An untagged catalog against a tagged one: filters, recommendations and plans.
 
-    .venv/bin/python bench/untagged_eval.py
+    .venv/bin/python bench/untagged_eval.py [FOLDER [SUFFIX]]
 
 Publishes the 200 labelled course records of ``tests/catalog/reader_set`` as schema.org
-courses (untagged, and tagged from the provider keywords), answers each catalog the
+courses (untagged, and tagged from the provider keywords); or the records of FOLDER, e.g.
+``tests/catalog/reader_heldout`` (never tuned on), answers each catalog the
 previous way (the provider's tags) and the current way (the course reader's primary and
 secondary terms), and scores filters, recommendations and plans against the labels
 (:mod:`ceatlas.quality.untagged`). Writes ``bench/results/untagged-<date>.md`` and
@@ -29,9 +30,12 @@ def main() -> int:
     from ceatlas.kb import load_kb
     from ceatlas.quality.untagged import evaluate, report
 
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else SET
+    suffix = f"-{sys.argv[2]}" if len(sys.argv) > 2 else ""
+    count = sum(1 for line in _lines(folder) if line.startswith("- id:"))
     started = time.perf_counter()
     load = os.getloadavg()
-    results = evaluate(load_kb(), SET)
+    results = evaluate(load_kb(), folder)
     seconds = time.perf_counter() - started
     machine = (
         f"Python {sys.version.split()[0]}, {platform.platform()}, {os.cpu_count()} CPUs, "
@@ -44,19 +48,24 @@ def main() -> int:
             "",
             f"Machine: {machine}. Whole run: {seconds:.1f} s.",
             "",
-            "Catalogs: the 200 labelled records of tests/catalog/reader_set, one live-online "
+            f"Catalogs: the {count} labelled records of {folder.relative_to(ROOT.parent)}, "
+            "one live-online "
             "session each. *untagged*: title and description only. *tagged*: plus the "
             "provider keywords that name a knowledge-base term as teaches/about/category "
             "tags. *tags*: read by the provider's tags (the previous behaviour). *reader*: "
             "read by the course reader's primary and secondary terms (now). Truth: the "
-            "labels (primary or secondary). The reader was tuned while looking at this set, "
-            "so its figures are optimistic.",
+            "labels (primary or secondary). "
+            + (
+                "The reader was tuned while looking at this set, so its figures are optimistic."
+                if folder == SET
+                else "This set was never examined or tuned on."
+            ),
             "",
             report(results),
             "",
         ]
     )
-    out = ROOT / "results" / f"untagged-{today}"
+    out = ROOT / "results" / f"untagged-{today}{suffix}"
     out.with_suffix(".md").write_text(text, encoding="utf-8")
     data = {
         "machine": machine,
@@ -66,6 +75,12 @@ def main() -> int:
     out.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(text)
     return 0
+
+
+def _lines(folder: Path) -> list[str]:
+    return [
+        line for path in sorted(folder.glob("*.yaml")) for line in path.read_text().splitlines()
+    ]
 
 
 if __name__ == "__main__":
