@@ -183,3 +183,34 @@ def test_a_budget_too_small_for_everything_still_gives_the_most_it_allows() -> N
     assert result.plan.cost == 22000
     assert result.unmet == ["goal: B: left out to stay within your limits"]
     assert any("no plan under $250" in line for line in result.explanation)
+
+
+def test_rejected_approvals_never_count_toward_a_license(engine: Engine, tmp_path: Path) -> None:
+    """Florida counts a course only through an approval it accepts. With every approval of
+    the sample catalog as declared, the plan meets the Florida renewal; once an
+    administrator has rejected every approval claim, no session counts toward Florida, so
+    no plan session serves it and the renewal is reported unmet."""
+    import sqlalchemy as sa
+
+    from ceatlas.catalog.models import CourseApproval, ProviderApproval
+
+    today = dt.date.today()
+    kb = load_kb()
+    Catalog(engine, kb).load_sample(today)
+    user = Accounts(engine).sign_up("fl@example.org", "correct horse battery", "Fl").id
+    records = CeRecords(engine, kb, tmp_path)
+    records.add_license(user, "FL", cycle_end=today + dt.timedelta(days=400), today=today)
+    planner = Planner(engine, kb, records)
+    goal, options = GoalSpec(licenses=("FL",)), PlanOptions(budget=5000)
+
+    def florida_sessions() -> int:
+        result = planner.plan(user, goal, options, today).result
+        assert result.plan is not None or result.unmet
+        sessions = result.plan.sessions if result.plan else []
+        return sum(1 for s in sessions if any(label.startswith("FL") for label in s.serves))
+
+    assert florida_sessions() > 0
+    with engine.begin() as conn:
+        conn.execute(sa.update(CourseApproval).values(status="rejected"))
+        conn.execute(sa.update(ProviderApproval).values(status="rejected"))
+    assert florida_sessions() == 0

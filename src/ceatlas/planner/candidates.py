@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from ceatlas.catalog.approval_review import COUNTING_STATUSES
 from ceatlas.catalog.models import Course, CourseApproval, CourseSession, Provider, ProviderApproval
 from ceatlas.catalog.places import distance_miles
 from ceatlas.planner.problem import Candidate, Meeting
@@ -490,11 +491,17 @@ def _build(
         part = courses[chunk : chunk + 900]
         for row in conn.execute(
             sa.select(CourseApproval.course_id, CourseApproval.authority).where(
-                CourseApproval.course_id.in_(part)
+                CourseApproval.course_id.in_(part),
+                CourseApproval.status.in_(COUNTING_STATUSES),
             )
         ):
             approvals.setdefault(row.course_id, set()).add(row.authority)
-    for row in conn.execute(sa.select(ProviderApproval.provider_id, ProviderApproval.authority)):
+    # an approval an administrator found rejected or expired never counts toward a license
+    for row in conn.execute(
+        sa.select(ProviderApproval.provider_id, ProviderApproval.authority).where(
+            ProviderApproval.status.in_(COUNTING_STATUSES)
+        )
+    ):
         provider_approvals.setdefault(row.provider_id, set()).add(row.authority)
     columns = (
         s.key,
