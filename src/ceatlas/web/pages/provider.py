@@ -91,6 +91,12 @@ def _course_raw(form: FormData) -> dict[str, Any]:
     return raw
 
 
+def _as_typed(raw: dict[str, Any]) -> dict[str, Any]:
+    """The form's values as the provider typed them (an emptied list field shows empty,
+    not as "[]")."""
+    return {name: "" if value == [] else value for name, value in raw.items()}
+
+
 def _session_raw(form: FormData) -> dict[str, Any]:
     return {name: form.get(name) for name in SESSION_FIELDS}
 
@@ -164,11 +170,13 @@ async def new_course(request: Request, ctx: Ctx, account: ProviderAccount) -> Re
     raw = _course_raw(await read_form(request))
     data, errors = _parse(CourseIn, raw)
     if data is None:
-        return _course_form(request, raw, errors, status=422)
+        return _course_form(request, _as_typed(raw), errors, status=422)
     try:
         course_id = _publisher(ctx, account.provider_id).create_course(data)
     except PublishError as error:
-        return _course_form(request, raw, {error.field or "_": error.message}, status=error.status)
+        return _course_form(
+            request, _as_typed(raw), {error.field or "_": error.message}, status=error.status
+        )
     return _see_other(f"/provider/courses/{course_id}/edit?created=1")
 
 
@@ -214,12 +222,12 @@ async def edit_course(
     raw = _course_raw(await read_form(request))
     data, errors = _parse(CourseIn, raw)
     if data is None:
-        return _course_form(request, raw, errors, course_id, sessions, 422)
+        return _course_form(request, _as_typed(raw), errors, course_id, sessions, 422)
     try:
         publisher.update_course(course_id, data)
     except PublishError as error:
         errors = {error.field or "_": error.message}
-        return _course_form(request, raw, errors, course_id, sessions, error.status)
+        return _course_form(request, _as_typed(raw), errors, course_id, sessions, error.status)
     return _see_other(f"/provider/courses/{course_id}/edit?saved=1")
 
 
