@@ -341,17 +341,17 @@ def load_candidates(
         batches: list[list[int] | None] = (
             [None] if scan else [ids[i : i + 900] for i in range(0, len(ids), 900)]
         )
+        passes = [where if batch is None else [s.course_id.in_(batch), *where] for batch in batches]
         selected: list[tuple[str, int]] = []
-        for batch in batches:
-            condition = where if batch is None else [s.course_id.in_(batch), *where]
+        for condition in passes:
             rows = conn.execute(sa.select(s.key, s.course_id).where(*condition))
             selected.extend(row for row in rows.tuples().fetchall() if row[1] in wanted)
         pooled = pool.sessions
         missing = {key: course_id for key, course_id in selected if key not in pooled}
         built: dict[str, Candidate] = {}
         if missing:
-            # many rows: one more pass with the same filters beats reading keys 900 at a time
-            built = _build(conn, wanted, missing, where if len(missing) > 4000 else None)
+            # many rows: the same passes again beat reading keys 900 at a time
+            built = _build(conn, wanted, missing, passes if len(missing) > 4000 else None)
             if len(pooled) + len(built) <= MAX_POOLED:
                 pool.courses.update((i, wanted[i]) for i in set(missing.values()))
                 pooled.update(built)
@@ -374,10 +374,10 @@ def _build(
     conn: sa.Connection,
     wanted: dict[int, CourseFacts],
     missing: dict[str, int],
-    where: list[sa.ColumnElement[bool]] | None,
+    passes: list[list[sa.ColumnElement[bool]]] | None,
 ) -> dict[str, Candidate]:
     """The sessions ``missing`` (key -> course id) read in full and built, with no distance:
-    by key, or (``where`` given, for many keys) by one pass with the loader's filters."""
+    by key, or (``passes`` given, for many keys) by the loader's own queries again."""
     s = CourseSession
     approvals: dict[int, set[str]] = {}
     provider_approvals: dict[int, set[str]] = {}
@@ -529,11 +529,7 @@ def _build(
     )
     fields = tuple(inspect.signature(build).parameters)
     keys = list(missing)
-    conditions: list[list[sa.ColumnElement[bool]]] = (
-        [where]
-        if where is not None
-        else [[s.key.in_(keys[i : i + 900])] for i in range(0, len(keys), 900)]
-    )
+    conditions = passes or [[s.key.in_(keys[i : i + 900])] for i in range(0, len(keys), 900)]
     out: dict[str, Candidate] = {}
     for condition in conditions:
         result = conn.execute(sa.select(*columns).where(*condition))
