@@ -222,5 +222,5 @@ def test_the_course_page_says_where_its_listing_came_from(
         )
     unknown = client.get(f"/courses/{course_id}").text
     assert "Where this listing came from was not recorded." in unknown
-    assert "href=\"javascript:" not in unknown
+    assert 'href="javascript:' not in unknown
     assert "This course on the provider" not in unknown
