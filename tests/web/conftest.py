@@ -28,6 +28,7 @@ from ceatlas.db import make_engine
 from ceatlas.kb import load_kb
 from ceatlas.orm import Base
 from ceatlas.web.app import create_app
+from smtp_server import Received
 from web.browser import CHROMIUM, CHROMIUM_ARGS
 
 with warnings.catch_warnings():
@@ -142,3 +143,28 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+#: the public address of the test site that sends real e-mail (links start with it)
+MAIL_SITE = "https://ceatlas.test"
+
+
+def mail_settings(database_url: str, data_dir: Path, smtp: Received) -> Settings:
+    """Settings of a site that sends its e-mail to the test SMTP server ``smtp``."""
+    return load_settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        kb_dir=None,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+        smtp_security="none",
+        public_url=MAIL_SITE,
+        mail_from="CE Atlas <no-reply@ceatlas.test>",
+    )
+
+
+@pytest.fixture
+def mail_client(database_url: str, tmp_path: Path, smtp: Received) -> Iterator[TestClient]:
+    """A client of a fresh app that sends its e-mail to the test SMTP server."""
+    with TestClient(create_app(mail_settings(database_url, tmp_path / "data", smtp))) as client:
+        yield client

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,28 +12,11 @@ from httpx2 import Response
 from sqlalchemy import Engine
 
 from ceatlas.accounts import Accounts
-from ceatlas.config import load_settings
-from ceatlas.web.app import create_app
 from smtp_server import Received
+from web.conftest import MAIL_SITE
 from web.forms import PASSWORD, log_in, post_form
 
-SITE = "https://ceatlas.test"
-
-
-@pytest.fixture
-def mail_client(database_url: str, tmp_path: Path, smtp: Received) -> Iterator[TestClient]:
-    settings = load_settings(
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        kb_dir=None,
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_security="none",
-        public_url=SITE,
-        mail_from="CE Atlas <no-reply@ceatlas.test>",
-    )
-    with TestClient(create_app(settings)) as client:
-        yield client
+SITE = MAIL_SITE
 
 
 def _sign_up(client: TestClient, email: str, password: str = "lantern moss thursday") -> Response:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -21,32 +18,15 @@ from sqlalchemy.orm import Session
 from ceatlas.accounts.links import AccountLinks
 from ceatlas.accounts.models import User
 from ceatlas.accounts.preferences import EmailPreferences
-from ceatlas.config import load_settings
 from ceatlas.mail.unsubscribe import unsubscribe_token
-from ceatlas.web.app import create_app
 from ceatlas.web.logs import is_private
 from smtp_server import Received
+from web.conftest import MAIL_SITE
 from web.forms import PASSWORD, csrf, log_in, post_form, sign_up
 
-SITE = "https://ceatlas.test"
+SITE = MAIL_SITE
 NEW_PASSWORD = "a brand new passphrase"
 _LINK = re.compile(r"https://ceatlas\.test/\S+")
-
-
-@pytest.fixture
-def mail_client(database_url: str, tmp_path: Path, smtp: Received) -> Iterator[TestClient]:
-    settings = load_settings(
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        kb_dir=None,
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_security="none",
-        public_url=SITE,
-        mail_from="CE Atlas <no-reply@ceatlas.test>",
-    )
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 def _link(message: EmailMessage) -> str:
