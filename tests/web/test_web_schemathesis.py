@@ -1,7 +1,8 @@
 """Property-based API tests: schemathesis generates requests from ``/openapi.json``.
 
 Every operation is called in-process (ASGI) with generated valid and invalid input, as an
-approved provider (API token), so the write API runs too. No answer may be a server error,
+approved provider and as a therapist (API tokens), so the write API and the therapist's
+own record run too. No answer may be a server error,
 use a status the schema does not list, or break its documented schema.
 """
 
@@ -47,14 +48,20 @@ def api_app(shared_sample_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def token(api_app: FastAPI) -> str:
+def tokens(api_app: FastAPI) -> dict[str, str]:
+    """API tokens of an approved provider and of a therapist (each reaches its own part
+    of the API: the write API, and the therapist's own record, plans and searches)."""
     engine = api_app.state.ceatlas.engine
     accounts = Accounts(engine)
     with Session(engine) as db:
         key = db.scalars(select(Provider.key).order_by(Provider.id).limit(1)).one()
-    made = accounts.sign_up("fuzz@example.org", "correct horse battery", "Fuzz", Role.PROVIDER)
-    accounts.approve_provider(made.id, key)
-    return ApiTokens(engine).create(made.id, "schemathesis")[1]
+    provider = accounts.sign_up("fuzz@example.org", "correct horse battery", "Fuzz", Role.PROVIDER)
+    accounts.approve_provider(provider.id, key)
+    therapist = accounts.sign_up("tess@example.org", "correct horse battery", "Tess")
+    return {
+        "provider": ApiTokens(engine).create(provider.id, "schemathesis")[1],
+        "therapist": ApiTokens(engine).create(therapist.id, "schemathesis")[1],
+    }
 
 
 def _operations(app: FastAPI) -> list[Any]:
@@ -68,9 +75,12 @@ def _operations(app: FastAPI) -> list[Any]:
 
 # schemathesis' own pytest integration (``from_fixture``) does not run under pytest 9, so each
 # operation's strategy is driven by hypothesis here, in both generation modes.
+@pytest.mark.parametrize("who", ["provider", "therapist"])
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_api_conforms_to_its_schema(api_app: FastAPI, token: str, mode: GenerationMode) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
+def test_api_conforms_to_its_schema(
+    api_app: FastAPI, tokens: dict[str, str], mode: GenerationMode, who: str
+) -> None:
+    headers = {"Authorization": f"Bearer {tokens[who]}"}
     operations = _operations(api_app)
     assert len(operations) >= 15
     for operation in operations:

@@ -36,6 +36,7 @@ def _local_times(node: Any) -> Any:
 
 ACCOUNT_PATHS = ("/api/v1/me", "/api/v1/provider")
 BODY_ERROR = "The body is not valid JSON, or a value cannot be stored"
+NOT_FOUND = "Nothing with this id (or it is another account's)"
 BAD_REQUEST = "The request cannot be used (an unknown place, a value out of range)"
 
 
@@ -48,7 +49,8 @@ def _document_errors(document: dict[str, Any]) -> None:
     """Answers every operation can give whatever its router says: list them.
 
     Everything under ``/api/v1/me`` and ``/api/v1/provider`` needs an account (401 without
-    one, 403 with the wrong role or without a CSRF token); a body that is not JSON is a 400.
+    one, 403 with the wrong role or without a CSRF token); a body that is not JSON is a 400;
+    an operation with a path parameter answers 404 for an id that names nothing.
     """
     used = False
     for path, item in document.get("paths", {}).items():
@@ -60,6 +62,9 @@ def _document_errors(document: dict[str, Any]) -> None:
                 responses.setdefault("401", _error("Not logged in"))
                 responses.setdefault("403", _error("Not allowed for this account"))
                 used = True
+            if "{" in path:
+                # an id that names nothing, or another account's record
+                responses.setdefault("404", _error(NOT_FOUND))
             if "requestBody" in operation:
                 responses.setdefault("400", _error(BODY_ERROR))
             elif path.startswith("/api/"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from ceatlas.kb import (
     BodyRegion,
@@ -20,6 +20,15 @@ from ceatlas.kb import (
 
 # Ids are INTEGER columns: 32 bits in PostgreSQL. Larger values are refused as invalid.
 MAX_ID = 2**31 - 1
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+#: a moment the database keeps as naive UTC, given out with its offset ("...+00:00"), as
+#: the documented date-time format asks
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class ErrorDetail(BaseModel):
@@ -344,3 +353,10 @@ class KBEntry(BaseModel):
 
 SessionDetail.model_rebuild()
 Provider.model_rebuild()
+
+
+def file_response(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 200 of a route that answers a file (a PDF, an iCalendar file), so
+    that the API description does not promise JSON."""
+    schema = {"type": "string", "format": "binary"}
+    return {200: {"description": description, "content": {media_type: {"schema": schema}}}}

@@ -16,6 +16,7 @@ from ceatlas.web.auth import Therapist, verify_csrf
 from ceatlas.web.certificates import certificate_response
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.errors import WebError
+from ceatlas.web.schemas import file_response
 
 router = APIRouter(prefix="/me/ce", tags=["me"])
 Csrf = Annotated[None, Depends(verify_csrf)]
@@ -201,7 +202,12 @@ def delete_entry(ctx: Ctx, account: Therapist, _csrf: Csrf, entry_id: RowId) -> 
     return Response(status_code=204)
 
 
-@router.get("/transcript.pdf", summary="My CE transcript (PDF)")
+@router.get(
+    "/transcript.pdf",
+    summary="My CE transcript (PDF)",
+    response_class=Response,
+    responses=file_response("application/pdf", "The transcript as a PDF file"),
+)
 def transcript(
     ctx: Ctx,
     account: Therapist,

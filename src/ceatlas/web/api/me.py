@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ceatlas.accounts.profile import Plan, Plans, ProfileIn, ProfileOut, Profiles
 from ceatlas.web.auth import CurrentAccount, Therapist, csrf_token, verify_csrf
 from ceatlas.web.context import Ctx
-from ceatlas.web.schemas import MAX_ID, ErrorResponse
+from ceatlas.web.schemas import MAX_ID, ErrorResponse, UtcDateTime
 
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Not logged in"},
@@ -47,7 +47,7 @@ class PlanItemOut(BaseModel):
     price: Decimal | None
     currency: str
     ce_hours: Decimal | None
-    added_at: dt.datetime
+    added_at: UtcDateTime
     seats_remaining: int | None = None
     ended: bool = Field(False, description="The session has ended: it can go to the CE record.")
     cheaper_session_id: int | None = Field(
@@ -80,7 +80,7 @@ class WithdrawnOut(BaseModel):
     price: Decimal | None
     currency: str
     ce_hours: Decimal | None
-    added_at: dt.datetime
+    added_at: UtcDateTime
     other_sessions: list[OtherSessionOut] = Field(
         description="Up to three upcoming sessions of the same course."
     )

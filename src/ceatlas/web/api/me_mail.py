@@ -23,7 +23,7 @@ from ceatlas.web.feeds import (
     save_search,
     search_feed_url,
 )
-from ceatlas.web.schemas import MAX_ID, ErrorResponse
+from ceatlas.web.schemas import MAX_ID, ErrorResponse, UtcDateTime
 
 router = APIRouter(prefix="/me", tags=["me"], responses=AUTH_RESPONSES)
 Csrf = Annotated[None, Depends(verify_csrf)]
@@ -54,7 +54,7 @@ class SavedSearchOut(BaseModel):
     in_words: list[str]
     search_url: str = Field(description="The search page with this search.")
     feed_url: str = Field(description="The private Atom feed of its new sessions.")
-    created_at: dt.datetime
+    created_at: UtcDateTime
     checked_on: dt.date | None = Field(description="The day new sessions were last looked for.")
     capped: bool = Field(description="It matches more sessions than are followed (1,000).")
 

@@ -15,6 +15,7 @@ from ceatlas.web.api.ce import records
 from ceatlas.web.auth import Therapist
 from ceatlas.web.context import Ctx, WebContext
 from ceatlas.web.errors import WebError
+from ceatlas.web.schemas import file_response
 
 router = APIRouter(prefix="/me/pathway-plan", tags=["me"])
 Names = list[str]
@@ -72,7 +73,12 @@ def make_plan(ctx: Ctx, account: Therapist, body: PlanRequest) -> dict[str, Any]
     return plan_json(_outcome(ctx, account.id, body))
 
 
-@router.post("/plan.ics", summary="The plan as iCalendar")
+@router.post(
+    "/plan.ics",
+    summary="The plan as iCalendar",
+    response_class=Response,
+    responses=file_response("text/calendar", "The plan as an iCalendar file"),
+)
 def plan_ics(ctx: Ctx, account: Therapist, body: PlanRequest) -> Response:
     from ceatlas.planner.export import plan_calendar
 
@@ -83,7 +89,12 @@ def plan_ics(ctx: Ctx, account: Therapist, body: PlanRequest) -> Response:
     return Response(data, media_type="text/calendar")
 
 
-@router.post("/plan.pdf", summary="The plan as PDF")
+@router.post(
+    "/plan.pdf",
+    summary="The plan as PDF",
+    response_class=Response,
+    responses=file_response("application/pdf", "The plan as a PDF file"),
+)
 def plan_pdf(ctx: Ctx, account: Therapist, body: PlanRequest) -> Response:
     from ceatlas.planner.export import plan_pdf as render
 
