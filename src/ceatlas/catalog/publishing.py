@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from ceatlas.catalog.records import (
     SessionRecord,
 )
 from ceatlas.catalog.schemaorg_read import SchemaOrgReader
+from ceatlas.catalog.scratch import scratch
 from ceatlas.catalog.sources import SUFFIXES, Where
 from ceatlas.catalog.store import APPROVAL_COLUMNS, COURSE_COLUMNS, CatalogWriter, Origin
 from ceatlas.catalog.understanding import read_catalog
@@ -358,8 +358,8 @@ class Publisher:
             raise PublishError(f"unsupported file type {suffix or '(none)'}; use {allowed}", "file")
         if len(data) > MAX_UPLOAD:
             raise PublishError(f"the file is larger than {MAX_UPLOAD // 2**20} MB", "file", 413)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
+        with scratch("upload") as folder:
+            path = folder / f"upload{suffix}"
             path.write_bytes(data)
             report = _ScopedImporter(self, Origin("file", Path(filename).name)).run([path])
         report.files = [Path(filename).name]

@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tempfile
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +50,7 @@ from ceatlas.catalog.records import (
     Record,
     RecordError,
 )
+from ceatlas.catalog.scratch import scratch, sweep
 from ceatlas.catalog.source_registry import (
     PAGES,
     RUNS,
@@ -636,13 +636,14 @@ def sync_sources(
     reports: list[SourceReport] = []
     if not due:
         return reports
+    sweep()  # scratch folders a killed sync left behind
     client = httpx.Client(
         headers={"User-Agent": options.user_agent},
         timeout=options.timeout,
         follow_redirects=True,
         transport=transport,
     )
-    with client, tempfile.TemporaryDirectory(prefix="ceatlas-sync-") as folder:
+    with client, scratch("sync") as folder:
         fetcher = Fetcher(client, options)
         for source in due:
             sync = SourceSync(engine, resolver, fetcher, source, Path(folder), today)

@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
+from ceatlas.catalog.scratch import sweep
 from ceatlas.config import Settings, load_settings
 from ceatlas.db import make_engine
 from ceatlas.kb import load_kb
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweep()  # scratch folders a killed process left behind
         yield
         engine.dispose()
 
