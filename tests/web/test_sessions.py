@@ -236,3 +236,24 @@ def test_a_validly_signed_cookie_naming_an_account_is_no_session(
         for data in ({"uid": ana, "csrf": "x"}, {"sid": "made-up", "csrf": "x"}):
             client.cookies.set("ceatlas_session", signer.dumps(data))
             assert not _signed_in(client)
+
+
+def test_providers_and_administrators_reach_their_sessions_page(
+    fresh_client: TestClient, engine: Engine
+) -> None:
+    """The sessions page is linked from the provider and admin areas too, not only from a
+    therapist's: every account can sign a lost browser out."""
+    from ceatlas.accounts import Role
+    from ceatlas.catalog.models import Provider
+
+    accounts = Accounts(engine)
+    with Session(engine) as db:
+        key = db.scalars(select(Provider.key).order_by(Provider.id).limit(1)).one()
+    school = accounts.sign_up("school@example.org", PASSWORD, "School", Role.PROVIDER)
+    accounts.approve_provider(school.id, key)
+    accounts.create_admin("root@example.org", PASSWORD)
+    for email, page in (("school@example.org", "/provider"), ("root@example.org", "/admin")):
+        client = TestClient(fresh_client.app)
+        log_in(client, email)
+        assert 'href="/account/sessions"' in client.get(page).text
+        assert client.get("/account/sessions").status_code == 200
