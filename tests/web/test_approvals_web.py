@@ -82,7 +82,7 @@ def test_admin_verifies_with_evidence_and_a_refusal_keeps_the_text(
     page = fresh_client.get("/admin/approvals")
     assert page.status_code == 200
     assert f'id="{ref}"' in page.text
-    assert "the Florida board #MCE9999" in page.text
+    assert "The Florida board #MCE9999" in page.text
     assert 'href="http://www.floridasmassagetherapy.gov/renewals/massage-therapist/"' in page.text
     # the queue is the oldest first: the sample catalog's claims came before this import
     assert page.text.index(f'id="{ref}"') > page.text.index('id="provider-1"')
