@@ -41,8 +41,10 @@ def _visitors(app: FastAPI, engine: Engine) -> dict[str, TestClient]:
 
 @pytest.mark.slow
 def test_no_route_answers_500_to_an_id_beyond_the_database_range(
-    web_app: FastAPI, engine: Engine
+    fresh_client: TestClient, web_app: FastAPI, engine: Engine
 ) -> None:
+    # fresh_client runs the app's lifespan, so its engine (shared by every visitor here)
+    # is disposed when the test ends, with no connection left for the collector
     visitors = _visitors(web_app, engine)
     routes = list(_routes(web_app.routes))
     assert len(routes) > 30  # the walk found the routers' routes
