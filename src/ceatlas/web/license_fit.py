@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from ceatlas.catalog.approval_review import COUNTING_STATUSES
 from ceatlas.catalog.models import Course
 from ceatlas.compliance.service import LicenseView
 from ceatlas.kb import KnowledgeBase
@@ -113,7 +114,7 @@ def _listed_fit(
     name: str, accepted: list[Approval], kb: KnowledgeBase, today: dt.date
 ) -> LicenseFit | None:
     """The answer from the listed approvals the state accepts (None: none is listed)."""
-    standing = [a for a in accepted if a.status in ("declared", "verified")]
+    standing = [a for a in accepted if a.status in COUNTING_STATUSES]
     current = [a for a in standing if a.valid_until is None or a.valid_until >= today]
     checked = [a for a in current if a.status == "verified"]
     if checked:
